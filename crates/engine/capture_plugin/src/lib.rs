@@ -1,0 +1,131 @@
+//! Screenshots for render checks and documentation: after a set number of frames, save the
+//! primary window as a PNG and exit, with an error exit code if the picture could not be saved.
+//!
+//! Lavapipe takes ~25 frames to compile shaders before the first lit frame, so callers wait
+//! ~30 frames or more. Key types: [`CapturePlugin`], [`CaptureRequest`].
+
+use bevy::prelude::*;
+use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured};
+use std::path::{Path, PathBuf};
+
+/// Takes one screenshot of the primary window and then exits the app.
+pub struct CapturePlugin {
+    /// What to capture and when.
+    pub request: CaptureRequest,
+}
+
+/// A screenshot to take.
+#[derive(Resource, Debug, Clone)]
+pub struct CaptureRequest {
+    /// The PNG file to write; its folder is created if missing.
+    pub path: PathBuf,
+    /// Frames to render before capturing.
+    pub after_frames: u32,
+}
+
+/// Frames to wait after the request for the picture before giving up.
+const CAPTURE_TIMEOUT_FRAMES: u32 = 600;
+
+impl Plugin for CapturePlugin {
+    fn build(&self, app: &mut App) {
+        app.insert_resource(self.request.clone())
+            .add_systems(Update, request_screenshot);
+    }
+}
+
+fn request_screenshot(
+    mut commands: Commands,
+    request: Res<CaptureRequest>,
+    mut frames_rendered: Local<u32>,
+    mut exit: MessageWriter<AppExit>,
+) {
+    *frames_rendered += 1;
+    if *frames_rendered == request.after_frames {
+        let path = request.path.clone();
+        commands
+            .spawn(Screenshot::primary_window())
+            .observe(move |captured: On<ScreenshotCaptured>, mut exit: MessageWriter<AppExit>| {
+                match save_png(&captured.image, &path) {
+                    Ok(()) => {
+                        info!("screenshot saved to {}", path.display());
+                        exit.write(AppExit::Success);
+                    }
+                    Err(problem) => {
+                        error!("cannot save screenshot {}: {problem}", path.display());
+                        exit.write(AppExit::error());
+                    }
+                }
+            });
+    } else if *frames_rendered == request.after_frames + CAPTURE_TIMEOUT_FRAMES {
+        error!(
+            "no screenshot arrived {CAPTURE_TIMEOUT_FRAMES} frames after it was requested \
+             for {}: is a window open?",
+            request.path.display()
+        );
+        exit.write(AppExit::error());
+    }
+}
+
+/// Why a captured frame could not be written.
+#[derive(Debug, thiserror::Error)]
+enum SaveError {
+    #[error("the frame has a format PNG cannot hold: {0}")]
+    Convert(String),
+    #[error("cannot create the folder: {0}")]
+    Folder(std::io::Error),
+    #[error("PNG encoding or writing failed: {0}")]
+    Encode(#[from] image::ImageError),
+}
+
+fn save_png(frame: &Image, path: &Path) -> Result<(), SaveError> {
+    let picture = frame
+        .clone()
+        .try_into_dynamic()
+        .map_err(|why| SaveError::Convert(why.to_string()))?
+        // The alpha channel holds HDR brightness, not coverage: drop it.
+        .to_rgb8();
+    if let Some(folder) = path
+        .parent()
+        .filter(|folder| !folder.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(folder).map_err(SaveError::Folder)?;
+    }
+    picture.save_with_format(path, image::ImageFormat::Png)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
+
+    #[test]
+    fn a_bgra_frame_is_written_as_an_rgb_png_in_a_new_folder() {
+        let folder = std::env::temp_dir().join(format!("capture-test-{}", std::process::id()));
+        let path = folder.join("nested").join("frame.png");
+        // One blue-ish pixel in the swap chain's BGRA order.
+        let frame = Image::new(
+            Extent3d {
+                width: 1,
+                height: 1,
+                depth_or_array_layers: 1,
+            },
+            TextureDimension::D2,
+            vec![200, 100, 50, 255],
+            TextureFormat::Bgra8UnormSrgb,
+            default(),
+        );
+        save_png(&frame, &path).expect("saved");
+        let read = image::open(&path).expect("readable PNG").to_rgb8();
+        assert_eq!(read.get_pixel(0, 0).0, [50, 100, 200]);
+        std::fs::remove_dir_all(folder).ok();
+    }
+
+    #[test]
+    fn an_unwritable_path_is_an_error_not_a_panic() {
+        let frame = Image::default();
+        let error = save_png(&frame, Path::new("/proc/no-such-dir/frame.png"))
+            .expect_err("cannot write under /proc");
+        assert!(!error.to_string().is_empty());
+    }
+}

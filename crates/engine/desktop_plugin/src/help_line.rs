@@ -1,0 +1,31 @@
+//! The one-line reminder of the controls at the bottom of the window.
+
+use bevy::prelude::*;
+
+/// The words of the help line.
+pub const HELP_TEXT: &str =
+    "Left-drag: orbit   Right-drag: pan   Wheel: zoom   R: reset view   Esc: quit";
+
+/// Marks the help line's text.
+#[derive(Component, Debug)]
+pub struct HelpLine;
+
+pub(crate) fn spawn_help_line(mut commands: Commands) {
+    commands.spawn((
+        Name::new("Help line"),
+        HelpLine,
+        Text::new(HELP_TEXT),
+        TextFont {
+            font_size: FontSize::Px(16.0),
+            ..default()
+        },
+        TextColor(Color::srgb(0.95, 0.95, 0.95)),
+        Node {
+            position_type: PositionType::Absolute,
+            bottom: Val::Px(10.0),
+            left: Val::Px(12.0),
+            ..default()
+        },
+        BackgroundColor(Color::srgba(0.0, 0.0, 0.0, 0.45)),
+    ));
+}

@@ -1,0 +1,169 @@
+//! The desktop view: a camera that orbits, pans and zooms around the patient's back with the
+//! mouse, a reset key, and a help line at the bottom of the window.
+//!
+//! Used when no headset is active and for reviewing at a monitor. Knows nothing of XR.
+//! Key types: [`DesktopViewPlugin`], [`OrbitCamera`].
+
+use bevy::prelude::*;
+use stage_plugin::StageSystems;
+
+mod controls;
+mod help_line;
+mod orbit;
+
+pub use controls::CameraControlSystems;
+pub use help_line::{HELP_TEXT, HelpLine};
+pub use orbit::OrbitRig;
+
+/// Spawns the desktop camera looking at the twin anchor and drives it from the mouse.
+pub struct DesktopViewPlugin;
+
+impl Plugin for DesktopViewPlugin {
+    fn build(&self, app: &mut App) {
+        app.add_systems(
+            Startup,
+            (spawn_camera.after(StageSystems), help_line::spawn_help_line),
+        )
+        .add_systems(
+            Update,
+            (controls::drive_orbit_camera, controls::quit_on_escape).in_set(CameraControlSystems),
+        );
+    }
+}
+
+/// The desktop camera's rig, and the view it returns to on reset.
+#[derive(Component, Debug, Clone, Copy)]
+pub struct OrbitCamera {
+    /// The current view.
+    pub rig: OrbitRig,
+    /// The view the reset key returns to.
+    pub home: OrbitRig,
+}
+
+fn spawn_camera(
+    mut commands: Commands,
+    anchors: Query<&Transform, With<stage_plugin::TwinAnchor>>,
+) {
+    let focus = anchors
+        .iter()
+        .next()
+        .map_or(Vec3::new(0.0, 0.9, 0.2), |anchor| anchor.translation);
+    let home = OrbitRig::operator_view(focus);
+    commands.spawn((
+        Name::new("Desktop camera"),
+        Camera3d::default(),
+        home.transform(),
+        OrbitCamera { rig: home, home },
+    ));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bevy::input::mouse::{AccumulatedMouseMotion, AccumulatedMouseScroll};
+
+    fn headless_app() -> App {
+        let mut app = App::new();
+        app.add_plugins((MinimalPlugins, AssetPlugin::default()))
+            .init_asset::<Mesh>()
+            .init_asset::<StandardMaterial>()
+            .init_resource::<ButtonInput<MouseButton>>()
+            .init_resource::<ButtonInput<KeyCode>>()
+            .init_resource::<AccumulatedMouseMotion>()
+            .init_resource::<AccumulatedMouseScroll>()
+            .add_plugins((stage_plugin::StagePlugin, DesktopViewPlugin));
+        app.update();
+        app
+    }
+
+    fn camera(app: &mut App) -> (Transform, OrbitCamera) {
+        let world = app.world_mut();
+        let (transform, orbit) = world
+            .query::<(&Transform, &OrbitCamera)>()
+            .single(world)
+            .expect("one desktop camera");
+        (*transform, *orbit)
+    }
+
+    #[test]
+    fn camera_starts_on_the_operator_side_looking_at_the_anchor() {
+        let mut app = headless_app();
+        let (transform, _) = camera(&mut app);
+        let world = app.world_mut();
+        let anchor = world
+            .query_filtered::<&Transform, With<stage_plugin::TwinAnchor>>()
+            .single(world)
+            .expect("anchor")
+            .translation;
+        assert!(
+            transform.translation.z > anchor.z,
+            "camera on the operator side"
+        );
+        let forward = transform.forward();
+        let to_anchor = (anchor - transform.translation).normalize();
+        assert!(
+            forward.dot(to_anchor) > 0.9999,
+            "camera looks at the anchor"
+        );
+    }
+
+    #[test]
+    fn left_drag_orbits_and_reset_returns_home() {
+        let mut app = headless_app();
+        let (start, _) = camera(&mut app);
+        app.world_mut()
+            .resource_mut::<ButtonInput<MouseButton>>()
+            .press(MouseButton::Left);
+        app.world_mut()
+            .resource_mut::<AccumulatedMouseMotion>()
+            .delta = Vec2::new(120.0, 0.0);
+        app.update();
+        let (orbited, orbit) = camera(&mut app);
+        assert!(orbited.translation.distance(start.translation) > 0.05);
+        assert!(
+            (orbit.rig.distance_m - orbit.home.distance_m).abs() < 1e-6,
+            "orbit keeps distance"
+        );
+
+        app.world_mut()
+            .resource_mut::<ButtonInput<MouseButton>>()
+            .release(MouseButton::Left);
+        app.world_mut()
+            .resource_mut::<AccumulatedMouseMotion>()
+            .delta = Vec2::ZERO;
+        app.world_mut()
+            .resource_mut::<ButtonInput<KeyCode>>()
+            .press(KeyCode::KeyR);
+        app.update();
+        let (reset, _) = camera(&mut app);
+        assert!(reset.translation.distance(start.translation) < 1e-5);
+    }
+
+    #[test]
+    fn wheel_zooms_towards_the_focus() {
+        let mut app = headless_app();
+        let (_, before) = camera(&mut app);
+        app.world_mut()
+            .resource_mut::<AccumulatedMouseScroll>()
+            .delta = Vec2::new(0.0, 3.0);
+        app.update();
+        let (_, after) = camera(&mut app);
+        assert!(after.rig.distance_m < before.rig.distance_m);
+    }
+
+    #[test]
+    fn help_line_names_every_control() {
+        let mut app = headless_app();
+        let world = app.world_mut();
+        let text = world
+            .query_filtered::<&Text, With<HelpLine>>()
+            .single(world)
+            .expect("one help line");
+        for word in ["orbit", "pan", "zoom", "reset"] {
+            assert!(
+                text.0.to_lowercase().contains(word),
+                "help line lacks {word}"
+            );
+        }
+    }
+}

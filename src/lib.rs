@@ -1,0 +1,94 @@
+//! The Neuraxis trainer application: composes the engine plugins into the app that the
+//! `neuraxis` binary runs.
+//!
+//! Key items: [`TrainerPlugin`] (the trainer's own plugins, testable under `MinimalPlugins`),
+//! [`TrainerOptions`] and [`build_app`] (the windowed app with rendering).
+
+use bevy::log::{Level, LogPlugin};
+use bevy::prelude::*;
+use bevy::window::WindowResolution;
+
+/// The trainer's own plugins: the room and the desktop view. Rendering, windowing and input
+/// come from Bevy's plugins in [`build_app`], so this runs headless too.
+pub struct TrainerPlugin;
+
+impl Plugin for TrainerPlugin {
+    fn build(&self, app: &mut App) {
+        app.add_plugins((stage_plugin::StagePlugin, desktop_plugin::DesktopViewPlugin));
+    }
+}
+
+/// How to run the trainer.
+#[derive(Debug, Clone)]
+pub struct TrainerOptions {
+    /// Window size in physical pixels.
+    pub window_size_px: UVec2,
+    /// Save a picture of the window after some frames, then exit.
+    pub screenshot: Option<capture_plugin::CaptureRequest>,
+    /// 0: warnings and errors only; 1: progress; 2 or more: debugging detail.
+    pub verbosity: u8,
+}
+
+impl Default for TrainerOptions {
+    fn default() -> Self {
+        Self {
+            window_size_px: UVec2::new(1280, 720),
+            screenshot: None,
+            verbosity: 0,
+        }
+    }
+}
+
+/// Why the trainer cannot start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// No display server to open the window on.
+    #[error(
+        "no display to open the trainer's window on: DISPLAY is not set. Run it in a desktop \
+         session, or under a virtual display with `xvfb-run -a neuraxis ...`"
+    )]
+    NoDisplay,
+}
+
+/// The full windowed trainer, ready to `run()`.
+pub fn build_app(options: &TrainerOptions) -> Result<App, StartError> {
+    if cfg!(target_os = "linux") && std::env::var_os("DISPLAY").is_none_or(|d| d.is_empty()) {
+        return Err(StartError::NoDisplay);
+    }
+    let mut app = App::new();
+    app.add_plugins(
+        DefaultPlugins
+            .set(WindowPlugin {
+                primary_window: Some(Window {
+                    title: "Neuraxis — spinal needle trainer".into(),
+                    resolution: WindowResolution::from(options.window_size_px),
+                    ..default()
+                }),
+                ..default()
+            })
+            .set(log_plugin(options.verbosity)),
+    )
+    .insert_resource(ClearColor(Color::srgb(0.05, 0.06, 0.08)))
+    .add_plugins(TrainerPlugin);
+    if let Some(request) = &options.screenshot {
+        app.add_plugins(capture_plugin::CapturePlugin {
+            request: request.clone(),
+        });
+    }
+    Ok(app)
+}
+
+/// Quiet by default: a clinician sees warnings and errors only. `RUST_LOG` overrides.
+fn log_plugin(verbosity: u8) -> LogPlugin {
+    let level = match verbosity {
+        0 => Level::WARN,
+        1 => Level::INFO,
+        _ => Level::DEBUG,
+    };
+    LogPlugin {
+        level,
+        // The GPU stack is chatty even at info level; keep it to real problems.
+        filter: "wgpu=error,naga=warn,wgpu_hal=error,bevy_render=warn,offset_allocator=warn".into(),
+        ..default()
+    }
+}

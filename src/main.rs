@@ -1,0 +1,125 @@
+//! `neuraxis`: the trainer on the desktop.
+
+use anyhow::Context;
+use bevy::math::UVec2;
+use clap::Parser;
+use neuraxis::{TrainerOptions, build_app};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Neuraxis: practise lumbar puncture and epidural needle placement on a digital twin of a
+/// patient's lumbar spine.
+///
+/// Opens the procedure room with the patient table, viewed from the operator's side.
+#[derive(Debug, Parser)]
+#[command(
+    name = "neuraxis",
+    version,
+    after_help = "\
+In the window:
+  Left-drag    turn the view around the patient's back
+  Right-drag   slide the view (middle-drag works too)
+  Wheel        move closer or farther
+  R            return to the operator's view
+  Esc          quit
+
+Examples:
+  neuraxis                                  open the trainer
+  neuraxis --screenshot room.png            save a picture of the room and close
+  xvfb-run -a neuraxis --screenshot r.png   the same on a machine without a screen"
+)]
+struct Cli {
+    /// Save a picture of the window to this PNG file after a few frames, then close.
+    /// Useful to check that a computer's graphics work, and for handouts.
+    #[arg(long, value_name = "PNG")]
+    screenshot: Option<PathBuf>,
+
+    /// With --screenshot: how many frames to draw before taking the picture. Software
+    /// graphics need about 30 before the first lit frame.
+    #[arg(long, value_name = "N", default_value_t = 40, requires = "screenshot",
+          value_parser = clap::value_parser!(u32).range(1..))]
+    frames: u32,
+
+    /// Window size in pixels, as WIDTHxHEIGHT.
+    #[arg(long, value_name = "WxH", default_value = "1280x720", value_parser = parse_window_size)]
+    window: UVec2,
+
+    /// Show more of what the trainer is doing: -v for progress, -vv for debugging detail.
+    /// Quiet by default.
+    #[arg(short, long, action = clap::ArgAction::Count)]
+    verbose: u8,
+}
+
+fn parse_window_size(text: &str) -> Result<UVec2, String> {
+    let (width, height) = text
+        .split_once(['x', 'X'])
+        .ok_or_else(|| format!("expected WIDTHxHEIGHT such as 1280x720, got {text:?}"))?;
+    let parse = |side: &str| {
+        side.trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|px| (64..=16384).contains(px))
+            .ok_or_else(|| format!("{side:?} is not a size between 64 and 16384 pixels"))
+    };
+    Ok(UVec2::new(parse(width)?, parse(height)?))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("neuraxis: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let options = TrainerOptions {
+        window_size_px: cli.window,
+        screenshot: cli.screenshot.map(|path| capture_plugin::CaptureRequest {
+            path,
+            after_frames: cli.frames,
+        }),
+        verbosity: cli.verbose,
+    };
+    let mut app = build_app(&options).context("cannot start the trainer")?;
+    let exit = app.run();
+    Ok(if exit.is_success() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn window_sizes_parse_and_bad_ones_explain_themselves() {
+        assert_eq!(parse_window_size("1280x720"), Ok(UVec2::new(1280, 720)));
+        assert_eq!(parse_window_size("640X360"), Ok(UVec2::new(640, 360)));
+        assert!(
+            parse_window_size("1280")
+                .unwrap_err()
+                .contains("WIDTHxHEIGHT")
+        );
+        assert!(
+            parse_window_size("10x720")
+                .unwrap_err()
+                .contains("between 64")
+        );
+    }
+
+    #[test]
+    fn cli_is_consistent_and_frames_needs_a_screenshot() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+        assert!(Cli::try_parse_from(["neuraxis", "--frames", "10"]).is_err());
+        assert!(
+            Cli::try_parse_from(["neuraxis", "--screenshot", "a.png", "--frames", "0"]).is_err()
+        );
+    }
+}

@@ -1,0 +1,112 @@
+//! Project chores behind `cargo xtask`: `ci`, `deps`, `run`, `setup`.
+//!
+//! Runs only tools a fresh machine has (cargo, dpkg, apt-get), so it builds in seconds and can
+//! install what the heavier crates need before they build.
+
+use anyhow::{Context, Result, bail};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+mod deps;
+mod system;
+
+const USAGE: &str = "\
+cargo xtask <TASK>
+
+Tasks:
+  run [ARGS...]  install missing system packages, then run the trainer (release build);
+                 ARGS go to `neuraxis`, e.g. `cargo xtask run -- --help`
+  ci             every check CI makes: system packages, fmt, the dependency rule, clippy
+                 with warnings as errors, and all tests (render check included)
+  deps           fail if a Bevy-free crate under crates/core depends on bevy, wgpu,
+                 openxr or ort
+  setup          install the system packages listed in .ci/debian-packages.txt";
+
+fn main() -> Result<()> {
+    let mut args = std::env::args().skip(1);
+    let task = args.next().unwrap_or_default();
+    let rest: Vec<String> = args.collect();
+    let root = workspace_root()?;
+    match task.as_str() {
+        "run" => {
+            system::ensure_packages(&root)?;
+            let rest = rest.strip_prefix(&["--".to_owned()]).unwrap_or(&rest);
+            cargo(
+                &root,
+                &["run", "--release", "--package", "neuraxis", "--"],
+                rest,
+            )
+        }
+        "ci" => ci(&root),
+        "deps" => deps::check(&root),
+        "setup" => system::ensure_packages(&root),
+        "" | "help" | "-h" | "--help" => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        other => bail!("unknown task {other:?}\n\n{USAGE}"),
+    }
+}
+
+fn ci(root: &Path) -> Result<()> {
+    let started = std::time::Instant::now();
+    system::ensure_packages(root)?;
+    step("format", || cargo(root, &["fmt", "--all", "--check"], &[]))?;
+    step("dependency rule", || deps::check(root))?;
+    step("clippy", || {
+        cargo(
+            root,
+            &[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--locked",
+                "--",
+                "-D",
+                "warnings",
+            ],
+            &[],
+        )
+    })?;
+    step("tests", || {
+        cargo(root, &["test", "--workspace", "--locked"], &[])
+    })?;
+    println!(
+        "xtask ci: all checks passed in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn step(name: &str, run: impl FnOnce() -> Result<()>) -> Result<()> {
+    let started = std::time::Instant::now();
+    println!("xtask ci: {name} ...");
+    run().with_context(|| format!("ci step {name:?} failed"))?;
+    println!(
+        "xtask ci: {name} ok ({:.0} s)",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn cargo(root: &Path, args: &[&str], extra: &[String]) -> Result<()> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(&cargo)
+        .args(args)
+        .args(extra)
+        .current_dir(root)
+        .status()
+        .with_context(|| format!("cannot start {cargo}"))?;
+    if !status.success() {
+        bail!("`cargo {}` failed ({status})", args.join(" "));
+    }
+    Ok(())
+}
+
+fn workspace_root() -> Result<PathBuf> {
+    let manifest_dir = env!("CARGO_MANIFEST_DIR");
+    Path::new(manifest_dir)
+        .parent()
+        .map(Path::to_path_buf)
+        .context("xtask is not inside the workspace")
+}

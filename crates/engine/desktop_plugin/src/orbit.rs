@@ -30,9 +30,9 @@ impl OrbitRig {
     pub fn operator_view(focus_m: Vec3) -> Self {
         Self {
             focus_m,
-            yaw_rad: 0.35,
-            pitch_rad: 0.38,
-            distance_m: 1.1,
+            yaw_rad: 0.3,
+            pitch_rad: 0.42,
+            distance_m: 1.6,
         }
     }
 

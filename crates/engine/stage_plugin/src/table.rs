@@ -4,7 +4,7 @@ use crate::{PatientTable, RoomLayout};
 use bevy::prelude::*;
 
 /// The table's top slab; its upper face is at the layout's table height.
-#[derive(Component, Debug)]
+#[derive(Component, Debug, Clone, Copy)]
 pub struct TableTop {
     /// Thickness of the slab.
     pub thickness_m: f32,
@@ -13,6 +13,7 @@ pub struct TableTop {
 const TOP_THICKNESS_M: f32 = 0.08;
 const LEG_SIDE_M: f32 = 0.06;
 const LEG_INSET_M: f32 = 0.1;
+const PILLOW_SIZE_M: Vec3 = Vec3::new(0.4, 0.1, 0.55);
 
 pub(crate) fn spawn_table(
     mut commands: Commands,
@@ -58,6 +59,21 @@ pub(crate) fn spawn_table(
                 Mesh3d(meshes.add(Cuboid::new(length_m, TOP_THICKNESS_M, width_m))),
                 MeshMaterial3d(pad_material),
                 Transform::from_xyz(0.0, height_m - TOP_THICKNESS_M / 2.0, 0.0),
+            ));
+            // The pillow marks the head end (−X), where a lateral patient's head lies.
+            table.spawn((
+                Name::new("Pillow"),
+                Mesh3d(meshes.add(Cuboid::new(PILLOW_SIZE_M.x, PILLOW_SIZE_M.y, PILLOW_SIZE_M.z))),
+                MeshMaterial3d(materials.add(StandardMaterial {
+                    base_color: Color::srgb(0.93, 0.94, 0.95),
+                    perceptual_roughness: 0.9,
+                    ..default()
+                })),
+                Transform::from_xyz(
+                    -length_m / 2.0 + PILLOW_SIZE_M.x / 2.0 + 0.05,
+                    height_m + PILLOW_SIZE_M.y / 2.0,
+                    0.0,
+                ),
             ));
             for (sign_x, sign_z) in [(-1.0, -1.0), (-1.0, 1.0), (1.0, -1.0), (1.0, 1.0)] {
                 table.spawn((

@@ -1,0 +1,78 @@
+//! The trainer's own plugins run headless (`MinimalPlugins`, no window, no GPU): the room, the
+//! table, the twin anchor and the desktop camera come up together and agree with each other.
+
+use anatomy::ProcedureRoom;
+use bevy::prelude::*;
+use desktop_plugin::{HelpLine, OrbitCamera};
+use neuraxis::TrainerPlugin;
+use stage_plugin::{PatientTable, RoomLayout, TableTop, TwinAnchor};
+
+fn headless_trainer(layout: Option<RoomLayout>) -> App {
+    let mut app = App::new();
+    app.add_plugins((
+        MinimalPlugins,
+        AssetPlugin::default(),
+        bevy::input::InputPlugin,
+        TransformPlugin,
+    ))
+    .init_asset::<Mesh>()
+    .init_asset::<StandardMaterial>();
+    if let Some(layout) = layout {
+        app.insert_resource(layout);
+    }
+    app.add_plugins(TrainerPlugin);
+    // A few frames: start-up, then ordinary updates with no input.
+    for _ in 0..3 {
+        app.update();
+    }
+    app
+}
+
+fn single<C: Component + Clone>(app: &mut App) -> C {
+    let world = app.world_mut();
+    world.query::<&C>().single(world).expect("exactly one").clone()
+}
+
+fn single_transform_with<M: Component>(app: &mut App) -> GlobalTransform {
+    let world = app.world_mut();
+    *world
+        .query_filtered::<&GlobalTransform, With<M>>()
+        .single(world)
+        .expect("exactly one")
+}
+
+#[test]
+fn trainer_builds_room_table_anchor_camera_and_help_line() {
+    let mut app = headless_trainer(None);
+    let world = app.world_mut();
+    assert_eq!(world.query::<&PatientTable>().iter(world).count(), 1);
+    assert_eq!(world.query::<&HelpLine>().iter(world).count(), 1);
+    assert_eq!(world.query::<&Camera3d>().iter(world).count(), 1);
+
+    let anchor = single_transform_with::<TwinAnchor>(&mut app).translation();
+    let camera: OrbitCamera = single(&mut app);
+    assert_eq!(camera.home.focus_m, anchor, "the view is centred on the twin anchor");
+    // With no input, the camera stays at its home view.
+    assert_eq!(camera.rig, camera.home);
+}
+
+#[test]
+fn a_higher_table_lifts_the_anchor_and_the_view_with_it() {
+    let high = RoomLayout(ProcedureRoom {
+        table_top_height_m: 0.95,
+        ..ProcedureRoom::default()
+    });
+    let mut low_app = headless_trainer(None);
+    let mut high_app = headless_trainer(Some(high));
+
+    let top = single_transform_with::<TableTop>(&mut high_app).translation().y;
+    let thickness_m = single::<TableTop>(&mut high_app).thickness_m;
+    assert!((top + thickness_m / 2.0 - 0.95).abs() < 1e-5, "table top at 0.95 m");
+
+    let lift_m = single_transform_with::<TwinAnchor>(&mut high_app).translation().y
+        - single_transform_with::<TwinAnchor>(&mut low_app).translation().y;
+    assert!((lift_m - 0.2).abs() < 1e-5, "anchor rose with the table: {lift_m} m");
+    let camera_lift_m = single::<OrbitCamera>(&mut high_app).home.focus_m.y
+        - single::<OrbitCamera>(&mut low_app).home.focus_m.y;
+    assert!((camera_lift_m - 0.2).abs() < 1e-5, "view followed: {camera_lift_m} m");
+}

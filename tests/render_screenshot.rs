@@ -1,0 +1,122 @@
+//! Render check: the real `neuraxis` binary draws the procedure room under Xvfb with Mesa's
+//! software Vulkan (lavapipe), saves a screenshot, and the picture shows the floor and the table
+//! where the operator's view puts them.
+//!
+//! Needs `xvfb-run` (package xvfb) when no DISPLAY is set, and a Vulkan driver; lavapipe
+//! (mesa-vulkan-drivers) is used when present so the result does not depend on a GPU.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const WIDTH_PX: u32 = 640;
+const HEIGHT_PX: u32 = 360;
+const LAVAPIPE_ICDS: [&str; 2] = [
+    "/usr/share/vulkan/icd.d/lvp_icd.x86_64.json",
+    "/usr/share/vulkan/icd.d/lvp_icd.json",
+];
+
+/// Runs `neuraxis --screenshot` and returns the saved picture.
+fn render_room(out_dir: &Path) -> image::RgbImage {
+    let png_path = out_dir.join("room.png");
+    let runtime_dir = out_dir.join("xdg-runtime");
+    std::fs::create_dir_all(&runtime_dir).expect("runtime dir");
+    let trainer_args: Vec<String> = vec![
+        "--screenshot".into(),
+        png_path.display().to_string(),
+        "--frames".into(),
+        "40".into(),
+        "--window".into(),
+        format!("{WIDTH_PX}x{HEIGHT_PX}"),
+    ];
+    let binary = env!("CARGO_BIN_EXE_neuraxis");
+    let mut command = if std::env::var_os("DISPLAY").is_some_and(|d| !d.is_empty()) {
+        let mut direct = Command::new(binary);
+        direct.args(&trainer_args);
+        direct
+    } else {
+        let mut under_xvfb = Command::new("xvfb-run");
+        under_xvfb
+            .args(["-a", "-s", "-screen 0 1280x720x24", binary])
+            .args(&trainer_args);
+        under_xvfb
+    };
+    if let Some(icd) = LAVAPIPE_ICDS.iter().find(|icd| Path::new(icd).is_file()) {
+        command.env("VK_ICD_FILENAMES", icd);
+    }
+    let output = command
+        .env("WGPU_BACKEND", "vulkan")
+        .env("XDG_RUNTIME_DIR", &runtime_dir)
+        .output()
+        .expect("cannot start the trainer (is xvfb-run installed? package xvfb)");
+    assert!(
+        output.status.success(),
+        "trainer failed ({}):\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    image::open(&png_path)
+        .unwrap_or_else(|error| panic!("no readable screenshot at {}: {error}", png_path.display()))
+        .to_rgb8()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Surface {
+    /// The table's teal pad.
+    TablePad,
+    /// Blue-grey floor vinyl or pale walls: neutral, blue not below red.
+    RoomNeutral,
+    /// The window's clear colour: nothing was drawn there.
+    ClearColour,
+    Other,
+}
+
+fn classify([r, g, b]: [u8; 3]) -> Surface {
+    let (r, g, b) = (i32::from(r), i32::from(g), i32::from(b));
+    if r < 24 && g < 26 && b < 32 {
+        Surface::ClearColour
+    } else if g - r > 25 && b - r > 25 && (g - b).abs() < 40 {
+        Surface::TablePad
+    } else if (r - g).abs() < 20 && b >= r - 4 && b - r < 40 && r > 40 {
+        Surface::RoomNeutral
+    } else {
+        Surface::Other
+    }
+}
+
+/// Share of the pixels in a box (fractions of the width and height) that are `surface`.
+fn share(picture: &image::RgbImage, x: (f32, f32), y: (f32, f32), surface: Surface) -> f32 {
+    let (w, h) = (picture.width() as f32, picture.height() as f32);
+    let (x0, x1) = ((x.0 * w) as u32, (x.1 * w) as u32);
+    let (y0, y1) = ((y.0 * h) as u32, (y.1 * h) as u32);
+    let mut hits = 0u32;
+    for py in y0..y1 {
+        for px in x0..x1 {
+            hits += u32::from(classify(picture.get_pixel(px, py).0) == surface);
+        }
+    }
+    hits as f32 / ((x1 - x0) * (y1 - y0)) as f32
+}
+
+#[test]
+fn trainer_renders_room_floor_and_table_in_the_operators_view() {
+    let out_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("render_screenshot");
+    std::fs::create_dir_all(&out_dir).expect("output dir");
+    let picture = render_room(&out_dir);
+    assert_eq!(picture.dimensions(), (WIDTH_PX, HEIGHT_PX));
+
+    let whole = ((0.0, 1.0), (0.0, 1.0));
+    let cleared = share(&picture, whole.0, whole.1, Surface::ClearColour);
+    assert!(cleared < 0.01, "{:.1} % of the window is clear colour", cleared * 100.0);
+
+    // The table pad fills the middle band of the view, under the patient's back region.
+    let pad_centre = share(&picture, (0.3, 0.8), (0.5, 0.7), Surface::TablePad);
+    assert!(pad_centre > 0.8, "table pad covers {:.0} % of the centre", pad_centre * 100.0);
+    // The top of the view is wall and floor, not table.
+    let pad_top = share(&picture, (0.0, 1.0), (0.0, 0.25), Surface::TablePad);
+    assert!(pad_top < 0.02, "table pad in the top quarter: {:.1} %", pad_top * 100.0);
+    let room_top = share(&picture, (0.0, 1.0), (0.0, 0.25), Surface::RoomNeutral);
+    assert!(room_top > 0.9, "walls cover {:.0} % of the top quarter", room_top * 100.0);
+    // Floor shows in the lower-left corner, beside the table's legs.
+    let floor = share(&picture, (0.0, 0.1), (0.6, 0.8), Surface::RoomNeutral);
+    assert!(floor > 0.8, "floor covers {:.0} % of the lower-left corner", floor * 100.0);
+}

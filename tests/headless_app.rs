@@ -30,7 +30,11 @@ fn headless_trainer(layout: Option<RoomLayout>) -> App {
 
 fn single<C: Component + Clone>(app: &mut App) -> C {
     let world = app.world_mut();
-    world.query::<&C>().single(world).expect("exactly one").clone()
+    world
+        .query::<&C>()
+        .single(world)
+        .expect("exactly one")
+        .clone()
 }
 
 fn single_transform_with<M: Component>(app: &mut App) -> GlobalTransform {
@@ -51,7 +55,10 @@ fn trainer_builds_room_table_anchor_camera_and_help_line() {
 
     let anchor = single_transform_with::<TwinAnchor>(&mut app).translation();
     let camera: OrbitCamera = single(&mut app);
-    assert_eq!(camera.home.focus_m, anchor, "the view is centred on the twin anchor");
+    assert_eq!(
+        camera.home.focus_m, anchor,
+        "the view is centred on the twin anchor"
+    );
     // With no input, the camera stays at its home view.
     assert_eq!(camera.rig, camera.home);
 }
@@ -65,14 +72,29 @@ fn a_higher_table_lifts_the_anchor_and_the_view_with_it() {
     let mut low_app = headless_trainer(None);
     let mut high_app = headless_trainer(Some(high));
 
-    let top = single_transform_with::<TableTop>(&mut high_app).translation().y;
+    let top = single_transform_with::<TableTop>(&mut high_app)
+        .translation()
+        .y;
     let thickness_m = single::<TableTop>(&mut high_app).thickness_m;
-    assert!((top + thickness_m / 2.0 - 0.95).abs() < 1e-5, "table top at 0.95 m");
+    assert!(
+        (top + thickness_m / 2.0 - 0.95).abs() < 1e-5,
+        "table top at 0.95 m"
+    );
 
-    let lift_m = single_transform_with::<TwinAnchor>(&mut high_app).translation().y
-        - single_transform_with::<TwinAnchor>(&mut low_app).translation().y;
-    assert!((lift_m - 0.2).abs() < 1e-5, "anchor rose with the table: {lift_m} m");
+    let lift_m = single_transform_with::<TwinAnchor>(&mut high_app)
+        .translation()
+        .y
+        - single_transform_with::<TwinAnchor>(&mut low_app)
+            .translation()
+            .y;
+    assert!(
+        (lift_m - 0.2).abs() < 1e-5,
+        "anchor rose with the table: {lift_m} m"
+    );
     let camera_lift_m = single::<OrbitCamera>(&mut high_app).home.focus_m.y
         - single::<OrbitCamera>(&mut low_app).home.focus_m.y;
-    assert!((camera_lift_m - 0.2).abs() < 1e-5, "view followed: {camera_lift_m} m");
+    assert!(
+        (camera_lift_m - 0.2).abs() < 1e-5,
+        "view followed: {camera_lift_m} m"
+    );
 }

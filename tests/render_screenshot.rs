@@ -106,17 +106,37 @@ fn trainer_renders_room_floor_and_table_in_the_operators_view() {
 
     let whole = ((0.0, 1.0), (0.0, 1.0));
     let cleared = share(&picture, whole.0, whole.1, Surface::ClearColour);
-    assert!(cleared < 0.01, "{:.1} % of the window is clear colour", cleared * 100.0);
+    assert!(
+        cleared < 0.01,
+        "{:.1} % of the window is clear colour",
+        cleared * 100.0
+    );
 
     // The table pad fills the middle band of the view, under the patient's back region.
     let pad_centre = share(&picture, (0.3, 0.8), (0.5, 0.7), Surface::TablePad);
-    assert!(pad_centre > 0.8, "table pad covers {:.0} % of the centre", pad_centre * 100.0);
+    assert!(
+        pad_centre > 0.8,
+        "table pad covers {:.0} % of the centre",
+        pad_centre * 100.0
+    );
     // The top of the view is wall and floor, not table.
     let pad_top = share(&picture, (0.0, 1.0), (0.0, 0.25), Surface::TablePad);
-    assert!(pad_top < 0.02, "table pad in the top quarter: {:.1} %", pad_top * 100.0);
+    assert!(
+        pad_top < 0.02,
+        "table pad in the top quarter: {:.1} %",
+        pad_top * 100.0
+    );
     let room_top = share(&picture, (0.0, 1.0), (0.0, 0.25), Surface::RoomNeutral);
-    assert!(room_top > 0.9, "walls cover {:.0} % of the top quarter", room_top * 100.0);
+    assert!(
+        room_top > 0.9,
+        "walls cover {:.0} % of the top quarter",
+        room_top * 100.0
+    );
     // Floor shows in the lower-left corner, beside the table's legs.
     let floor = share(&picture, (0.0, 0.1), (0.6, 0.8), Surface::RoomNeutral);
-    assert!(floor > 0.8, "floor covers {:.0} % of the lower-left corner", floor * 100.0);
+    assert!(
+        floor > 0.8,
+        "floor covers {:.0} % of the lower-left corner",
+        floor * 100.0
+    );
 }

@@ -63,7 +63,11 @@ pub(crate) fn spawn_table(
             // The pillow marks the head end (−X), where a lateral patient's head lies.
             table.spawn((
                 Name::new("Pillow"),
-                Mesh3d(meshes.add(Cuboid::new(PILLOW_SIZE_M.x, PILLOW_SIZE_M.y, PILLOW_SIZE_M.z))),
+                Mesh3d(meshes.add(Cuboid::new(
+                    PILLOW_SIZE_M.x,
+                    PILLOW_SIZE_M.y,
+                    PILLOW_SIZE_M.z,
+                ))),
                 MeshMaterial3d(materials.add(StandardMaterial {
                     base_color: Color::srgb(0.93, 0.94, 0.95),
                     perceptual_roughness: 0.9,

@@ -18,19 +18,25 @@ pub fn forbidden_family(crate_name: &str) -> Option<&'static str> {
     })
 }
 
-/// Checks every crate under crates/core; fails naming each offending crate and its path in.
-pub fn check(root: &Path) -> Result<()> {
+/// The Bevy-free crates: every folder under crates/core with a Cargo.toml, named as its package.
+pub fn pure_crates(root: &Path) -> Result<Vec<String>> {
     let core_dir = root.join("crates/core");
-    let mut pure_crates: Vec<String> = std::fs::read_dir(&core_dir)
+    let mut names: Vec<String> = std::fs::read_dir(&core_dir)
         .with_context(|| format!("cannot list {}", core_dir.display()))?
         .filter_map(|entry| entry.ok())
         .filter(|entry| entry.path().join("Cargo.toml").is_file())
         .map(|entry| entry.file_name().to_string_lossy().into_owned())
         .collect();
-    pure_crates.sort();
-    if pure_crates.is_empty() {
+    names.sort();
+    if names.is_empty() {
         bail!("no crates found under {}", core_dir.display());
     }
+    Ok(names)
+}
+
+/// Checks every crate under crates/core; fails naming each pure crate and what it reaches.
+pub fn check(root: &Path) -> Result<()> {
+    let pure_crates = pure_crates(root)?;
     let mut violations = Vec::new();
     for name in &pure_crates {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());

@@ -20,6 +20,9 @@ Tasks:
                  with warnings as errors, and all tests (render check included)
   deps           fail if a Bevy-free crate under crates/core depends on bevy, wgpu,
                  openxr or ort
+  bench NAME     run a benchmark in release; it prints `bench FIGURE: VALUE UNIT` lines.
+                 NAME is a crate under crates/core with examples/NAME_bench.rs;
+                 `cargo xtask bench` lists them
   setup          install the system packages listed in .ci/debian-packages.txt";
 
 fn main() -> Result<()> {
@@ -39,6 +42,7 @@ fn main() -> Result<()> {
         }
         "ci" => ci(&root),
         "deps" => deps::check(&root),
+        "bench" => bench(&root, rest.first().map(String::as_str)),
         "setup" => system::ensure_packages(&root),
         "" | "help" | "-h" | "--help" => {
             println!("{USAGE}");
@@ -76,6 +80,38 @@ fn ci(root: &Path) -> Result<()> {
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// Benchmarks are examples named `<crate>_bench` in pure crates, run optimised.
+fn bench(root: &Path, name: Option<&str>) -> Result<()> {
+    let available = deps::pure_crates(root)?
+        .into_iter()
+        .filter(|krate| bench_source(root, krate).is_file())
+        .collect::<Vec<_>>();
+    let Some(name) = name else {
+        println!("benchmarks: {}", available.join(" "));
+        return Ok(());
+    };
+    if !available.iter().any(|krate| krate == name) {
+        bail!(
+            "no benchmark {name:?}: expected {}; available: {}",
+            bench_source(root, name).display(),
+            available.join(" ")
+        );
+    }
+    let example = format!("{name}_bench");
+    cargo(
+        root,
+        &["run", "--quiet", "--release", "--package", name, "--example", &example],
+        &[],
+    )
+}
+
+fn bench_source(root: &Path, krate: &str) -> PathBuf {
+    root.join("crates/core")
+        .join(krate)
+        .join("examples")
+        .join(format!("{krate}_bench.rs"))
 }
 
 fn step(name: &str, run: impl FnOnce() -> Result<()>) -> Result<()> {

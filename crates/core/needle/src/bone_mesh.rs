@@ -73,6 +73,17 @@ impl TrimeshBoneField {
         Ok(())
     }
 
+    /// Adds an OBJ surface mesh as the collider of `level`, mapping each vertex with `to_twin`.
+    pub fn add_obj_level(
+        &mut self,
+        level: VertebraLevel,
+        mesh: &crate::obj_mesh::ObjTriangles,
+        to_twin: impl Fn(glam::DVec3) -> Vec3,
+    ) -> Result<(), BoneMeshError> {
+        let vertices = mesh.vertices.iter().map(|&vertex| to_twin(vertex)).collect();
+        self.add_level(level, vertices, mesh.triangles.clone())
+    }
+
     /// Number of meshes held.
     pub fn mesh_count(&self) -> usize {
         self.levels.len()

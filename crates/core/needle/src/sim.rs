@@ -10,6 +10,8 @@ use glam::{DVec3, Vec3};
 const MM_PER_M: f64 = 1000.0;
 /// Shortest hub-to-entry lever used for the pivot, so a hub at the skin cannot divide by zero.
 const MIN_LEVER_M: f64 = 1e-3;
+/// Relative hand–needle speed above which the coupling's damping force stops growing.
+const DAMPING_SPEED_CAP_M_PER_S: f64 = 0.1;
 
 /// What the hands ask for this step.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -632,8 +634,12 @@ impl<T: TissueField, B: BoneField> NeedleSim<T, B> {
             .previous_hand_depth_m
             .map_or(0.0, |previous| (hand_depth_m - previous) / dt_s);
         engaged.previous_hand_depth_m = Some(hand_depth_m);
-        let damping_n =
-            self.params.coupling.damping_n_s_per_m * (hand_speed - self.axial_speed_m_per_s);
+        // The quasi-static needle can lurch a few millimetres in one step when a layer gives;
+        // the damping force is capped so such a lurch does not throw the needle back.
+        let damping = self.params.coupling.damping_n_s_per_m;
+        let damping_cap_n = damping * DAMPING_SPEED_CAP_M_PER_S;
+        let damping_n = (damping * (hand_speed - self.axial_speed_m_per_s))
+            .clamp(-damping_cap_n, damping_cap_n);
         let coupling_n = |depth_m: f64| stiffness * (hand_depth_m - depth_m) + damping_n;
         let start_m = engaged.depth_m;
         let speed = self.axial_speed_m_per_s;
@@ -770,11 +776,16 @@ impl<T: TissueField, B: BoneField> NeedleSim<T, B> {
                 break;
             }
             if surplus_next < 0.0 {
+                let before = (engaged.tip_tissue(), engaged.tent);
                 depth_m += (next_m - depth_m) * surplus_here / (surplus_here - surplus_next);
                 engaged.depth_m = depth_m;
                 self.update_tissue_advancing(engaged, depth_m, events, haptics);
-                stopped_by_tissue = true;
-                break;
+                if (engaged.tip_tissue(), engaged.tent) == before {
+                    stopped_by_tissue = true;
+                    break;
+                }
+                // The balance point lies past a boundary: the new layer decides.
+                continue;
             }
             depth_m = next_m;
             engaged.depth_m = depth_m;

@@ -110,6 +110,8 @@ pub struct CsfParams {
 pub struct RedirectParams {
     /// Change of the needle track's direction that counts as one redirection.
     pub redirect_threshold_deg: f64,
+    /// Advance along a changed track after which the change counts as a redirection.
+    pub confirm_advance_mm: f64,
     /// Shaft length in firm tissue (lateral stiffness above the soft limit) that holds the track.
     pub firm_track_length_mm: f64,
     /// Lateral stiffness at or below which a tissue lets the track re-form (fat, skin).
@@ -370,6 +372,10 @@ impl ModelParams {
         positive(
             "redirect.redirect_threshold_deg".into(),
             self.redirect.redirect_threshold_deg,
+        )?;
+        non_negative(
+            "redirect.confirm_advance_mm".into(),
+            self.redirect.confirm_advance_mm,
         )?;
         non_negative(
             "redirect.firm_track_length_mm".into(),

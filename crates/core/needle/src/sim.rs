@@ -218,6 +218,7 @@ struct Engagement {
     dura_punctured: bool,
     touching_root: bool,
     previous_hand_depth_m: Option<f64>,
+    turned_at_depth_m: Option<f64>,
 }
 
 impl Engagement {
@@ -449,6 +450,7 @@ impl<T: TissueField, B: BoneField> NeedleSim<T, B> {
                     dura_punctured: false,
                     touching_root: false,
                     previous_hand_depth_m: None,
+                    turned_at_depth_m: None,
                 });
             }
             (_, Some((fraction, hit))) => {
@@ -585,7 +587,8 @@ impl<T: TissueField, B: BoneField> NeedleSim<T, B> {
 
         // Direction: the hand's lever about the entry point, held back by firm tissue.
         let lever = engaged.entry_m - hand_m;
-        let wanted = if lever.length() > MIN_LEVER_M {
+        // A hand at or past the entry (the hub pressed onto the skin) cannot steer the shaft.
+        let wanted = if lever.dot(self.direction) > MIN_LEVER_M {
             lever.normalize()
         } else {
             self.direction
@@ -611,16 +614,6 @@ impl<T: TissueField, B: BoneField> NeedleSim<T, B> {
         }
         if !firm {
             engaged.track_direction = direction;
-            if engaged.skin_punctured {
-                let angle = engaged.pass_direction.angle_between(direction);
-                if angle.to_degrees() > self.params.redirect.redirect_threshold_deg {
-                    events.push(NeedleEvent::Redirected {
-                        angle_deg: angle.to_degrees() as f32,
-                    });
-                    self.redirect_count += 1;
-                    engaged.pass_direction = direction;
-                }
-            }
         }
         self.direction = direction;
         self.tip_m = engaged.entry_m + direction * engaged.depth_m;
@@ -660,6 +653,7 @@ impl<T: TissueField, B: BoneField> NeedleSim<T, B> {
             self.withdraw(&mut engaged, target_m, events);
         }
         self.axial_speed_m_per_s = (engaged.depth_m - start_m) / dt_s;
+        self.confirm_redirection(&mut engaged, events);
         self.tip_m = engaged.entry_m + direction * engaged.depth_m;
         self.release_bone_if_moved_away();
 
@@ -689,6 +683,32 @@ impl<T: TissueField, B: BoneField> NeedleSim<T, B> {
             self.bone_contact = None;
         } else {
             self.engaged = Some(engaged);
+        }
+    }
+
+    /// A new track counts as a redirection once the needle advances along it.
+    fn confirm_redirection(&mut self, engaged: &mut Engagement, events: &mut Vec<NeedleEvent>) {
+        let redirect = &self.params.redirect;
+        let angle_deg = engaged
+            .pass_direction
+            .angle_between(engaged.track_direction)
+            .to_degrees();
+        if !engaged.skin_punctured || angle_deg <= redirect.redirect_threshold_deg {
+            engaged.turned_at_depth_m = None;
+            return;
+        }
+        // The shallowest depth since the track turned away from the last pass.
+        let turned_at_m = engaged
+            .turned_at_depth_m
+            .map_or(engaged.depth_m, |depth_m| depth_m.min(engaged.depth_m));
+        engaged.turned_at_depth_m = Some(turned_at_m);
+        if engaged.depth_m >= turned_at_m + redirect.confirm_advance_mm / MM_PER_M {
+            events.push(NeedleEvent::Redirected {
+                angle_deg: angle_deg as f32,
+            });
+            self.redirect_count += 1;
+            engaged.pass_direction = engaged.track_direction;
+            engaged.turned_at_depth_m = None;
         }
     }
 
@@ -748,7 +768,10 @@ impl<T: TissueField, B: BoneField> NeedleSim<T, B> {
         let stiffness = self.params.coupling.stiffness_n_per_m;
         let start_m = engaged.depth_m;
         // Where the spring alone (with damping) would come to rest.
-        let mut limit_m = start_m.max(hand_depth_m + (coupling_n(hand_depth_m)).max(0.0) / stiffness);
+        // The hub stops at the skin: the tip cannot go deeper than the needle is long.
+        let mut limit_m = start_m.max(
+            (hand_depth_m + coupling_n(hand_depth_m).max(0.0) / stiffness).min(self.length_m()),
+        );
         let direction = self.direction;
         let entry_m = engaged.entry_m;
         let tip_at = |depth_m: f64| entry_m + direction * depth_m;

@@ -75,7 +75,9 @@ fn load_colliders(dir: &Path) -> Result<(TrimeshBoneField, usize), String> {
     for (level, mesh) in &meshes {
         triangles += mesh.triangles.len();
         field
-            .add_obj_level(*level, mesh, |v| (vhm_to_twin_m(v).as_dvec3() + offset).as_vec3())
+            .add_obj_level(*level, mesh, |v| {
+                (vhm_to_twin_m(v).as_dvec3() + offset).as_vec3()
+            })
             .map_err(|e| e.to_string())?;
     }
     Ok((field, triangles))
@@ -86,8 +88,9 @@ fn run() -> Result<(), String> {
         env!("CARGO_MANIFEST_DIR"),
         "/../../../../shared/data/meshes/vhm-lumbosacral"
     ));
-    let (bones, triangles) = load_colliders(&dir)
-        .map_err(|e| format!("{e} (the reference meshes live in ../shared/data, see its README.md)"))?;
+    let (bones, triangles) = load_colliders(&dir).map_err(|e| {
+        format!("{e} (the reference meshes live in ../shared/data, see its README.md)")
+    })?;
     let params = ModelParams::bundled().map_err(|e| e.to_string())?;
     // Soft-tissue layers only; bone comes from the real meshes.
     let tissue = SyntheticLumbar { bones: Vec::new() };

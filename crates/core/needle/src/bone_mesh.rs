@@ -80,7 +80,11 @@ impl TrimeshBoneField {
         mesh: &crate::obj_mesh::ObjTriangles,
         to_twin: impl Fn(glam::DVec3) -> Vec3,
     ) -> Result<(), BoneMeshError> {
-        let vertices = mesh.vertices.iter().map(|&vertex| to_twin(vertex)).collect();
+        let vertices = mesh
+            .vertices
+            .iter()
+            .map(|&vertex| to_twin(vertex))
+            .collect();
         self.add_level(level, vertices, mesh.triangles.clone())
     }
 

@@ -59,9 +59,9 @@ impl ObjTriangles {
                 Some("v") => {
                     let mut coordinate = [0.0; 3];
                     for slot in &mut coordinate {
-                        let word = words
-                            .next()
-                            .ok_or_else(|| malformed("vertex with fewer than 3 coordinates".into()))?;
+                        let word = words.next().ok_or_else(|| {
+                            malformed("vertex with fewer than 3 coordinates".into())
+                        })?;
                         *slot = word
                             .parse::<f64>()
                             .ok()
@@ -122,7 +122,8 @@ mod tests {
 
     #[test]
     fn faces_in_every_index_style_become_triangles() {
-        let text = "# c\nv 0 0 0\nv 1 0 0\nv 1 1 0\nv 0 1 0\nvn 0 0 1\nf 1//1 2//1 3//1\nf 1/1/1 3 -1\n";
+        let text =
+            "# c\nv 0 0 0\nv 1 0 0\nv 1 1 0\nv 0 1 0\nvn 0 0 1\nf 1//1 2//1 3//1\nf 1/1/1 3 -1\n";
         let mesh = ObjTriangles::parse(text, Path::new("t.obj")).expect("valid OBJ");
         assert_eq!(mesh.vertices.len(), 4);
         assert_eq!(mesh.triangles, vec![[0, 1, 2], [0, 2, 3]]);

@@ -331,7 +331,9 @@ impl ModelParams {
             if !self.tissues.iter().any(|entry| entry.tissue == required) {
                 return Err(invalid(
                     "tissues".into(),
-                    &format!("no entry for {required:?}; every tissue on the midline path needs one"),
+                    &format!(
+                        "no entry for {required:?}; every tissue on the midline path needs one"
+                    ),
                 ));
             }
         }
@@ -413,7 +415,10 @@ mod tests {
         let flavum = params.tissue(TissueClass::LigamentumFlavum);
         let fat = params.tissue(TissueClass::Fat);
         assert!(flavum.cutting_force_n > fat.cutting_force_n);
-        assert_eq!(params.tissue(TissueClass::Air), TissueParams::free(TissueClass::Air));
+        assert_eq!(
+            params.tissue(TissueClass::Air),
+            TissueParams::free(TissueClass::Air)
+        );
     }
 
     #[test]
@@ -436,15 +441,14 @@ mod tests {
 
     #[test]
     fn a_nonsense_value_is_named_by_field() {
-        let broken = BUNDLED_TISSUES_RON.replacen(
-            "friction_n_per_mm: ",
-            "friction_n_per_mm: -",
-            1,
-        );
+        let broken = BUNDLED_TISSUES_RON.replacen("friction_n_per_mm: ", "friction_n_per_mm: -", 1);
         let error = ModelParams::from_ron_str(&broken, Path::new("x.ron"))
             .expect_err("a negative friction must fail");
         let text = error.to_string();
-        assert!(text.contains("x.ron") && text.contains("friction_n_per_mm"), "{text}");
+        assert!(
+            text.contains("x.ron") && text.contains("friction_n_per_mm"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -186,7 +186,9 @@ pub struct StepOutput {
 #[derive(Debug, thiserror::Error)]
 pub enum SimError {
     /// The parameter file has no entry for the needle.
-    #[error("the model parameters list no needle {0:?}; add it under `needles` in assets/tissues.ron")]
+    #[error(
+        "the model parameters list no needle {0:?}; add it under `needles` in assets/tissues.ron"
+    )]
     UnknownNeedle(NeedleKind),
     /// The starting pose is not finite or has no direction.
     #[error("the needle's starting pose must be finite with a non-zero direction")]
@@ -337,10 +339,7 @@ impl<T: TissueField, B: BoneField> NeedleSim<T, B> {
             tip_tissue: engaged.map_or(TissueClass::Air, Engagement::tip_tissue),
             tenting: engaged.and_then(|engaged| engaged.tent.map(|tent| tent.tissue)),
             tip_depth_mm: engaged.map_or(0.0, |engaged| (engaged.depth_m * MM_PER_M) as f32),
-            applied_force_n: self
-                .forces
-                .applied_n
-                .hypot(self.forces.lateral_n) as f32,
+            applied_force_n: self.forces.applied_n.hypot(self.forces.lateral_n) as f32,
             applied_axial_force_n: self.forces.applied_n as f32,
             axial_tissue_force_n: self.forces.tissue_n as f32,
             bone_reaction_n: self.forces.bone_n as f32,
@@ -640,13 +639,8 @@ impl<T: TissueField, B: BoneField> NeedleSim<T, B> {
         let push_n = coupling_n(start_m);
         let resist_n = self.advance_resistance_n(&engaged, start_m, speed);
         if push_n > resist_n {
-            bone_reaction_n = self.advance(
-                &mut engaged,
-                hand_depth_m,
-                &coupling_n,
-                events,
-                haptics,
-            );
+            bone_reaction_n =
+                self.advance(&mut engaged, hand_depth_m, &coupling_n, events, haptics);
         } else if push_n < -self.friction_n(&engaged, start_m, speed) {
             let friction_n = self.friction_n(&engaged, start_m, speed);
             let target_m = (hand_depth_m + (friction_n + damping_n) / stiffness).min(start_m);
@@ -724,7 +718,10 @@ impl<T: TissueField, B: BoneField> NeedleSim<T, B> {
                 .get(index + 1)
                 .map_or(engaged.depth_m, |next| next.start_m);
             let start_m = segment.start_m.min(end_m);
-            let per_mm2 = self.params.tissue(segment.tissue).lateral_stiffness_n_per_mm2;
+            let per_mm2 = self
+                .params
+                .tissue(segment.tissue)
+                .lateral_stiffness_n_per_mm2;
             if per_mm2 > soft {
                 firm_length_m += end_m - start_m;
             }
@@ -792,8 +789,10 @@ impl<T: TissueField, B: BoneField> NeedleSim<T, B> {
         let mut stopped_by_tissue = false;
         while depth_m < limit_m {
             let next_m = (depth_m + step_m).min(limit_m);
-            let surplus_here = coupling_n(depth_m) - self.advance_resistance_n(engaged, depth_m, speed);
-            let surplus_next = coupling_n(next_m) - self.advance_resistance_n(engaged, next_m, speed);
+            let surplus_here =
+                coupling_n(depth_m) - self.advance_resistance_n(engaged, depth_m, speed);
+            let surplus_next =
+                coupling_n(next_m) - self.advance_resistance_n(engaged, next_m, speed);
             if surplus_here <= 0.0 {
                 stopped_by_tissue = true;
                 break;
@@ -842,7 +841,8 @@ impl<T: TissueField, B: BoneField> NeedleSim<T, B> {
         if let Some(tent) = engaged.tent {
             let layer = self.params.tissue(tent.tissue);
             let stiffness_n = layer.stiffness_force_n((depth_m - tent.start_m) * MM_PER_M);
-            let threshold_n = layer.puncture_force_n * self.spec.puncture_factor * self.diameter_scale();
+            let threshold_n =
+                layer.puncture_force_n * self.spec.puncture_factor * self.diameter_scale();
             if stiffness_n < threshold_n {
                 return;
             }
@@ -892,7 +892,11 @@ impl<T: TissueField, B: BoneField> NeedleSim<T, B> {
         let layer: TissueParams = self.params.tissue(found);
         if layer.puncture_force_n > 0.0 {
             // The body's surface is at depth 0 exactly (found by bisection before engaging).
-            let start_m = if engaged.track.is_empty() { 0.0 } else { depth_m };
+            let start_m = if engaged.track.is_empty() {
+                0.0
+            } else {
+                depth_m
+            };
             engaged.tent = Some(Tent {
                 tissue: found,
                 start_m,
@@ -943,11 +947,11 @@ impl<T: TissueField, B: BoneField> NeedleSim<T, B> {
     fn withdraw(&mut self, engaged: &mut Engagement, target_m: f64, events: &mut Vec<NeedleEvent>) {
         let before = engaged.tip_tissue();
         engaged.depth_m = target_m;
-        if engaged
-            .tent
-            .is_some_and(|tent| target_m <= tent.start_m)
-        {
-            if engaged.tent.is_some_and(|tent| tent.tissue == TissueClass::CaudaEquina) {
+        if engaged.tent.is_some_and(|tent| target_m <= tent.start_m) {
+            if engaged
+                .tent
+                .is_some_and(|tent| tent.tissue == TissueClass::CaudaEquina)
+            {
                 engaged.touching_root = false;
             }
             engaged.tent = None;
@@ -991,8 +995,11 @@ impl<T: TissueField, B: BoneField> NeedleSim<T, B> {
                     _ => Syringe::new(syringe_input.fluid),
                 };
                 let mut syringe = syringe;
-                let opening = lumen_open
-                    .then(|| self.params.tissue(tip_tissue).injection_opening_pressure_kpa);
+                let opening = lumen_open.then(|| {
+                    self.params
+                        .tissue(tip_tissue)
+                        .injection_opening_pressure_kpa
+                });
                 let force_n = f64::from(syringe_input.plunger_force_n);
                 pressing = force_n >= self.params.syringe.pressed_force_n && force_n > 0.0;
                 let step = syringe.step(
@@ -1029,7 +1036,8 @@ impl<T: TissueField, B: BoneField> NeedleSim<T, B> {
             );
             self.csf_volume_ml += csf.pressure_kpa * 1e3 / resistance * 1e6 * dt_s;
             let radius_mm = self.spec.inner_diameter_mm * 0.5;
-            let lumen_ml = std::f64::consts::PI * radius_mm * radius_mm * self.spec.length_mm * 1e-3;
+            let lumen_ml =
+                std::f64::consts::PI * radius_mm * radius_mm * self.spec.length_mm * 1e-3;
             if !self.csf_at_hub && self.csf_volume_ml >= lumen_ml + csf.visible_drop_ml {
                 self.csf_at_hub = true;
                 events.push(NeedleEvent::CsfFlashback {

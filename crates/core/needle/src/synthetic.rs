@@ -96,17 +96,45 @@ impl SyntheticLumbar {
         let window = LAMINAR_WINDOW_HALF_WIDTH_MM;
         let bones = vec![
             // Spinous processes: 8 mm wide, from just under the supraspinous ligament to the laminae.
-            block(l3, [-4.0, SPINOUS_GAP_HALF_MM, lamina_back], [4.0, 30.0, spinous_top]),
-            block(l4, [-4.0, -30.0, lamina_back], [4.0, -SPINOUS_GAP_HALF_MM, spinous_top]),
+            block(
+                l3,
+                [-4.0, SPINOUS_GAP_HALF_MM, lamina_back],
+                [4.0, 30.0, spinous_top],
+            ),
+            block(
+                l4,
+                [-4.0, -30.0, lamina_back],
+                [4.0, -SPINOUS_GAP_HALF_MM, spinous_top],
+            ),
             // Laminae.
-            block(l3, [-18.0, LAMINAR_GAP_HALF_MM, lamina_front], [18.0, 30.0, lamina_back]),
-            block(l4, [-18.0, -30.0, lamina_front], [18.0, -LAMINAR_GAP_HALF_MM, lamina_back]),
+            block(
+                l3,
+                [-18.0, LAMINAR_GAP_HALF_MM, lamina_front],
+                [18.0, 30.0, lamina_back],
+            ),
+            block(
+                l4,
+                [-18.0, -30.0, lamina_front],
+                [18.0, -LAMINAR_GAP_HALF_MM, lamina_back],
+            ),
             // Facet joints close the interlaminar window laterally (L3 inferior articular processes).
-            block(l3, [window, -LAMINAR_GAP_HALF_MM, lamina_front], [18.0, LAMINAR_GAP_HALF_MM, -38.0]),
-            block(l3, [-18.0, -LAMINAR_GAP_HALF_MM, lamina_front], [-window, LAMINAR_GAP_HALF_MM, -38.0]),
+            block(
+                l3,
+                [window, -LAMINAR_GAP_HALF_MM, lamina_front],
+                [18.0, LAMINAR_GAP_HALF_MM, -38.0],
+            ),
+            block(
+                l3,
+                [-18.0, -LAMINAR_GAP_HALF_MM, lamina_front],
+                [-window, LAMINAR_GAP_HALF_MM, -38.0],
+            ),
             // Vertebral bodies in front of the sac (the disc lies between them).
             block(l3, [-20.0, 5.0, -100.0], [20.0, 30.0, -(SAC_END_MM + 4.0)]),
-            block(l4, [-20.0, -30.0, -100.0], [20.0, -5.0, -(SAC_END_MM + 4.0)]),
+            block(
+                l4,
+                [-20.0, -30.0, -100.0],
+                [20.0, -5.0, -(SAC_END_MM + 4.0)],
+            ),
         ];
         Self { bones }
     }
@@ -201,13 +229,18 @@ mod tests {
     fn the_midline_interspace_is_open_and_the_spinous_process_is_not() {
         let anatomy = SyntheticLumbar::new();
         let bones = anatomy.bone_field().expect("box meshes are valid");
-        let down = |x: f32, y: f32| {
-            bones.cast_segment(Vec3::new(x, y, 0.01), Vec3::new(x, y, -0.060))
-        };
-        assert!(down(0.0, 0.0).is_none(), "midline L3–L4 gap is open to the sac");
+        let down =
+            |x: f32, y: f32| bones.cast_segment(Vec3::new(x, y, 0.01), Vec3::new(x, y, -0.060));
+        assert!(
+            down(0.0, 0.0).is_none(),
+            "midline L3–L4 gap is open to the sac"
+        );
         let hit = down(0.0, 0.015).expect("the L3 spinous process is above the gap");
         assert_eq!(hit.level, VertebraLevel::L3);
         assert!((hit.point_m.z + 0.012).abs() < 1e-6);
-        assert_eq!(anatomy.tissue_at(Vec3::new(0.0, 0.015, -0.02)), TissueClass::Bone);
+        assert_eq!(
+            anatomy.tissue_at(Vec3::new(0.0, 0.015, -0.02)),
+            TissueClass::Bone
+        );
     }
 }

@@ -113,11 +113,8 @@ impl Syringe {
             LorFluid::Saline => params.saline_viscosity_mpa_s,
             LorFluid::Air => params.air_viscosity_mpa_s,
         };
-        let resistance = lumen_resistance_pa_s_per_m3(
-            viscosity,
-            needle_length_mm,
-            needle_inner_diameter_mm,
-        );
+        let resistance =
+            lumen_resistance_pa_s_per_m3(viscosity, needle_length_mm, needle_inner_diameter_mm);
         let remaining_ml = (params.fill_volume_ml - self.expelled_ml).max(0.0);
         let driving_pa = opening_pressure_kpa.map_or(0.0, |open_kpa| pressure_pa - open_kpa * 1e3);
         let mut flow_ml_per_s = (driving_pa.max(0.0) / resistance) * 1e6;
@@ -202,7 +199,10 @@ mod tests {
         assert_eq!(held.state.displacement_mm, 0.0);
         assert!(held.state.resisting && !held.gave_way);
         let first = run(&mut syringe, 11.5, epidural_kpa, 1);
-        assert!(first.gave_way, "give-way after a held press is a loss of resistance");
+        assert!(
+            first.gave_way,
+            "give-way after a held press is a loss of resistance"
+        );
         let later = run(&mut syringe, 11.5, epidural_kpa, 100);
         assert!(later.state.displacement_mm > 1.0, "{:?}", later.state);
     }
@@ -214,7 +214,10 @@ mod tests {
         assert!(pressed.state.displacement_mm > 1.0, "{:?}", pressed.state);
         assert_eq!(pressed.state.expelled_ml, 0.0);
         let released = run(&mut air, 0.0, 100.0, 1);
-        assert_eq!(released.state.displacement_mm, 0.0, "the air spring bounces back");
+        assert_eq!(
+            released.state.displacement_mm, 0.0,
+            "the air spring bounces back"
+        );
         let mut saline = Syringe::new(LorFluid::Saline);
         assert_eq!(run(&mut saline, 5.0, 100.0, 10).state.displacement_mm, 0.0);
     }

@@ -39,14 +39,22 @@ fn withdraw_redirect_and_find_the_space(rig: &mut Rig, new_direction: Vec3) -> f
     let fat_depth_m = 0.007;
     rig.drive(depth_m, fat_depth_m - 0.002, 0.005, KHZ, |_| false);
     assert_eq!(rig.last().state.tip_tissue, TissueClass::Fat);
-    assert_eq!(rig.last().state.bone_contact, None, "withdrawal ends the contact");
+    assert_eq!(
+        rig.last().state.bone_contact,
+        None,
+        "withdrawal ends the contact"
+    );
     rig.turn(new_direction, fat_depth_m - 0.002, 0.5, KHZ);
     rig.drive(fat_depth_m - 0.002, 0.030, 0.003, KHZ, |_| false);
     rig.attach_saline(10.0);
     let hand = rig.last().state.hub_m;
     rig.hold(hand, 0.3, KHZ);
     let found = rig.drive(0.030, 0.075, 0.002, KHZ, is_lor);
-    assert!(found, "no loss of resistance after redirecting: {:?}", rig.last().state);
+    assert!(
+        found,
+        "no loss of resistance after redirecting: {:?}",
+        rig.last().state
+    );
     rig.events()
         .iter()
         .find_map(|event| match event {
@@ -63,7 +71,9 @@ fn withdraw_redirect_and_find_the_space(rig: &mut Rig, new_direction: Vec3) -> f
 fn too_steep_a_caudal_angle_strikes_the_l4_spinous_process_then_redirecting_succeeds() {
     let steep = Vec3::new(0.0, -0.4, -1.0).normalize();
     let mut rig = Rig::new(NeedleKind::Tuohy18G, Vec3::ZERO, steep);
-    let hit = rig.drive(-0.010, 0.040, 0.005, KHZ, |output| output.state.bone_contact.is_some());
+    let hit = rig.drive(-0.010, 0.040, 0.005, KHZ, |output| {
+        output.state.bone_contact.is_some()
+    });
     assert!(hit, "the steep path should meet bone");
     // Analytic: the path meets the spinous process's upper face y = −6 mm at depth 6·√1.16/0.4.
     let expected_mm = synthetic::SPINOUS_GAP_HALF_MM * (1.16f32).sqrt() / 0.4;
@@ -71,14 +81,21 @@ fn too_steep_a_caudal_angle_strikes_the_l4_spinous_process_then_redirecting_succ
     assert_eq!(contacts.len(), 1);
     let (level, depth_mm) = contacts[0];
     assert_eq!(level, VertebraLevel::L4);
-    assert!((depth_mm - expected_mm).abs() < 0.1, "{depth_mm} vs {expected_mm}");
+    assert!(
+        (depth_mm - expected_mm).abs() < 0.1,
+        "{depth_mm} vs {expected_mm}"
+    );
     // Pushing harder does not move the tip into bone; the bone takes the load.
     let hand = rig.hand_for(steep, 0.030);
     rig.hold(hand, 0.2, KHZ);
     let state = rig.last().state;
     assert!(state.tip_depth_mm <= expected_mm + 0.01);
     assert!(state.bone_reaction_n > 20.0, "{state:?}");
-    assert!(rig.log.iter().any(|output| output.haptics.bone_knock_0_1 > 0.0));
+    assert!(
+        rig.log
+            .iter()
+            .any(|output| output.haptics.bone_knock_0_1 > 0.0)
+    );
 
     let lor_mm = withdraw_redirect_and_find_the_space(&mut rig, MIDLINE);
     let angles = redirections(&rig);
@@ -92,7 +109,9 @@ fn too_steep_a_caudal_angle_strikes_the_l4_spinous_process_then_redirecting_succ
 fn a_too_lateral_path_strikes_the_l3_facet_then_a_medial_redirect_finds_the_space() {
     let entry = Vec3::new(0.012, 0.0, 0.0);
     let mut rig = Rig::new(NeedleKind::Tuohy18G, entry, MIDLINE);
-    let hit = rig.drive(-0.010, 0.060, 0.005, KHZ, |output| output.state.bone_contact.is_some());
+    let hit = rig.drive(-0.010, 0.060, 0.005, KHZ, |output| {
+        output.state.bone_contact.is_some()
+    });
     assert!(hit, "the lateral path should meet the facet");
     let contacts = bone_contacts(&rig);
     assert_eq!(contacts.len(), 1);
@@ -114,12 +133,18 @@ fn a_too_lateral_path_strikes_the_l3_facet_then_a_medial_redirect_finds_the_spac
 fn turning_the_hand_deep_in_ligament_bends_the_shaft_instead_of_redirecting() {
     let mut rig = Rig::new(NeedleKind::Tuohy18G, Vec3::ZERO, MIDLINE);
     rig.drive(-0.010, 0.031, 0.003, KHZ, |_| false);
-    assert_eq!(rig.last().state.tip_tissue, TissueClass::InterspinousLigament);
+    assert_eq!(
+        rig.last().state.tip_tissue,
+        TissueClass::InterspinousLigament
+    );
     let tilted = Vec3::new(0.0, 10f32.to_radians().sin(), -10f32.to_radians().cos());
     rig.turn(tilted, 0.031, 0.5, KHZ);
     let state = rig.last().state;
     let turned_deg = state.direction.angle_between(MIDLINE).to_degrees();
-    assert!(turned_deg < 3.0, "the shaft turned {turned_deg}° in ligament");
+    assert!(
+        turned_deg < 3.0,
+        "the shaft turned {turned_deg}° in ligament"
+    );
     assert!(state.shaft_bend_deg > 7.0, "{state:?}");
     assert!(state.lateral_force_n > 0.5, "{state:?}");
     assert!(redirections(&rig).is_empty());
@@ -130,7 +155,10 @@ fn turning_the_hand_deep_in_ligament_bends_the_shaft_instead_of_redirecting() {
     rig.turn(tilted, 0.008, 0.5, KHZ);
     let state = rig.last().state;
     assert!(state.direction.angle_between(tilted).to_degrees() < 0.5);
-    assert!(redirections(&rig).is_empty(), "counted once the needle advances");
+    assert!(
+        redirections(&rig).is_empty(),
+        "counted once the needle advances"
+    );
     rig.direction = tilted;
     rig.drive(0.008, 0.011, 0.003, KHZ, |_| false);
     assert_eq!(redirections(&rig).len(), 1);
@@ -162,11 +190,26 @@ fn two_metres_per_second_does_not_tunnel_through_bone_at_1_khz_or_90_hz() {
     for dt_s in [KHZ, 1.0 / 90.0] {
         let rig = fast_push(Vec3::ZERO, steep, 2.0, dt_s);
         let contacts = bone_contacts(&rig);
-        assert_eq!(contacts.first().map(|c| c.0), Some(VertebraLevel::L4), "dt {dt_s}");
-        assert!(rig.last().state.tip_depth_mm < 16.3, "dt {dt_s}: {:?}", rig.last().state);
+        assert_eq!(
+            contacts.first().map(|c| c.0),
+            Some(VertebraLevel::L4),
+            "dt {dt_s}"
+        );
+        assert!(
+            rig.last().state.tip_depth_mm < 16.3,
+            "dt {dt_s}: {:?}",
+            rig.last().state
+        );
         let rig = fast_push(lateral_entry, MIDLINE, 2.0, dt_s);
-        assert_eq!(bone_contacts(&rig).first().map(|c| c.0), Some(VertebraLevel::L3));
-        assert!(rig.last().state.tip_depth_mm < 38.05, "dt {dt_s}: {:?}", rig.last().state);
+        assert_eq!(
+            bone_contacts(&rig).first().map(|c| c.0),
+            Some(VertebraLevel::L3)
+        );
+        assert!(
+            rig.last().state.tip_depth_mm < 38.05,
+            "dt {dt_s}: {:?}",
+            rig.last().state
+        );
     }
 }
 
@@ -186,7 +229,11 @@ fn a_fast_needle_in_free_space_stops_at_a_thin_plate() {
     plate
         .add_level(VertebraLevel::L5, vertices, triangles)
         .expect("valid plate");
-    assert!(plate.cast_segment(Vec3::ZERO, Vec3::new(0.0, 0.0, -0.1)).is_some());
+    assert!(
+        plate
+            .cast_segment(Vec3::ZERO, Vec3::new(0.0, 0.0, -0.1))
+            .is_some()
+    );
     let params = ModelParams::bundled().expect("bundled parameters");
     let mut sim = NeedleSim::new(
         params,
@@ -210,11 +257,20 @@ fn a_fast_needle_in_free_space_stops_at_a_thin_plate() {
             },
             1.0 / 90.0,
         );
-        assert!(output.state.tip_m.z > -0.0495, "tunnelled: {:?}", output.state);
-        contacted |= output
-            .events
-            .iter()
-            .any(|event| matches!(event, NeedleEvent::BoneContacted { level: VertebraLevel::L5, .. }));
+        assert!(
+            output.state.tip_m.z > -0.0495,
+            "tunnelled: {:?}",
+            output.state
+        );
+        contacted |= output.events.iter().any(|event| {
+            matches!(
+                event,
+                NeedleEvent::BoneContacted {
+                    level: VertebraLevel::L5,
+                    ..
+                }
+            )
+        });
     }
     assert!(contacted);
 }

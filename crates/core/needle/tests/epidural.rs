@@ -75,9 +75,16 @@ fn midline_tuohy_meets_the_layers_in_order_and_loses_resistance_in_the_epidural_
         "loss of resistance at {lor_depth} mm, epidural space {epidural_from}–{epidural_to} mm"
     );
     let state = rig.last().state;
-    assert_eq!(state.tip_tissue, EpiduralSpace, "the tip stays in the epidural space");
+    assert_eq!(
+        state.tip_tissue, EpiduralSpace,
+        "the tip stays in the epidural space"
+    );
     assert!(!state.dura_punctured);
-    assert!(state.plunger.expelled_ml > 0.0, "saline went in: {:?}", state.plunger);
+    assert!(
+        state.plunger.expelled_ml > 0.0,
+        "saline went in: {:?}",
+        state.plunger
+    );
 }
 
 #[test]
@@ -105,9 +112,22 @@ fn force_peaks_in_the_flavum_inside_the_published_spread_and_drops_in_the_epidur
     let hardest = rig
         .log
         .iter()
-        .max_by(|a, b| a.state.applied_axial_force_n.total_cmp(&b.state.applied_axial_force_n))
-        .map(|output| (output.state.tip_tissue, output.state.tenting, output.state.tip_depth_mm));
-    assert_eq!(peak, overall, "the flavum is the hardest layer on the path: {hardest:?}");
+        .max_by(|a, b| {
+            a.state
+                .applied_axial_force_n
+                .total_cmp(&b.state.applied_axial_force_n)
+        })
+        .map(|output| {
+            (
+                output.state.tip_tissue,
+                output.state.tenting,
+                output.state.tip_depth_mm,
+            )
+        });
+    assert_eq!(
+        peak, overall,
+        "the flavum is the hardest layer on the path: {hardest:?}"
+    );
     let lor_step = rig
         .log
         .iter()
@@ -160,7 +180,9 @@ fn continuing_past_the_epidural_space_punctures_the_dura_and_csf_comes_back() {
     let hub = rig.last().state.hub_m;
     rig.hold(hub, 0.5, KHZ);
     assert!(
-        !rig.events().iter().any(|e| matches!(e, NeedleEvent::CsfFlashback { .. })),
+        !rig.events()
+            .iter()
+            .any(|e| matches!(e, NeedleEvent::CsfFlashback { .. })),
         "no flashback while the stylet is in"
     );
     rig.stylet_in = false;
@@ -178,7 +200,9 @@ fn continuing_past_the_epidural_space_punctures_the_dura_and_csf_comes_back() {
 /// A midline spinal needle through to the roots; returns the dural pop and the flashback time.
 fn spinal(kind: NeedleKind) -> (f32, f64, Rig) {
     let mut rig = Rig::new(kind, Vec3::ZERO, MIDLINE);
-    let punctured = rig.drive(-0.010, 0.060, 0.003, KHZ, |output| output.state.dura_punctured);
+    let punctured = rig.drive(-0.010, 0.060, 0.003, KHZ, |output| {
+        output.state.dura_punctured
+    });
     assert!(punctured, "{kind:?}: the dura should give");
     let drop = rig
         .events()
@@ -199,7 +223,10 @@ fn spinal(kind: NeedleKind) -> (f32, f64, Rig) {
     for _ in 0..20_000 {
         let direction = rig.direction;
         let output = rig.step_hand(hub, direction, KHZ);
-        if output.events.contains(&NeedleEvent::CsfFlashback { wet_tap: false }) {
+        if output
+            .events
+            .contains(&NeedleEvent::CsfFlashback { wet_tap: false })
+        {
             flashback_s = Some(output.state.time_s - start);
             break;
         }
@@ -223,7 +250,10 @@ fn spinal_needles_pop_a_few_tenths_of_a_newton_and_show_csf_then_roots_cause_par
         quincke22_s < quincke_s,
         "CSF shows sooner through 22G ({quincke22_s} s) than 25G ({quincke_s} s)"
     );
-    assert!(whitacre_s > 0.5, "25G flashback takes seconds: {whitacre_s} s");
+    assert!(
+        whitacre_s > 0.5,
+        "25G flashback takes seconds: {whitacre_s} s"
+    );
     // On towards the roots.
     rig.stylet_in = true;
     let depth_m = rig.last().state.tip_depth_mm / 1000.0;
@@ -279,5 +309,8 @@ fn a_scripted_insertion_repeats_bit_for_bit() {
     assert!(first.log.len() > 10_000);
     assert_eq!(first.log.len(), second.log.len());
     assert_eq!(fingerprint(&first.log), fingerprint(&second.log));
-    assert_eq!(format!("{:?}", first.events()), format!("{:?}", second.events()));
+    assert_eq!(
+        format!("{:?}", first.events()),
+        format!("{:?}", second.events())
+    );
 }

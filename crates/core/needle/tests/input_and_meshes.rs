@@ -20,9 +20,15 @@ fn nan_teleports_zero_directions_and_bad_steps_are_refused_and_change_nothing() 
     let good_hand = rig.hand_for(MIDLINE, 0.020);
     let cases = [
         (rig.input(Vec3::new(f32::NAN, 0.0, 0.0), MIDLINE), KHZ),
-        (rig.input(good_hand, Vec3::new(0.0, f32::INFINITY, -1.0)), KHZ),
+        (
+            rig.input(good_hand, Vec3::new(0.0, f32::INFINITY, -1.0)),
+            KHZ,
+        ),
         (rig.input(good_hand, Vec3::ZERO), KHZ),
-        (rig.input(good_hand + Vec3::new(0.0, 0.0, 0.8), MIDLINE), KHZ),
+        (
+            rig.input(good_hand + Vec3::new(0.0, 0.0, 0.8), MIDLINE),
+            KHZ,
+        ),
         (rig.input(good_hand, MIDLINE), f64::NAN),
         (rig.input(good_hand, MIDLINE), 0.0),
         (rig.input(good_hand, MIDLINE), -KHZ),
@@ -52,9 +58,15 @@ fn nan_teleports_zero_directions_and_bad_steps_are_refused_and_change_nothing() 
     for ((input, dt_s), name) in cases.iter().zip(expected) {
         let output = rig.sim.step(input, *dt_s);
         let warning = output.warning.expect("bad input must be refused");
-        assert!(format!("{warning:?}").starts_with(name), "{warning:?} for {input:?}");
+        assert!(
+            format!("{warning:?}").starts_with(name),
+            "{warning:?} for {input:?}"
+        );
         assert!(output.events.is_empty());
-        assert_eq!(output.state, before, "refused input must not change the state");
+        assert_eq!(
+            output.state, before,
+            "refused input must not change the state"
+        );
     }
     assert!(matches!(
         rig.sim.step(&cases[3].0, KHZ).warning,
@@ -65,7 +77,9 @@ fn nan_teleports_zero_directions_and_bad_steps_are_refused_and_change_nothing() 
     let state = rig.last().state;
     assert!(rig.last().warning.is_none());
     assert!(state.tip_depth_mm > before.tip_depth_mm);
-    assert!(state.tip_m.is_finite() && state.hub_m.is_finite() && state.applied_force_n.is_finite());
+    assert!(
+        state.tip_m.is_finite() && state.hub_m.is_finite() && state.applied_force_n.is_finite()
+    );
 }
 
 #[test]
@@ -126,7 +140,9 @@ fn the_visible_human_vertebrae_stop_a_needle_aimed_at_the_l3_spinous_process() {
     ] {
         let mesh = ObjTriangles::read(&dir.join(format!("{name}.obj"))).expect("readable OBJ");
         assert!(mesh.triangles.len() > 1000, "{name}");
-        bones.add_obj_level(level, &mesh, vhm_to_twin_m).expect("valid mesh");
+        bones
+            .add_obj_level(level, &mesh, vhm_to_twin_m)
+            .expect("valid mesh");
     }
     assert_eq!(bones.mesh_count(), 6);
     // Aim from behind at the L3 spinous process: the most posterior vertex of L3.
@@ -142,12 +158,18 @@ fn the_visible_human_vertebrae_stop_a_needle_aimed_at_the_l3_spinous_process() {
         .cast_segment(start, spinous_tip - Vec3::new(0.0, 0.0, 0.05))
         .expect("the ray meets L3");
     assert_eq!(hit.level, VertebraLevel::L3);
-    assert!(hit.point_m.distance(spinous_tip) < 0.005, "{hit:?} vs {spinous_tip}");
+    assert!(
+        hit.point_m.distance(spinous_tip) < 0.005,
+        "{hit:?} vs {spinous_tip}"
+    );
     assert!(hit.normal.z > 0.0, "the normal faces the needle");
     // Superior is +Y: L1 sits above L5.
     let centre_y = |name: &str| {
         let mesh = ObjTriangles::read(&dir.join(format!("{name}.obj"))).expect("readable OBJ");
-        mesh.vertices.iter().map(|&v| f64::from(vhm_to_twin_m(v).y)).sum::<f64>()
+        mesh.vertices
+            .iter()
+            .map(|&v| f64::from(vhm_to_twin_m(v).y))
+            .sum::<f64>()
             / mesh.vertices.len() as f64
     };
     assert!(centre_y("L1") > centre_y("L5"));

@@ -36,8 +36,8 @@ impl Rig {
         let length_m = (params.needle(kind).expect("needle listed").length_mm / 1000.0) as f32;
         let direction = direction.normalize();
         let hub = entry_m + direction * (-0.010 - length_m);
-        let sim = NeedleSim::new(params, kind, anatomy, bones, hub, direction)
-            .expect("valid start pose");
+        let sim =
+            NeedleSim::new(params, kind, anatomy, bones, hub, direction).expect("valid start pose");
         Self {
             sim,
             entry_m,
@@ -127,7 +127,10 @@ impl Rig {
     }
 
     pub fn events(&self) -> Vec<NeedleEvent> {
-        self.log.iter().flat_map(|output| output.events.clone()).collect()
+        self.log
+            .iter()
+            .flat_map(|output| output.events.clone())
+            .collect()
     }
 
     pub fn last(&self) -> &StepOutput {

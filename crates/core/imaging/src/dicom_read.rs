@@ -384,7 +384,7 @@ fn stored_to_hu(
     out: &mut [f32],
 ) -> Result<(), String> {
     let bytes = usize::from(format.bits_allocated / 8);
-    if !matches!(bytes, 1 | 2 | 4) || format.bits_allocated % 8 != 0 {
+    if !matches!(bytes, 1 | 2 | 4) || !format.bits_allocated.is_multiple_of(8) {
         return Err(format!(
             "BitsAllocated {} is not 8, 16 or 32",
             format.bits_allocated

@@ -493,7 +493,8 @@ mod tests {
 
     #[test]
     fn broken_headers_are_named() {
-        let cases: [(&str, fn(&mut [u8; HEADER_BYTES])); 5] = [
+        type Corruption = fn(&mut [u8; HEADER_BYTES]);
+        let cases: [(&str, Corruption); 5] = [
             ("sizeof_hdr", |b| b[0] = 0),
             ("magic", |b| b[345] = b'x'),
             ("dim[0]", |b| b[40] = 9),

@@ -1,8 +1,8 @@
 //! Times the classical segmentation of the reference CT and prints its agreement per level.
 #![allow(clippy::expect_used)]
 
-#[path = "../tests/common/nifti.rs"]
-mod nifti;
+#[path = "../tests/common/reference.rs"]
+mod reference;
 
 use std::time::Instant;
 
@@ -10,14 +10,12 @@ use anatomy::VertebraLevel;
 use segment::{CtView, ReferenceConvention, dice_per_level, segment};
 
 fn main() {
-    let ct_path = nifti::shared_ct("example_ct.nii.gz");
-    let seg_path = nifti::shared_ct("example_ct_seg_totalseg_v1.nii.gz");
-    let ct = nifti::read(&ct_path);
-    let reference = nifti::read(&seg_path);
+    let (ct, ct_path) = reference::load("example_ct.nii.gz");
+    let (labels_volume, seg_path) = reference::load("example_ct_seg_totalseg_v1.nii.gz");
     let view = CtView {
-        dims: ct.dims,
-        voxel_to_lps_mm: ct.voxel_to_lps_mm,
-        hu: &ct.samples,
+        dims: ct.dims(),
+        voxel_to_lps_mm: ct.voxel_to_lps_mm_affine(),
+        hu: ct.hu(),
         source_name: &ct_path,
     };
     let runs = 5;
@@ -33,7 +31,7 @@ fn main() {
     println!("bench segment_classical_s: {best_s:.3} s");
     let dice = dice_per_level(
         &result.labels,
-        &reference.samples,
+        labels_volume.hu(),
         ReferenceConvention::TotalSegmentatorV1,
         &seg_path,
     )

@@ -4,19 +4,17 @@
 mod common;
 
 use anatomy::VertebraLevel;
-use common::nifti;
+use common::reference;
 use segment::{CtView, ReferenceConvention, dice_per_level, labels, segment};
 
 /// Segments the reference CT and returns Dice per level against TotalSegmentator v1.
 fn reference_dice() -> Vec<segment::LevelDice> {
-    let ct_path = nifti::shared_ct("example_ct.nii.gz");
-    let seg_path = nifti::shared_ct("example_ct_seg_totalseg_v1.nii.gz");
-    let ct = nifti::read(&ct_path);
-    let reference = nifti::read(&seg_path);
+    let (ct, ct_path) = reference::load("example_ct.nii.gz");
+    let (labels_volume, seg_path) = reference::load("example_ct_seg_totalseg_v1.nii.gz");
     let view = CtView {
-        dims: ct.dims,
-        voxel_to_lps_mm: ct.voxel_to_lps_mm,
-        hu: &ct.samples,
+        dims: ct.dims(),
+        voxel_to_lps_mm: ct.voxel_to_lps_mm_affine(),
+        hu: ct.hu(),
         source_name: &ct_path,
     };
     let result = segment(&view).expect("the reference CT holds a lumbar spine");
@@ -24,7 +22,7 @@ fn reference_dice() -> Vec<segment::LevelDice> {
     println!("warnings: {:?}", result.report.warnings);
     let dice = dice_per_level(
         &result.labels,
-        &reference.samples,
+        labels_volume.hu(),
         ReferenceConvention::TotalSegmentatorV1,
         &seg_path,
     )

@@ -1,0 +1,95 @@
+//! Segments the shared reference CT and checks per-level agreement with TotalSegmentator v1.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use anatomy::VertebraLevel;
+use common::reference;
+use segment::{CtView, ReferenceConvention, dice_per_level, labels, segment};
+
+/// Segments the reference CT and returns Dice per level against TotalSegmentator v1.
+fn reference_dice() -> Vec<segment::LevelDice> {
+    let (ct, ct_path) = reference::load("example_ct.nii.gz");
+    let (labels_volume, seg_path) = reference::load("example_ct_seg_totalseg_v1.nii.gz");
+    let view = CtView {
+        dims: ct.dims(),
+        voxel_to_lps_mm: ct.voxel_to_lps_mm_affine(),
+        hu: ct.hu(),
+        source_name: &ct_path,
+    };
+    let result = segment(&view).expect("the reference CT holds a lumbar spine");
+    println!("report: {:?}", result.report.levels);
+    println!("warnings: {:?}", result.report.warnings);
+    let dice = dice_per_level(
+        &result.labels,
+        labels_volume.hu(),
+        ReferenceConvention::TotalSegmentatorV1,
+        &seg_path,
+    )
+    .unwrap();
+    for entry in &dice {
+        println!(
+            "Dice {}: {:.3} (ours {} voxels, reference {})",
+            entry.level, entry.dice, entry.ours_voxels, entry.reference_voxels
+        );
+    }
+    // Every level named right: the levels found are the sacrum up to T12, each code its own.
+    let found: Vec<VertebraLevel> = result.report.levels.iter().map(|l| l.level).collect();
+    assert_eq!(found, VertebraLevel::ALL, "levels found");
+    for level in &result.report.levels {
+        assert_eq!(labels::level_of_code(level.code), Some(level.level));
+    }
+    // Every needle-path tissue is present.
+    for code in [
+        labels::SKIN,
+        labels::FAT,
+        labels::MUSCLE,
+        labels::SUPRASPINOUS_LIGAMENT,
+        labels::INTERSPINOUS_LIGAMENT,
+        labels::LIGAMENTUM_FLAVUM,
+        labels::EPIDURAL_SPACE,
+        labels::DURA,
+        labels::CSF,
+        labels::CAUDA_EQUINA,
+        labels::DISC,
+    ] {
+        let count = result.report.voxels_per_code.get(code as usize).copied();
+        println!("code {code}: {count:?} voxels");
+        assert!(count.unwrap_or(0) > 0, "no voxel has tissue code {code}");
+    }
+    dice
+}
+
+fn dice_of(dice: &[segment::LevelDice], level: VertebraLevel) -> f64 {
+    dice.iter()
+        .find(|d| d.level == level)
+        .map_or(0.0, |d| d.dice)
+}
+
+/// Regression guard at the agreement reached today; a level counted wrong drops its Dice far
+/// below these.
+#[test]
+fn lumbar_levels_agree_with_totalsegmentator_v1() {
+    let dice = reference_dice();
+    use VertebraLevel::*;
+    for level in [L1, L2, L3, L4, L5] {
+        let value = dice_of(&dice, level);
+        assert!(value >= 0.84, "{level}: Dice {value:.3}");
+    }
+    let sacrum = dice_of(&dice, Sacrum);
+    assert!(sacrum >= 0.65, "sacrum: Dice {sacrum:.3}");
+}
+
+/// The project's target (L1–L5 ≥ 0.90, sacrum ≥ 0.85), not met yet: see docs/segmentation.md.
+#[test]
+#[ignore = "target not met yet: L1–L5 reach 0.85–0.89, sacrum 0.69"]
+fn lumbar_levels_meet_the_target_agreement() {
+    let dice = reference_dice();
+    use VertebraLevel::*;
+    for level in [L1, L2, L3, L4, L5] {
+        let value = dice_of(&dice, level);
+        assert!(value >= 0.90, "{level}: Dice {value:.3}");
+    }
+    let sacrum = dice_of(&dice, Sacrum);
+    assert!(sacrum >= 0.85, "sacrum: Dice {sacrum:.3}");
+}

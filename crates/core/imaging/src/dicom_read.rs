@@ -329,11 +329,11 @@ fn validate_series(slices: &[SliceHeader]) -> Result<(), ImportError> {
                 "missing",
             ));
         }
-        if slice.position_mm.is_none() {
+        if !slice.position_mm.is_some_and(|p| p.is_finite()) {
             return Err(bad_attribute(
                 &slice.path,
                 "ImagePositionPatient",
-                "missing",
+                "missing or not finite",
             ));
         }
         match slice.pixel_spacing_mm {
@@ -548,7 +548,15 @@ fn import_dicom_files(
         .iter()
         .map(|slice| slice.position_mm.unwrap_or_default())
         .collect();
-    let layout = stack_slices(&positions, normal);
+    let layout = stack_slices(&positions, normal).map_err(|gaps| ImportError::BadAttribute {
+        path: slices[0].path.clone(),
+        attribute: "ImagePositionPatient",
+        problem: format!(
+            "inconsistent across the series: positions imply {} slices for {} files; check the export",
+            gaps.implied_slots,
+            slices.len()
+        ),
+    })?;
     for &duplicate in &layout.duplicates {
         warnings.push(ImportWarning::DuplicateSlice {
             path: slices[duplicate].path.clone(),

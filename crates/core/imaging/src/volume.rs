@@ -142,7 +142,9 @@ pub(crate) fn allocate_samples(
     dims: [usize; 3],
     limit_bytes: u64,
 ) -> Result<Vec<f32>, ImportError> {
-    let voxels = dims.iter().map(|&d| d as u64).product::<u64>();
+    let voxels = dims
+        .iter()
+        .fold(1_u64, |acc, &d| acc.saturating_mul(d as u64));
     let bytes = voxels.saturating_mul(BYTES_PER_SAMPLE);
     let too_large = || ImportError::VolumeTooLarge {
         path: path.to_path_buf(),

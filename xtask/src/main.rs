@@ -102,7 +102,15 @@ fn bench(root: &Path, name: Option<&str>) -> Result<()> {
     let example = format!("{name}_bench");
     cargo(
         root,
-        &["run", "--quiet", "--release", "--package", name, "--example", &example],
+        &[
+            "run",
+            "--quiet",
+            "--release",
+            "--package",
+            name,
+            "--example",
+            &example,
+        ],
         &[],
     )
 }

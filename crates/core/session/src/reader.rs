@@ -36,6 +36,7 @@ pub struct ReadStats {
     pub closed_cleanly: bool,
 }
 
+#[derive(Debug)]
 enum Progress {
     Reading,
     AfterEnd,
@@ -47,6 +48,7 @@ enum Progress {
 ///
 /// Damage after the header does not fail the read: records stop before the first bad chunk and
 /// [`damage`](Self::damage) says where and why.
+#[derive(Debug)]
 pub struct SessionReader {
     path: PathBuf,
     input: BufReader<File>,

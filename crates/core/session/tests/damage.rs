@@ -23,7 +23,7 @@ fn fixture(
         &Anchor::IDENTITY,
         true,
     );
-    let bytes = std::fs::read(&path).unwrap();
+    let bytes = std::fs::read(&path).expect("fixture reads");
     (path, written.frames, bytes)
 }
 
@@ -110,9 +110,9 @@ fn newer_format_version_asks_to_update_neuraxis() {
     std::fs::write(&path, &bytes).unwrap();
 
     for error in [
-        SessionReader::open(&path).err().expect("refused"),
-        verify(&path).err().expect("refused"),
-        info(&path).err().expect("refused"),
+        SessionReader::open(&path).expect_err("refused"),
+        verify(&path).expect_err("refused"),
+        info(&path).expect_err("refused"),
     ] {
         match &error {
             SessionError::NewerVersion {
@@ -142,14 +142,14 @@ fn other_files_and_damaged_headers_are_named_errors() {
     let dir = TempDir::new("not-session");
     let path = dir.file("notes.txt");
     std::fs::write(&path, b"just some text, long enough to have a prelude").unwrap();
-    let error = SessionReader::open(&path).err().expect("refused");
+    let error = SessionReader::open(&path).expect_err("refused");
     assert!(matches!(error, SessionError::NotASession { .. }), "{error}");
     assert!(error.to_string().contains("notes.txt"), "{error}");
 
     let (_, _, mut bytes) = fixture(&dir, Compression::None);
     bytes[30] ^= 0x04;
     std::fs::write(&path, &bytes).unwrap();
-    let error = SessionReader::open(&path).err().expect("refused");
+    let error = SessionReader::open(&path).expect_err("refused");
     assert!(
         matches!(error, SessionError::HeaderDamaged { .. }),
         "{error}"
@@ -157,7 +157,7 @@ fn other_files_and_damaged_headers_are_named_errors() {
     assert!(error.to_string().contains("checksum"), "{error}");
 
     let missing = dir.file("missing");
-    let error = SessionReader::open(&missing).err().expect("refused");
+    let error = SessionReader::open(&missing).expect_err("refused");
     assert!(error.to_string().contains("missing"), "{error}");
 }
 
@@ -289,7 +289,7 @@ fn every_truncation_and_random_flips_are_caught_without_panicking() {
             }
         }
 
-        let mut random = Xorshift(0x5eed_0f_5e55_1011);
+        let mut random = Xorshift(0x005e_ed0f_5e55_1011);
         for trial in 0..400 {
             let mut flipped = bytes.clone();
             let at = (random.next() % bytes.len() as u64) as usize;

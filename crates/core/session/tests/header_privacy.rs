@@ -107,7 +107,7 @@ fn header_with_an_extra_field_does_not_load() {
     hasher.update(&bytes[8..]);
     bytes.extend_from_slice(&hasher.finalize().to_le_bytes());
     std::fs::write(&path, &bytes).unwrap();
-    let error = SessionReader::open(&path).err().expect("refused");
+    let error = SessionReader::open(&path).expect_err("refused");
     assert!(
         matches!(error, SessionError::HeaderInvalid { .. }),
         "{error}"

@@ -115,7 +115,7 @@ pub fn frame(index: usize, controllers: bool) -> Frame {
             HandInput::Tracked(Box::new(tracked_hand(
                 Vec3::new(0.1, 1.0, 0.45),
                 phase,
-                index % 7 == 0,
+                index.is_multiple_of(7),
             ))),
         )
     };

@@ -226,3 +226,48 @@ fn a_chunk_is_cut_each_flush_interval_of_session_time() {
         "{chunks} record chunks for 5 s"
     );
 }
+
+#[test]
+fn writer_can_run_on_its_own_thread() {
+    let dir = TempDir::new("thread");
+    let path = dir.file("thread");
+    let writer = SessionWriter::create(&path, &header(), WriterOptions::default()).unwrap();
+    // The record plugin may hand the writer to a worker so syncing never stalls a frame.
+    let summary = std::thread::spawn(move || {
+        let mut writer = writer;
+        for index in 0..30 {
+            writer
+                .record_frame(&common::frame(index, false), &Anchor::IDENTITY)
+                .unwrap();
+        }
+        writer.finish().unwrap()
+    })
+    .join()
+    .unwrap();
+    assert_eq!(summary.frame_count, 30);
+    assert_eq!(read_session(&path).unwrap().frames.len(), 30);
+}
+
+#[test]
+fn flush_if_due_writes_after_the_interval_in_wall_time() {
+    let dir = TempDir::new("wall");
+    let path = dir.file("wall");
+    let options = WriterOptions {
+        flush_interval_s: 0.2,
+        compression: Compression::None,
+        sync_to_disk: false,
+    };
+    let mut writer = SessionWriter::create(&path, &header(), options).unwrap();
+    writer
+        .record_frame(&common::frame(0, false), &Anchor::IDENTITY)
+        .unwrap();
+    assert!(!writer.flush_if_due().unwrap(), "not yet due");
+    assert!(read_session(&path).unwrap().frames.is_empty());
+    std::thread::sleep(std::time::Duration::from_millis(250));
+    assert!(writer.flush_if_due().unwrap(), "due after the interval");
+    // Readable while the recording goes on.
+    let live = read_session(&path).unwrap();
+    assert_eq!(live.frames.len(), 1);
+    assert!(!live.closed_cleanly && live.damage.is_none());
+    writer.finish().unwrap();
+}

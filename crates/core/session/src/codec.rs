@@ -1,0 +1,586 @@
+//! Binary encoding of frames and events inside a chunk (little-endian, fixed field order).
+
+use anatomy::{TissueClass, VertebraLevel};
+
+use crate::event::{
+    Annotation, LessonStepChange, MAX_PIN_LABEL_BYTES, MAX_STROKE_POINTS, MAX_TEXT_BYTES,
+    NeedleEvent, SessionEvent, TimedEvent,
+};
+use crate::frame::{
+    ControllerState, Frame, HAND_JOINT_COUNT, HandInput, HandJointPose, NeedleState, PlungerState,
+    TrackedHand,
+};
+use crate::layout::{RECORD_EVENT, RECORD_FRAME};
+use crate::pose::Pose;
+
+/// A decoded record, poses relative to the twin's anchor.
+// Frames are by far the common record; boxing them would cost an allocation each.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Record {
+    /// A sampled frame.
+    Frame(Frame),
+    /// A timestamped event.
+    Event(TimedEvent),
+}
+
+impl Record {
+    /// Session time of the record, seconds.
+    pub fn time_s(&self) -> f64 {
+        match self {
+            Record::Frame(frame) => frame.time_s,
+            Record::Event(event) => event.time_s,
+        }
+    }
+}
+
+// Stored codes are fixed here, not taken from the enums' order, so reordering a shared enum
+// cannot silently change what old files mean; a new variant fails to compile until it has a code.
+fn tissue_code(tissue: TissueClass) -> u8 {
+    match tissue {
+        TissueClass::Air => 0,
+        TissueClass::Skin => 1,
+        TissueClass::Fat => 2,
+        TissueClass::Muscle => 3,
+        TissueClass::SupraspinousLigament => 4,
+        TissueClass::InterspinousLigament => 5,
+        TissueClass::LigamentumFlavum => 6,
+        TissueClass::EpiduralSpace => 7,
+        TissueClass::Dura => 8,
+        TissueClass::Csf => 9,
+        TissueClass::CaudaEquina => 10,
+        TissueClass::Bone => 11,
+        TissueClass::Disc => 12,
+    }
+}
+
+fn level_code(level: VertebraLevel) -> u8 {
+    match level {
+        VertebraLevel::Sacrum => 0,
+        VertebraLevel::L5 => 1,
+        VertebraLevel::L4 => 2,
+        VertebraLevel::L3 => 3,
+        VertebraLevel::L2 => 4,
+        VertebraLevel::L1 => 5,
+        VertebraLevel::T12 => 6,
+    }
+}
+
+const HAND_ABSENT: u8 = 0;
+const HAND_TRACKED: u8 = 1;
+const HAND_CONTROLLER: u8 = 2;
+
+const EVENT_SKIN_PUNCTURED: u8 = 1;
+const EVENT_LAYER_ENTERED: u8 = 2;
+const EVENT_MEMBRANE_PUNCTURED: u8 = 3;
+const EVENT_BONE_CONTACTED: u8 = 4;
+const EVENT_LOSS_OF_RESISTANCE: u8 = 5;
+const EVENT_DURA_PUNCTURED: u8 = 6;
+const EVENT_CSF_FLASHBACK: u8 = 7;
+const EVENT_PARESTHESIA: u8 = 8;
+const EVENT_NEEDLE_WITHDRAWN: u8 = 9;
+const EVENT_REDIRECTED: u8 = 10;
+const EVENT_LESSON_STEP: u8 = 20;
+const EVENT_STROKE: u8 = 30;
+const EVENT_PIN: u8 = 31;
+const EVENT_CHAPTER: u8 = 32;
+
+/// Appends one frame record to `out`. Nothing is appended on error.
+pub(crate) fn encode_frame(frame: &Frame, out: &mut Vec<u8>) -> Result<(), String> {
+    check_time(frame.time_s)?;
+    let start = begin_record(out, RECORD_FRAME);
+    put_f64(out, frame.time_s);
+    put_pose(out, &frame.head);
+    put_hand(out, &frame.left_hand);
+    put_hand(out, &frame.right_hand);
+    put_pose(out, &frame.needle.hub);
+    put_pose(out, &frame.needle.tip);
+    put_f32(out, frame.needle.plunger.displacement_mm);
+    put_f32(out, frame.needle.plunger.force_n);
+    out.push(tissue_code(frame.needle.tissue_at_tip));
+    put_f32(out, frame.needle.applied_force_n);
+    end_record(out, start)
+}
+
+/// Appends one event record to `out`. Nothing is appended on error.
+pub(crate) fn encode_event(event: &TimedEvent, out: &mut Vec<u8>) -> Result<(), String> {
+    check_time(event.time_s)?;
+    check_event_limits(&event.event)?;
+    let start = begin_record(out, RECORD_EVENT);
+    put_f64(out, event.time_s);
+    match &event.event {
+        SessionEvent::Needle(needle) => put_needle_event(out, needle),
+        SessionEvent::LessonStep(step) => {
+            out.push(EVENT_LESSON_STEP);
+            put_u32(out, step.step_index);
+            put_str(out, &step.step_id);
+        }
+        SessionEvent::Annotation(Annotation::Stroke {
+            points_m,
+            colour_srgba,
+        }) => {
+            out.push(EVENT_STROKE);
+            // Bounded by MAX_STROKE_POINTS, checked above.
+            put_u32(out, u32::try_from(points_m.len()).unwrap_or(u32::MAX));
+            for point in points_m {
+                put_point(out, point);
+            }
+            out.extend_from_slice(colour_srgba);
+        }
+        SessionEvent::Annotation(Annotation::Pin { point_m, label }) => {
+            out.push(EVENT_PIN);
+            put_point(out, point_m);
+            put_str(out, label);
+        }
+        SessionEvent::Annotation(Annotation::Chapter { title }) => {
+            out.push(EVENT_CHAPTER);
+            put_str(out, title);
+        }
+    }
+    end_record(out, start)
+}
+
+fn check_time(time_s: f64) -> Result<(), String> {
+    if time_s.is_finite() {
+        Ok(())
+    } else {
+        Err(format!("time_s must be finite, got {time_s}"))
+    }
+}
+
+fn check_event_limits(event: &SessionEvent) -> Result<(), String> {
+    let text_ok = |what: &str, text: &str, max: usize| {
+        if text.len() <= max {
+            Ok(())
+        } else {
+            Err(format!("{what} is {} bytes; the most is {max}", text.len()))
+        }
+    };
+    match event {
+        SessionEvent::Needle(_) => Ok(()),
+        SessionEvent::LessonStep(step) => text_ok("lesson step id", &step.step_id, MAX_TEXT_BYTES),
+        SessionEvent::Annotation(Annotation::Stroke { points_m, .. }) => {
+            if points_m.len() <= MAX_STROKE_POINTS {
+                Ok(())
+            } else {
+                Err(format!(
+                    "stroke has {} points; the most is {MAX_STROKE_POINTS} (split it)",
+                    points_m.len()
+                ))
+            }
+        }
+        SessionEvent::Annotation(Annotation::Pin { label, .. }) => {
+            text_ok("pin label", label, MAX_PIN_LABEL_BYTES)
+        }
+        SessionEvent::Annotation(Annotation::Chapter { title }) => {
+            text_ok("chapter title", title, MAX_TEXT_BYTES)
+        }
+    }
+}
+
+fn begin_record(out: &mut Vec<u8>, kind: u8) -> usize {
+    let start = out.len();
+    out.push(kind);
+    out.extend_from_slice(&[0; 4]);
+    start
+}
+
+fn end_record(out: &mut Vec<u8>, start: usize) -> Result<(), String> {
+    let body_len = out.len() - start - 5;
+    match u32::try_from(body_len) {
+        Ok(len) => {
+            out[start + 1..start + 5].copy_from_slice(&len.to_le_bytes());
+            Ok(())
+        }
+        Err(_) => {
+            out.truncate(start);
+            Err(format!("record of {body_len} bytes is too large"))
+        }
+    }
+}
+
+fn put_needle_event(out: &mut Vec<u8>, event: &NeedleEvent) {
+    match *event {
+        NeedleEvent::SkinPunctured => out.push(EVENT_SKIN_PUNCTURED),
+        NeedleEvent::LayerEntered { tissue } => {
+            out.push(EVENT_LAYER_ENTERED);
+            out.push(tissue_code(tissue));
+        }
+        NeedleEvent::MembranePunctured { tissue } => {
+            out.push(EVENT_MEMBRANE_PUNCTURED);
+            out.push(tissue_code(tissue));
+        }
+        NeedleEvent::BoneContacted { level, point_m } => {
+            out.push(EVENT_BONE_CONTACTED);
+            out.push(level_code(level));
+            put_point(out, &point_m);
+        }
+        NeedleEvent::LossOfResistance { depth_mm } => {
+            out.push(EVENT_LOSS_OF_RESISTANCE);
+            put_f32(out, depth_mm);
+        }
+        NeedleEvent::DuraPunctured { depth_mm } => {
+            out.push(EVENT_DURA_PUNCTURED);
+            put_f32(out, depth_mm);
+        }
+        NeedleEvent::CsfFlashback => out.push(EVENT_CSF_FLASHBACK),
+        NeedleEvent::Paresthesia => out.push(EVENT_PARESTHESIA),
+        NeedleEvent::NeedleWithdrawn => out.push(EVENT_NEEDLE_WITHDRAWN),
+        NeedleEvent::Redirected { angle_deg } => {
+            out.push(EVENT_REDIRECTED);
+            put_f32(out, angle_deg);
+        }
+    }
+}
+
+fn put_u32(out: &mut Vec<u8>, value: u32) {
+    out.extend_from_slice(&value.to_le_bytes());
+}
+
+fn put_f32(out: &mut Vec<u8>, value: f32) {
+    out.extend_from_slice(&value.to_le_bytes());
+}
+
+fn put_f64(out: &mut Vec<u8>, value: f64) {
+    out.extend_from_slice(&value.to_le_bytes());
+}
+
+fn put_point(out: &mut Vec<u8>, point: &[f32; 3]) {
+    for value in point {
+        put_f32(out, *value);
+    }
+}
+
+fn put_pose(out: &mut Vec<u8>, pose: &Pose) {
+    put_point(out, &pose.position_m);
+    for value in pose.rotation_xyzw {
+        put_f32(out, value);
+    }
+}
+
+fn put_str(out: &mut Vec<u8>, text: &str) {
+    // Callers bound text lengths far below u16::MAX (check_event_limits).
+    let len = u16::try_from(text.len()).unwrap_or(u16::MAX);
+    out.extend_from_slice(&len.to_le_bytes());
+    out.extend_from_slice(&text.as_bytes()[..usize::from(len)]);
+}
+
+fn put_hand(out: &mut Vec<u8>, hand: &HandInput) {
+    match hand {
+        HandInput::Absent => out.push(HAND_ABSENT),
+        HandInput::Tracked(tracked) => {
+            out.push(HAND_TRACKED);
+            let mask = tracked
+                .joints
+                .iter()
+                .enumerate()
+                .filter(|(_, joint)| joint.is_some())
+                .fold(0u32, |mask, (index, _)| mask | 1 << index);
+            put_u32(out, mask);
+            for joint in tracked.joints.iter().flatten() {
+                put_pose(out, &joint.pose);
+                put_f32(out, joint.radius_m);
+            }
+        }
+        HandInput::Controller(controller) => {
+            out.push(HAND_CONTROLLER);
+            put_pose(out, &controller.grip);
+            put_pose(out, &controller.aim);
+            put_f32(out, controller.trigger_value);
+            put_f32(out, controller.squeeze_value);
+        }
+    }
+}
+
+/// Reads fields off a byte slice; every read is bounds-checked.
+struct Decoder<'a> {
+    bytes: &'a [u8],
+    position: usize,
+}
+
+impl<'a> Decoder<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Self { bytes, position: 0 }
+    }
+
+    fn take(&mut self, len: usize) -> Result<&'a [u8], String> {
+        let end = self
+            .position
+            .checked_add(len)
+            .filter(|end| *end <= self.bytes.len())
+            .ok_or_else(|| {
+                format!(
+                    "needs {len} bytes at {} of a {}-byte record",
+                    self.position,
+                    self.bytes.len()
+                )
+            })?;
+        let slice = &self.bytes[self.position..end];
+        self.position = end;
+        Ok(slice)
+    }
+
+    fn array<const N: usize>(&mut self) -> Result<[u8; N], String> {
+        let mut array = [0u8; N];
+        array.copy_from_slice(self.take(N)?);
+        Ok(array)
+    }
+
+    fn u8(&mut self) -> Result<u8, String> {
+        Ok(self.array::<1>()?[0])
+    }
+
+    fn u16(&mut self) -> Result<u16, String> {
+        Ok(u16::from_le_bytes(self.array()?))
+    }
+
+    fn u32(&mut self) -> Result<u32, String> {
+        Ok(u32::from_le_bytes(self.array()?))
+    }
+
+    fn f32(&mut self) -> Result<f32, String> {
+        Ok(f32::from_le_bytes(self.array()?))
+    }
+
+    fn f64(&mut self) -> Result<f64, String> {
+        Ok(f64::from_le_bytes(self.array()?))
+    }
+
+    fn point(&mut self) -> Result<[f32; 3], String> {
+        Ok([self.f32()?, self.f32()?, self.f32()?])
+    }
+
+    fn pose(&mut self) -> Result<Pose, String> {
+        Ok(Pose {
+            position_m: self.point()?,
+            rotation_xyzw: [self.f32()?, self.f32()?, self.f32()?, self.f32()?],
+        })
+    }
+
+    fn text(&mut self) -> Result<String, String> {
+        let len = usize::from(self.u16()?);
+        let bytes = self.take(len)?;
+        String::from_utf8(bytes.to_vec()).map_err(|_| "text is not UTF-8".to_owned())
+    }
+
+    fn tissue(&mut self) -> Result<TissueClass, String> {
+        let code = self.u8()?;
+        TissueClass::ALL
+            .into_iter()
+            .find(|tissue| tissue_code(*tissue) == code)
+            .ok_or_else(|| format!("unknown tissue code {code}"))
+    }
+
+    fn level(&mut self) -> Result<VertebraLevel, String> {
+        let code = self.u8()?;
+        VertebraLevel::ALL
+            .into_iter()
+            .find(|level| level_code(*level) == code)
+            .ok_or_else(|| format!("unknown vertebral level code {code}"))
+    }
+
+    fn finish(&self) -> Result<(), String> {
+        if self.position == self.bytes.len() {
+            Ok(())
+        } else {
+            Err(format!(
+                "{} unread bytes at the end of a record",
+                self.bytes.len() - self.position
+            ))
+        }
+    }
+
+    fn hand(&mut self) -> Result<HandInput, String> {
+        match self.u8()? {
+            HAND_ABSENT => Ok(HandInput::Absent),
+            HAND_TRACKED => {
+                let mask = self.u32()?;
+                if mask >> HAND_JOINT_COUNT != 0 {
+                    return Err(format!("hand joint mask {mask:#x} names joints past 25"));
+                }
+                let mut hand = TrackedHand::default();
+                for (index, slot) in hand.joints.iter_mut().enumerate() {
+                    if mask & (1 << index) != 0 {
+                        *slot = Some(HandJointPose {
+                            pose: self.pose()?,
+                            radius_m: self.f32()?,
+                        });
+                    }
+                }
+                Ok(HandInput::Tracked(Box::new(hand)))
+            }
+            HAND_CONTROLLER => Ok(HandInput::Controller(ControllerState {
+                grip: self.pose()?,
+                aim: self.pose()?,
+                trigger_value: self.f32()?,
+                squeeze_value: self.f32()?,
+            })),
+            other => Err(format!("unknown hand input kind {other}")),
+        }
+    }
+
+    fn frame(&mut self) -> Result<Frame, String> {
+        let time_s = self.f64()?;
+        let head = self.pose()?;
+        let left_hand = self.hand()?;
+        let right_hand = self.hand()?;
+        let needle = NeedleState {
+            hub: self.pose()?,
+            tip: self.pose()?,
+            plunger: PlungerState {
+                displacement_mm: self.f32()?,
+                force_n: self.f32()?,
+            },
+            tissue_at_tip: self.tissue()?,
+            applied_force_n: self.f32()?,
+        };
+        self.finish()?;
+        Ok(Frame {
+            time_s,
+            head,
+            left_hand,
+            right_hand,
+            needle,
+        })
+    }
+
+    fn event(&mut self) -> Result<TimedEvent, String> {
+        let time_s = self.f64()?;
+        let needle = |event| Ok(SessionEvent::Needle(event));
+        let event = match self.u8()? {
+            EVENT_SKIN_PUNCTURED => needle(NeedleEvent::SkinPunctured),
+            EVENT_LAYER_ENTERED => needle(NeedleEvent::LayerEntered {
+                tissue: self.tissue()?,
+            }),
+            EVENT_MEMBRANE_PUNCTURED => needle(NeedleEvent::MembranePunctured {
+                tissue: self.tissue()?,
+            }),
+            EVENT_BONE_CONTACTED => needle(NeedleEvent::BoneContacted {
+                level: self.level()?,
+                point_m: self.point()?,
+            }),
+            EVENT_LOSS_OF_RESISTANCE => needle(NeedleEvent::LossOfResistance {
+                depth_mm: self.f32()?,
+            }),
+            EVENT_DURA_PUNCTURED => needle(NeedleEvent::DuraPunctured {
+                depth_mm: self.f32()?,
+            }),
+            EVENT_CSF_FLASHBACK => needle(NeedleEvent::CsfFlashback),
+            EVENT_PARESTHESIA => needle(NeedleEvent::Paresthesia),
+            EVENT_NEEDLE_WITHDRAWN => needle(NeedleEvent::NeedleWithdrawn),
+            EVENT_REDIRECTED => needle(NeedleEvent::Redirected {
+                angle_deg: self.f32()?,
+            }),
+            EVENT_LESSON_STEP => Ok(SessionEvent::LessonStep(LessonStepChange {
+                step_index: self.u32()?,
+                step_id: self.text()?,
+            })),
+            EVENT_STROKE => {
+                let count = self.u32()? as usize;
+                if count > MAX_STROKE_POINTS {
+                    return Err(format!("stroke of {count} points"));
+                }
+                let points_m = (0..count)
+                    .map(|_| self.point())
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok(SessionEvent::Annotation(Annotation::Stroke {
+                    points_m,
+                    colour_srgba: self.array()?,
+                }))
+            }
+            EVENT_PIN => Ok(SessionEvent::Annotation(Annotation::Pin {
+                point_m: self.point()?,
+                label: self.text()?,
+            })),
+            EVENT_CHAPTER => Ok(SessionEvent::Annotation(Annotation::Chapter {
+                title: self.text()?,
+            })),
+            other => Err(format!("unknown event tag {other}")),
+        }?;
+        self.finish()?;
+        Ok(TimedEvent { time_s, event })
+    }
+}
+
+/// Decodes the `record_count` records of a chunk payload into `out`, skipping record kinds this
+/// build does not know. On error `out` may hold some of the chunk's records; the caller drops
+/// them.
+pub(crate) fn decode_records(
+    payload: &[u8],
+    record_count: u32,
+    out: &mut Vec<Record>,
+) -> Result<(), String> {
+    let mut decoder = Decoder::new(payload);
+    let mut seen = 0u32;
+    while decoder.position < payload.len() {
+        let kind = decoder.u8()?;
+        let len = decoder.u32()? as usize;
+        let body = decoder.take(len)?;
+        match kind {
+            RECORD_FRAME => out.push(Record::Frame(Decoder::new(body).frame()?)),
+            RECORD_EVENT => out.push(Record::Event(Decoder::new(body).event()?)),
+            _ => {}
+        }
+        seen = seen.saturating_add(1);
+    }
+    if seen == record_count {
+        Ok(())
+    } else {
+        Err(format!(
+            "chunk declares {record_count} records but holds {seen}"
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_tissue_and_level_has_a_distinct_code() {
+        let mut tissue_codes: Vec<_> = TissueClass::ALL.into_iter().map(tissue_code).collect();
+        tissue_codes.sort_unstable();
+        tissue_codes.dedup();
+        assert_eq!(tissue_codes.len(), TissueClass::ALL.len());
+        let mut level_codes: Vec<_> = VertebraLevel::ALL.into_iter().map(level_code).collect();
+        level_codes.sort_unstable();
+        level_codes.dedup();
+        assert_eq!(level_codes.len(), VertebraLevel::ALL.len());
+    }
+
+    #[test]
+    fn unknown_record_kinds_are_skipped() {
+        let mut payload = vec![99u8];
+        payload.extend_from_slice(&3u32.to_le_bytes());
+        payload.extend_from_slice(&[1, 2, 3]);
+        let frame = Frame {
+            time_s: 0.25,
+            ..Frame::default()
+        };
+        encode_frame(&frame, &mut payload).expect("frame encodes");
+        let mut records = Vec::new();
+        decode_records(&payload, 2, &mut records).expect("payload decodes");
+        assert_eq!(records, vec![Record::Frame(frame)]);
+    }
+
+    #[test]
+    fn oversized_text_is_refused_and_leaves_nothing_behind() {
+        let mut out = Vec::new();
+        let pin = TimedEvent {
+            time_s: 1.0,
+            event: SessionEvent::Annotation(Annotation::Pin {
+                point_m: [0.0; 3],
+                label: "x".repeat(MAX_PIN_LABEL_BYTES + 1),
+            }),
+        };
+        let problem = encode_event(&pin, &mut out).expect_err("label too long");
+        assert!(problem.contains("pin label"), "{problem}");
+        assert!(out.is_empty());
+        let nan_time = Frame {
+            time_s: f64::NAN,
+            ..Frame::default()
+        };
+        assert!(encode_frame(&nan_time, &mut out).is_err());
+        assert!(out.is_empty());
+    }
+}

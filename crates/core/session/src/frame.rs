@@ -1,0 +1,242 @@
+//! One sampled frame: head, hands or controllers, needle, plunger and the tissue at the tip.
+
+use anatomy::TissueClass;
+use serde::{Deserialize, Serialize};
+
+use crate::pose::{Anchor, Placement, Pose};
+
+/// Joints per tracked hand (XR_EXT_hand_tracking).
+pub const HAND_JOINT_COUNT: usize = 26;
+
+/// A hand joint, in XR_EXT_hand_tracking order (`XrHandJointEXT` values 0–25).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[allow(missing_docs)] // the names are the extension's
+pub enum HandJoint {
+    Palm,
+    Wrist,
+    ThumbMetacarpal,
+    ThumbProximal,
+    ThumbDistal,
+    ThumbTip,
+    IndexMetacarpal,
+    IndexProximal,
+    IndexIntermediate,
+    IndexDistal,
+    IndexTip,
+    MiddleMetacarpal,
+    MiddleProximal,
+    MiddleIntermediate,
+    MiddleDistal,
+    MiddleTip,
+    RingMetacarpal,
+    RingProximal,
+    RingIntermediate,
+    RingDistal,
+    RingTip,
+    LittleMetacarpal,
+    LittleProximal,
+    LittleIntermediate,
+    LittleDistal,
+    LittleTip,
+}
+
+impl HandJoint {
+    /// Every joint, in XR_EXT_hand_tracking order: `ALL[i]` is joint `i` of [`TrackedHand`].
+    pub const ALL: [HandJoint; HAND_JOINT_COUNT] = [
+        HandJoint::Palm,
+        HandJoint::Wrist,
+        HandJoint::ThumbMetacarpal,
+        HandJoint::ThumbProximal,
+        HandJoint::ThumbDistal,
+        HandJoint::ThumbTip,
+        HandJoint::IndexMetacarpal,
+        HandJoint::IndexProximal,
+        HandJoint::IndexIntermediate,
+        HandJoint::IndexDistal,
+        HandJoint::IndexTip,
+        HandJoint::MiddleMetacarpal,
+        HandJoint::MiddleProximal,
+        HandJoint::MiddleIntermediate,
+        HandJoint::MiddleDistal,
+        HandJoint::MiddleTip,
+        HandJoint::RingMetacarpal,
+        HandJoint::RingProximal,
+        HandJoint::RingIntermediate,
+        HandJoint::RingDistal,
+        HandJoint::RingTip,
+        HandJoint::LittleMetacarpal,
+        HandJoint::LittleProximal,
+        HandJoint::LittleIntermediate,
+        HandJoint::LittleDistal,
+        HandJoint::LittleTip,
+    ];
+
+    /// Index of this joint in [`TrackedHand::joints`] (its `XrHandJointEXT` value).
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// One tracked hand joint: its pose and the radius the runtime reports for it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct HandJointPose {
+    /// Joint pose.
+    pub pose: Pose,
+    /// Joint radius, metres.
+    pub radius_m: f32,
+}
+
+/// A tracked hand: each joint in [`HandJoint::ALL`] order, `None` where the runtime did not
+/// report it this frame.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct TrackedHand {
+    /// Joints, indexed by [`HandJoint::index`].
+    pub joints: [Option<HandJointPose>; HAND_JOINT_COUNT],
+}
+
+impl TrackedHand {
+    /// One joint, if tracked.
+    pub fn joint(&self, joint: HandJoint) -> Option<&HandJointPose> {
+        self.joints[joint.index()].as_ref()
+    }
+}
+
+/// A motion controller held in a hand.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct ControllerState {
+    /// Grip pose (where the hand holds it).
+    pub grip: Pose,
+    /// Aim pose (where it points).
+    pub aim: Pose,
+    /// Trigger, 0 (released) to 1 (fully pressed).
+    pub trigger_value: f32,
+    /// Grip (squeeze) button, 0 to 1.
+    pub squeeze_value: f32,
+}
+
+/// What one hand provided this frame.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub enum HandInput {
+    /// Neither hand tracking nor a controller.
+    #[default]
+    Absent,
+    /// Optical hand tracking.
+    Tracked(Box<TrackedHand>),
+    /// A motion controller.
+    Controller(ControllerState),
+}
+
+/// The syringe plunger on the needle's hub.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct PlungerState {
+    /// How far the plunger is pushed in from rest, millimetres.
+    pub displacement_mm: f32,
+    /// Force on the plunger, newtons (what a loss-of-resistance syringe feels).
+    pub force_n: f32,
+}
+
+/// The needle this frame.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct NeedleState {
+    /// Hub pose.
+    pub hub: Pose,
+    /// Tip pose.
+    pub tip: Pose,
+    /// Plunger of the syringe on the hub.
+    pub plunger: PlungerState,
+    /// Tissue the tip is in (`Air` outside the body).
+    pub tissue_at_tip: TissueClass,
+    /// Axial force the operator applies to the needle, newtons.
+    pub applied_force_n: f32,
+}
+
+impl Default for NeedleState {
+    fn default() -> Self {
+        Self {
+            hub: Pose::IDENTITY,
+            tip: Pose::IDENTITY,
+            plunger: PlungerState::default(),
+            tissue_at_tip: TissueClass::Air,
+            applied_force_n: 0.0,
+        }
+    }
+}
+
+/// One sampled frame of a session.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Frame {
+    /// Session time, seconds from the start of recording.
+    pub time_s: f64,
+    /// Head (viewer) pose.
+    pub head: Pose,
+    /// Left hand.
+    pub left_hand: HandInput,
+    /// Right hand.
+    pub right_hand: HandInput,
+    /// Needle, plunger and tissue at the tip.
+    pub needle: NeedleState,
+}
+
+impl Frame {
+    /// This frame with room poses moved into the twin frame of `anchor` (what the writer
+    /// stores).
+    pub fn in_twin_frame(&self, anchor: &Anchor) -> Frame {
+        self.placed(Placement::IntoTwin(anchor))
+    }
+
+    /// This twin-relative frame placed in a room whose twin sits at `anchor` (for replay).
+    pub fn placed_under(&self, anchor: &Anchor) -> Frame {
+        self.placed(Placement::IntoWorld(anchor))
+    }
+
+    fn placed(&self, placement: Placement<'_>) -> Frame {
+        Frame {
+            time_s: self.time_s,
+            head: placement.pose(&self.head),
+            left_hand: self.left_hand.placed(placement),
+            right_hand: self.right_hand.placed(placement),
+            needle: NeedleState {
+                hub: placement.pose(&self.needle.hub),
+                tip: placement.pose(&self.needle.tip),
+                ..self.needle
+            },
+        }
+    }
+}
+
+impl HandInput {
+    fn placed(&self, placement: Placement<'_>) -> HandInput {
+        match self {
+            HandInput::Absent => HandInput::Absent,
+            HandInput::Tracked(hand) => {
+                let mut moved = **hand;
+                for joint in moved.joints.iter_mut().flatten() {
+                    joint.pose = placement.pose(&joint.pose);
+                }
+                HandInput::Tracked(Box::new(moved))
+            }
+            HandInput::Controller(controller) => HandInput::Controller(ControllerState {
+                grip: placement.pose(&controller.grip),
+                aim: placement.pose(&controller.aim),
+                ..*controller
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn joint_order_follows_xr_ext_hand_tracking() {
+        for (index, joint) in HandJoint::ALL.iter().enumerate() {
+            assert_eq!(joint.index(), index);
+        }
+        // Spot values from the extension's XrHandJointEXT enum.
+        assert_eq!(HandJoint::Wrist.index(), 1);
+        assert_eq!(HandJoint::ThumbTip.index(), 5);
+        assert_eq!(HandJoint::IndexTip.index(), 10);
+        assert_eq!(HandJoint::LittleTip.index(), 25);
+    }
+}

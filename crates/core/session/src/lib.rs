@@ -1,0 +1,42 @@
+//! Session recording format of Neuraxis: one file per training session, written crash-safely
+//! while the session runs and read back for replay, scoring and review.
+//!
+//! Owns the byte layout (a magic and a length-prefixed RON [`SessionHeader`], then CRC32-checked
+//! binary chunks of [`Frame`]s and [`TimedEvent`]s, optionally deflated), the crash-safety
+//! guarantee (a chunk reaches the kernel, and by default the disk, at least every
+//! [`MAX_FLUSH_INTERVAL_S`]) and recovery ([`verify`], [`repair`], [`info`]). Every pose is stored
+//! relative to the twin's [`Anchor`], so a replay in another room lands on the twin.
+//!
+//! Must not depend on Bevy, wgpu, OpenXR or ONNX Runtime: records are plain serialisable
+//! structs (positions `[f32; 3]`, rotations `[x, y, z, w]`); the engine's record plugin converts.
+//!
+//! Key types: [`SessionWriter`], [`SessionReader`] / [`read_session`], [`Frame`],
+//! [`SessionEvent`], [`Damage`]. Layout: docs/session-format.md.
+
+mod codec;
+mod error;
+mod event;
+mod frame;
+mod header;
+mod layout;
+mod pose;
+mod reader;
+mod recovery;
+mod writer;
+
+pub use codec::Record;
+pub use error::{Damage, DamageKind, SessionError};
+pub use event::{
+    Annotation, LessonStepChange, MAX_PIN_LABEL_BYTES, MAX_STROKE_POINTS, MAX_TEXT_BYTES,
+    NeedleEvent, SessionEvent, TimedEvent,
+};
+pub use frame::{
+    ControllerState, Frame, HAND_JOINT_COUNT, HandInput, HandJoint, HandJointPose, NeedleState,
+    PlungerState, TrackedHand,
+};
+pub use header::{Role, SessionHeader, is_rfc3339, rfc3339_utc, rfc3339_utc_now};
+pub use layout::{FILE_EXTENSION, FILE_MAGIC, FORMAT_VERSION};
+pub use pose::{Anchor, Pose};
+pub use reader::{ReadStats, Recording, SessionReader, read_session};
+pub use recovery::{RepairReport, SessionInfo, VerifyReport, info, repair, verify};
+pub use writer::{Compression, MAX_FLUSH_INTERVAL_S, SessionWriter, WriteSummary, WriterOptions};

@@ -2,10 +2,13 @@
 //!
 //! Every grid cell is split into the same six Kuhn (Freudenthal) tetrahedra around its main
 //! diagonal, so neighbouring cells split shared faces identically and the surface has no cracks.
-//! The mask is 1 inside the label and 0 outside with the iso level at ½, which no grid value
-//! equals; the level set of a piecewise-linear function at a non-grid value is a closed
-//! 2-manifold, so the result is watertight with one fan per vertex by construction. Vertices
-//! sit at edge midpoints (index space) and are shared through a two-slice edge cache.
+//! Which edges the surface crosses is decided by the binary mask (1 inside the label, 0
+//! outside, iso level ½, which no grid value equals); the level set of a piecewise-linear
+//! function at a non-grid value is a closed 2-manifold, so the result is watertight with one
+//! fan per vertex by construction, and no thin structure is lost. Where on a crossed edge the
+//! vertex sits comes from a lightly Gaussian-blurred copy of the mask (the ½ crossing, kept
+//! strictly inside the edge so no triangle degenerates or flips), which removes most of the
+//! voxel staircase before any smoothing. Vertices are shared through a two-slice edge cache.
 
 use crate::surface::SurfaceMesh;
 use crate::volume::{LabelVolume, VoxelBounds};
@@ -91,14 +94,23 @@ fn cell_triangles(case: u8) -> Vec<CellTriangle> {
     triangles
 }
 
+/// Default blur of the mask that places vertices, in voxels (standard deviation).
+pub const DEFAULT_MASK_BLUR_SIGMA_VOXELS: f32 = 1.0;
+
+/// How far from an edge end a vertex may sit (fraction of the edge).
+const EDGE_END_MARGIN: f32 = 0.05;
+
 /// Surface of the voxels labelled `label` within `bounds`, in the twin frame (metres), CCW from
-/// outside. Normals are not computed. Empty when the label has no voxels.
+/// outside. `mask_blur_sigma_voxels` (0 for edge midpoints) blurs the mask that places the
+/// vertices; it never changes the topology. Normals are not computed.
 pub fn extract_label_surface(
     volume: &LabelVolume<'_>,
     label: u8,
     bounds: &VoxelBounds,
+    mask_blur_sigma_voxels: f32,
 ) -> SurfaceMesh {
-    let (positions_index, mut triangles) = march_index_space(volume, label, bounds);
+    let (positions_index, mut triangles) =
+        march_index_space(volume, label, bounds, mask_blur_sigma_voxels);
     let affine = volume.voxel_to_lps_mm();
     let positions_m = positions_index
         .into_iter()
@@ -132,6 +144,7 @@ fn march_index_space(
     volume: &LabelVolume<'_>,
     label: u8,
     bounds: &VoxelBounds,
+    mask_blur_sigma_voxels: f32,
 ) -> (Vec<DVec3>, Vec<[u32; 3]>) {
     let table = cell_table();
     // Grid vertices are voxel centres; the crop spans bounds ± 1 voxel.
@@ -155,6 +168,7 @@ fn march_index_space(
         }
     }
 
+    let field = blurred_mask(&inside, size, mask_blur_sigma_voxels);
     let slice_slots = sx * sy * 8;
     let mut lower_slice = vec![u32::MAX; slice_slots];
     let mut upper_slice = vec![u32::MAX; slice_slots];
@@ -199,7 +213,14 @@ fn march_index_space(
                                 (origin[1] + ly as i64) as f64,
                                 (origin[2] + lz as i64) as f64,
                             );
-                            positions.push(lower_index + corner_position(direction) / 2.0);
+                            let upper = (lx + usize::from(direction & 1))
+                                + sx * ((ly + usize::from((direction >> 1) & 1))
+                                    + sy * (lz + usize::from((direction >> 2) & 1)));
+                            let fraction =
+                                crossing_fraction(&field, lx + sx * (ly + sy * lz), upper);
+                            positions.push(
+                                lower_index + corner_position(direction) * f64::from(fraction),
+                            );
                         }
                         slice[slot]
                     });
@@ -211,6 +232,52 @@ fn march_index_space(
         upper_slice.fill(u32::MAX);
     }
     (positions, triangles)
+}
+
+/// Where the ½ level crosses the edge from grid point `lower` to `upper` in the blurred field,
+/// as a fraction from `lower`. Where the blur does not straddle ½ on this edge the linear
+/// extrapolation lands beyond an end and is clamped to it, on the side the blur favours.
+fn crossing_fraction(field: &[f32], lower: usize, upper: usize) -> f32 {
+    let (a, b) = (field[lower], field[upper]);
+    let fraction = if (b - a).abs() > f32::EPSILON {
+        (0.5 - a) / (b - a)
+    } else {
+        0.5
+    };
+    fraction.clamp(EDGE_END_MARGIN, 1.0 - EDGE_END_MARGIN)
+}
+
+/// The mask as 0/1 floats, blurred by a separable Gaussian (radius 2σ) with zeros outside the
+/// crop (which is all outside the label).
+fn blurred_mask(inside: &[bool], size: [usize; 3], sigma_voxels: f32) -> Vec<f32> {
+    let mut field: Vec<f32> = inside.iter().map(|&v| if v { 1.0 } else { 0.0 }).collect();
+    if !(sigma_voxels > 0.0) {
+        return field;
+    }
+    let radius = (2.0 * sigma_voxels).ceil() as i64;
+    let weights: Vec<f32> = (-radius..=radius)
+        .map(|d| (-(d * d) as f32 / (2.0 * sigma_voxels * sigma_voxels)).exp())
+        .collect();
+    let total: f32 = weights.iter().sum();
+    let weights: Vec<f32> = weights.into_iter().map(|w| w / total).collect();
+    let strides = [1, size[0], size[0] * size[1]];
+    let mut scratch = vec![0.0f32; field.len()];
+    for axis in 0..3 {
+        let (stride, length) = (strides[axis], size[axis] as i64);
+        for (index, out) in scratch.iter_mut().enumerate() {
+            let position = (index / stride) as i64 % length;
+            let mut sum = 0.0;
+            for (offset, weight) in (-radius..=radius).zip(&weights) {
+                let at = position + offset;
+                if (0..length).contains(&at) {
+                    sum += weight * field[(index as i64 + offset * stride as i64) as usize];
+                }
+            }
+            *out = sum;
+        }
+        std::mem::swap(&mut field, &mut scratch);
+    }
+    field
 }
 
 #[cfg(test)]
@@ -243,7 +310,7 @@ mod tests {
             let (labels, dims, affine) = single_voxel_volume(affine);
             let volume = LabelVolume::new("one", dims, &labels, affine).unwrap();
             let bounds = volume.label_bounds()[7].unwrap();
-            let mesh = extract_label_surface(&volume, 7, &bounds);
+            let mesh = extract_label_surface(&volume, 7, &bounds, 1.0);
             let report = mesh.topology();
             assert!(report.is_closed_oriented_manifold(), "{report:?}");
             assert_eq!(report.total_genus(), 0);

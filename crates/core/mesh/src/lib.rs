@@ -10,8 +10,10 @@
 //! Key types: [`LabelVolume`], [`SurfaceMesh`], [`StructureSpec`], [`StructureMesh`],
 //! [`MeshParams`], [`ColliderSet`].
 
+pub mod decimate;
 pub mod error;
 pub mod isosurface;
+pub mod pipeline;
 pub mod shapes;
 pub mod smooth;
 pub mod surface;

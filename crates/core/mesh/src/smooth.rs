@@ -107,7 +107,7 @@ mod tests {
         let centre = affine.transform_point3(DVec3::splat(20.0));
         let volume = voxelise([40, 40, 40], affine, 1, ball(centre, radius_mm));
         let view = LabelVolume::new("sphere", volume.dims, &volume.labels, affine).unwrap();
-        extract_label_surface(&view, 1, &view.label_bounds()[1].unwrap())
+        extract_label_surface(&view, 1, &view.label_bounds()[1].unwrap(), 0.0)
     }
 
     #[test]

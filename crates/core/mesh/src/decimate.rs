@@ -62,7 +62,9 @@ impl Quadric {
     fn error(&self, p: DVec3) -> f64 {
         let [a2, ab, ac, ad, b2, bc, bd, c2, cd, d2] = self.0;
         let [x, y, z] = p.to_array();
-        a2 * x * x + b2 * y * y + c2 * z * z
+        a2 * x * x
+            + b2 * y * y
+            + c2 * z * z
             + 2.0 * (ab * x * y + ac * x * z + bc * y * z)
             + 2.0 * (ad * x + bd * y + cd * z)
             + d2
@@ -289,7 +291,8 @@ pub fn decimate(mesh: &mut SurfaceMesh, max_triangles: usize) -> DecimationRepor
         let double_area = normal.length();
         if double_area > 0.0 {
             let unit_normal = normal / double_area;
-            let plane = Quadric::from_plane(unit_normal, -unit_normal.dot(corners[0]), double_area / 2.0);
+            let plane =
+                Quadric::from_plane(unit_normal, -unit_normal.dot(corners[0]), double_area / 2.0);
             for v in tri {
                 quadrics[*v as usize] = quadrics[*v as usize].add(plane);
             }

@@ -30,6 +30,8 @@ pub struct StructureSpec {
 pub struct MeshParams {
     /// Blur of the mask that places isosurface vertices, in voxels (0: edge midpoints).
     pub mask_blur_sigma_voxels: f32,
+    /// Place vertices so each raw surface encloses the label's voxel volume.
+    pub match_voxel_volume: bool,
     /// Taubin smoothing (iterations 0 turns it off).
     pub smoothing: TaubinParams,
     /// Most triangles per structure mesh after decimation.
@@ -40,6 +42,7 @@ impl Default for MeshParams {
     fn default() -> Self {
         Self {
             mask_blur_sigma_voxels: crate::isosurface::DEFAULT_MASK_BLUR_SIGMA_VOXELS,
+            match_voxel_volume: true,
             smoothing: TaubinParams::default(),
             max_triangles: 20_000,
         }
@@ -75,7 +78,13 @@ fn mesh_within_bounds(
     params: &MeshParams,
     bounds: crate::volume::VoxelBounds,
 ) -> StructureMesh {
-    let mut mesh = extract_label_surface(volume, spec.label, &bounds, params.mask_blur_sigma_voxels);
+    let mut mesh = extract_label_surface(
+        volume,
+        spec.label,
+        &bounds,
+        params.mask_blur_sigma_voxels,
+        params.match_voxel_volume,
+    );
     taubin_smooth(&mut mesh, &params.smoothing);
     let decimation = decimate(&mut mesh, params.max_triangles);
     mesh.compute_normals();
@@ -99,7 +108,8 @@ pub fn build_structure_meshes(
         .iter()
         .filter_map(|spec| Some((spec, bounds[usize::from(spec.label)]?)))
         .collect();
-    let results: Vec<Mutex<Option<StructureMesh>>> = work.iter().map(|_| Mutex::new(None)).collect();
+    let results: Vec<Mutex<Option<StructureMesh>>> =
+        work.iter().map(|_| Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
     let workers = std::thread::available_parallelism()
         .map(usize::from)

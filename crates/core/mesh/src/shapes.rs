@@ -24,7 +24,8 @@ pub fn voxelise(
     for z in 0..dims[2] {
         for y in 0..dims[1] {
             for x in 0..dims[0] {
-                let centre = voxel_to_lps_mm.transform_point3(DVec3::new(x as f64, y as f64, z as f64));
+                let centre =
+                    voxel_to_lps_mm.transform_point3(DVec3::new(x as f64, y as f64, z as f64));
                 if inside(centre) {
                     labels[x + dims[0] * (y + dims[1] * z)] = label;
                 }

@@ -56,7 +56,12 @@ fn neighbours(mesh: &SurfaceMesh) -> Neighbours {
 }
 
 /// One umbrella step: each vertex moves `factor` of the way to its neighbours' mean.
-fn umbrella_step(positions: &mut Vec<Vec3>, scratch: &mut Vec<Vec3>, graph: &Neighbours, factor: f32) {
+fn umbrella_step(
+    positions: &mut Vec<Vec3>,
+    scratch: &mut Vec<Vec3>,
+    graph: &Neighbours,
+    factor: f32,
+) {
     scratch.clear();
     scratch.extend(positions.iter().enumerate().map(|(v, &p)| {
         let ring = &graph.targets[graph.offsets[v]..graph.offsets[v + 1]];
@@ -107,7 +112,7 @@ mod tests {
         let centre = affine.transform_point3(DVec3::splat(20.0));
         let volume = voxelise([40, 40, 40], affine, 1, ball(centre, radius_mm));
         let view = LabelVolume::new("sphere", volume.dims, &volume.labels, affine).unwrap();
-        extract_label_surface(&view, 1, &view.label_bounds()[1].unwrap(), 0.0)
+        extract_label_surface(&view, 1, &view.label_bounds()[1].unwrap(), 0.0, false)
     }
 
     #[test]
@@ -120,7 +125,11 @@ mod tests {
         let mut laplace = raw.clone();
         laplacian_smooth(&mut laplace, 0.5, 2 * TaubinParams::default().iterations);
         let ratio = |m: &SurfaceMesh| m.signed_volume_m3() / analytic_m3;
-        assert!((ratio(&taubin) - 1.0).abs() < 0.02, "Taubin {}", ratio(&taubin));
+        assert!(
+            (ratio(&taubin) - 1.0).abs() < 0.02,
+            "Taubin {}",
+            ratio(&taubin)
+        );
         assert!(ratio(&laplace) < 0.95, "Laplacian {}", ratio(&laplace));
         assert!(taubin.topology().is_closed_oriented_manifold());
     }

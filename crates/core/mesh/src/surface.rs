@@ -137,7 +137,8 @@ impl SurfaceMesh {
     pub fn topology(&self) -> TopologyReport {
         let mut report = TopologyReport::default();
         // Directed edge (a, b) → how many triangles traverse it.
-        let mut directed: HashMap<(u32, u32), u32> = HashMap::with_capacity(self.triangles.len() * 3);
+        let mut directed: HashMap<(u32, u32), u32> =
+            HashMap::with_capacity(self.triangles.len() * 3);
         for &[a, b, c] in &self.triangles {
             if a == b || b == c || a == c {
                 report.degenerate_triangles += 1;
@@ -281,8 +282,11 @@ mod tests {
     fn two_tetrahedra_sharing_a_vertex_are_a_pinch() {
         let mut mesh = tetrahedron();
         let offset = 4;
-        mesh.positions_m
-            .extend([Vec3::new(-1.0, 0.0, 0.0), Vec3::new(0.0, -1.0, 0.0), Vec3::new(0.0, 0.0, -1.0)]);
+        mesh.positions_m.extend([
+            Vec3::new(-1.0, 0.0, 0.0),
+            Vec3::new(0.0, -1.0, 0.0),
+            Vec3::new(0.0, 0.0, -1.0),
+        ]);
         // Second tetrahedron on vertex 0 and the three new ones.
         let map = |v: u32| if v == 0 { 0 } else { v + offset - 1 };
         let extra: Vec<[u32; 3]> = tetrahedron().triangles.iter().map(|t| t.map(map)).collect();

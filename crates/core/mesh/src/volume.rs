@@ -52,7 +52,10 @@ impl<'a> LabelVolume<'a> {
             });
         }
         let determinant = glam::DMat3::from_mat4(voxel_to_lps_mm).determinant();
-        let finite = voxel_to_lps_mm.to_cols_array().iter().all(|v| v.is_finite());
+        let finite = voxel_to_lps_mm
+            .to_cols_array()
+            .iter()
+            .all(|v| v.is_finite());
         if !finite || determinant.abs() < 1e-12 {
             return Err(MeshError::BadAffine {
                 source_name: source_name.to_owned(),

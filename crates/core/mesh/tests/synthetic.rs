@@ -30,14 +30,26 @@ fn oblique_affine(mirrored: bool) -> DMat4 {
 }
 
 fn raw_triangle_count(volume: &SyntheticVolume) -> usize {
-    let view = LabelVolume::new("raw", volume.dims, &volume.labels, volume.voxel_to_lps_mm).unwrap();
-    extract_label_surface(&view, LABEL, &view.label_bounds()[usize::from(LABEL)].unwrap(), 0.0)
-        .triangle_count()
+    let view =
+        LabelVolume::new("raw", volume.dims, &volume.labels, volume.voxel_to_lps_mm).unwrap();
+    extract_label_surface(
+        &view,
+        LABEL,
+        &view.label_bounds()[usize::from(LABEL)].unwrap(),
+        0.0,
+        false,
+    )
+    .triangle_count()
 }
 
 fn run(volume: &SyntheticVolume, max_triangles: usize) -> StructureMesh {
-    let view = LabelVolume::new("synthetic", volume.dims, &volume.labels, volume.voxel_to_lps_mm)
-        .unwrap();
+    let view = LabelVolume::new(
+        "synthetic",
+        volume.dims,
+        &volume.labels,
+        volume.voxel_to_lps_mm,
+    )
+    .unwrap();
     let params = MeshParams {
         max_triangles,
         ..MeshParams::default()
@@ -62,21 +74,29 @@ fn sphere_at_a_tenth_of_its_triangles_is_closed_outward_and_within_a_voxel() {
         assert!(built.decimation.reached_budget, "{:?}", built.decimation);
         assert!(mesh.triangle_count() <= raw / 10);
         let report = mesh.topology();
-        assert!(report.is_closed_oriented_manifold(), "mirrored {mirrored}: {report:?}");
+        assert!(
+            report.is_closed_oriented_manifold(),
+            "mirrored {mirrored}: {report:?}"
+        );
         assert_eq!((report.components, report.total_genus()), (1, 0));
 
         let analytic_m3 = 4.0 / 3.0 * PI * (radius_mm / 1000.0).powi(3);
         let volume_ratio = mesh.signed_volume_m3() / analytic_m3;
-        assert!((volume_ratio - 1.0).abs() < 0.03, "mirrored {mirrored}: volume ratio {volume_ratio}");
+        assert!(
+            (volume_ratio - 1.0).abs() < 0.03,
+            "mirrored {mirrored}: volume ratio {volume_ratio}"
+        );
 
         // Vertices and face centroids stay within one (smallest) voxel of the true sphere.
         let centre_m = twin_point(centre_mm);
         let voxel_m = 0.8e-3;
         let radial_error = |p: Vec3| (f64::from(p.distance(centre_m)) - radius_mm / 1000.0).abs();
-        let centroids = mesh
-            .triangles
-            .iter()
-            .map(|t| t.iter().map(|&v| mesh.positions_m[v as usize]).sum::<Vec3>() / 3.0);
+        let centroids = mesh.triangles.iter().map(|t| {
+            t.iter()
+                .map(|&v| mesh.positions_m[v as usize])
+                .sum::<Vec3>()
+                / 3.0
+        });
         let worst_m = mesh
             .positions_m
             .iter()
@@ -84,12 +104,19 @@ fn sphere_at_a_tenth_of_its_triangles_is_closed_outward_and_within_a_voxel() {
             .chain(centroids)
             .map(radial_error)
             .fold(0.0, f64::max);
-        assert!(worst_m < voxel_m, "mirrored {mirrored}: deviation {worst_m} m");
+        assert!(
+            worst_m < voxel_m,
+            "mirrored {mirrored}: deviation {worst_m} m"
+        );
 
         // Outward normals point away from the centre.
         assert_eq!(mesh.normals.len(), mesh.positions_m.len());
         for (p, n) in mesh.positions_m.iter().zip(&mesh.normals) {
-            assert!(n.dot((*p - centre_m).normalize()) > 0.8, "normal {n} at {p}, centre {centre_m}, dot {}", n.dot((*p - centre_m).normalize()));
+            assert!(
+                n.dot((*p - centre_m).normalize()) > 0.8,
+                "normal {n} at {p}, centre {centre_m}, dot {}",
+                n.dot((*p - centre_m).normalize())
+            );
         }
     }
 }
@@ -99,12 +126,21 @@ fn torus_keeps_genus_one_and_its_volume_through_the_stage() {
     let (major_mm, minor_mm) = (14.0_f64, 5.0_f64);
     let affine = DMat4::from_scale(DVec3::new(1.0, 1.0, 1.5));
     let centre_mm = DVec3::new(22.0, 22.0, 15.0);
-    let volume = voxelise([44, 44, 20], affine, LABEL, torus(centre_mm, major_mm, minor_mm));
+    let volume = voxelise(
+        [44, 44, 20],
+        affine,
+        LABEL,
+        torus(centre_mm, major_mm, minor_mm),
+    );
     let raw = raw_triangle_count(&volume);
     let built = run(&volume, raw / 8);
     let report = built.mesh.topology();
     assert!(report.is_closed_oriented_manifold(), "{report:?}");
-    assert_eq!((report.components, report.total_genus()), (1, 1), "{report:?}");
+    assert_eq!(
+        (report.components, report.total_genus()),
+        (1, 1),
+        "{report:?}"
+    );
     let analytic_m3 = 2.0 * PI * PI * (major_mm / 1000.0) * (minor_mm / 1000.0).powi(2);
     let ratio = built.mesh.signed_volume_m3() / analytic_m3;
     assert!((ratio - 1.0).abs() < 0.05, "volume ratio {ratio}");
@@ -113,7 +149,8 @@ fn torus_keeps_genus_one_and_its_volume_through_the_stage() {
 #[test]
 fn absent_label_gives_no_mesh() {
     let volume = voxelise([8, 8, 8], DMat4::IDENTITY, LABEL, |_| false);
-    let view = LabelVolume::new("empty", volume.dims, &volume.labels, volume.voxel_to_lps_mm).unwrap();
+    let view =
+        LabelVolume::new("empty", volume.dims, &volume.labels, volume.voxel_to_lps_mm).unwrap();
     assert!(build_structure_mesh(&view, &spec(), &MeshParams::default()).is_none());
 }
 

@@ -10,8 +10,10 @@
 //! Key types: [`LabelVolume`], [`SurfaceMesh`], [`StructureSpec`], [`StructureMesh`],
 //! [`MeshParams`], [`ColliderSet`].
 
+pub mod collider;
 pub mod decimate;
 pub mod error;
+pub mod glb;
 pub mod isosurface;
 pub mod pipeline;
 pub mod shapes;

@@ -94,7 +94,8 @@ impl SurfaceMesh {
     }
 
     /// Area-weighted vertex normals: each triangle adds its cross product (twice its area
-    /// along its normal) to its corners; the sums are normalised.
+    /// along its normal) to its corners; the sums are normalised (+Y for an unused vertex, so
+    /// every normal is unit length as glTF requires).
     pub fn compute_normals(&mut self) {
         let mut sums = vec![DVec3::ZERO; self.positions_m.len()];
         for &t in &self.triangles {
@@ -106,7 +107,7 @@ impl SurfaceMesh {
         }
         self.normals = sums
             .into_iter()
-            .map(|n| n.normalize_or_zero().as_vec3())
+            .map(|n| n.normalize_or(DVec3::Y).as_vec3())
             .collect();
     }
 

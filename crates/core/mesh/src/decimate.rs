@@ -80,7 +80,8 @@ impl Quadric {
         );
         let scale = (a2 + b2 + c2) / 3.0;
         let det = matrix.determinant();
-        if !(det.abs() > 1e-6 * scale * scale * scale) {
+        let well_conditioned = det.abs() > 1e-6 * scale * scale * scale;
+        if !well_conditioned {
             return None;
         }
         let p = matrix.inverse() * DVec3::new(-ad, -bd, -cd);
@@ -219,7 +220,8 @@ impl Decimator {
                 }
                 let (n_before, n_after) = (triangle_normal(before), triangle_normal(after));
                 let scale = n_before.length() * n_after.length();
-                if !(scale > 1e-12) || n_before.dot(n_after) < MIN_NORMAL_COSINE * scale {
+                let degenerate = scale.is_nan() || scale <= 1e-12;
+                if degenerate || n_before.dot(n_after) < MIN_NORMAL_COSINE * scale {
                     return None;
                 }
             }

@@ -184,10 +184,10 @@ pub fn encode_glb(path: &Path, structures: &[StructureMesh]) -> Result<Vec<u8>, 
     let mut json_bytes = serde_json::to_vec(&document)
         .map_err(|e| unwritable(path, "", format!("JSON encoding failed: {e}")))?;
     // Chunks are 4-byte aligned: JSON padded with spaces, BIN with zeros.
-    while json_bytes.len() % 4 != 0 {
+    while !json_bytes.len().is_multiple_of(4) {
         json_bytes.push(b' ');
     }
-    while bin.len() % 4 != 0 {
+    while !bin.len().is_multiple_of(4) {
         bin.push(0);
     }
     let total = HEADER_BYTES + 2 * CHUNK_HEADER_BYTES + json_bytes.len() + bin.len();
@@ -333,7 +333,7 @@ pub fn decode_glb(path: &Path, bytes: &[u8]) -> Result<Vec<GlbStructure>, MeshEr
             COMPONENT_UNSIGNED_INT,
             "SCALAR",
         )?;
-        if index_count % 3 != 0 {
+        if !index_count.is_multiple_of(3) {
             return Err(bad(format!(
                 "mesh {mesh_index}: {index_count} indices is not whole triangles"
             )));

@@ -110,8 +110,11 @@ const EDGE_END_MARGIN: f32 = 0.05;
 /// Where the iso level may be moved to match the voxel volume.
 const ISO_RANGE: (f32, f32) = (0.1, 0.9);
 
-/// Bisection steps for the volume-matching iso level (2⁻²⁰ of the range).
-const ISO_BISECTION_STEPS: usize = 20;
+/// Most volume evaluations when matching the iso level to the voxel volume.
+const ISO_SEARCH_STEPS: usize = 30;
+
+/// Relative volume error at which the iso level search stops.
+const ISO_VOLUME_TOLERANCE: f64 = 1e-4;
 
 /// Surface of the voxels labelled `label` within `bounds`, in the twin frame (metres), CCW from
 /// outside. `mask_blur_sigma_voxels` (0 for a plain binary mask) blurs the mask that places the
@@ -178,35 +181,69 @@ impl EdgeCrossing {
     }
 }
 
-/// Enclosed volume in voxels (index space, where triangles face outward).
-fn index_space_volume(crossings: &[EdgeCrossing], triangles: &[[u32; 3]], iso_level: f32) -> f64 {
-    let positions: Vec<DVec3> = crossings.iter().map(|c| c.position(iso_level)).collect();
+/// Enclosed volume in voxels (index space, where triangles face outward); `positions` is
+/// scratch space.
+fn index_space_volume(
+    crossings: &[EdgeCrossing],
+    triangles: &[[u32; 3]],
+    iso_level: f32,
+    positions: &mut Vec<DVec3>,
+) -> f64 {
+    positions.clear();
+    positions.extend(crossings.iter().map(|c| c.position(iso_level)));
     triangles
         .iter()
         .map(|t| {
             let [a, b, c] = t.map(|v| positions[v as usize]);
-            a.dot(b.cross(c)) / 6.0
+            a.dot(b.cross(c))
         })
-        .sum()
+        .sum::<f64>()
+        / 6.0
 }
 
 /// The level in [`ISO_RANGE`] whose surface encloses `target_voxels` (volume falls as the
-/// level rises), by bisection; the range end nearest the target when none matches.
+/// level rises), by the Illinois variant of regula falsi (the volume is smooth in the level,
+/// so a few evaluations suffice); the range end nearest the target when none matches.
 fn volume_matching_iso_level(
     crossings: &[EdgeCrossing],
     triangles: &[[u32; 3]],
     target_voxels: f64,
 ) -> f32 {
+    let mut scratch = Vec::with_capacity(crossings.len());
+    let mut excess =
+        |level: f32| index_space_volume(crossings, triangles, level, &mut scratch) - target_voxels;
     let (mut low, mut high) = ISO_RANGE;
-    for _ in 0..ISO_BISECTION_STEPS {
-        let middle = (low + high) / 2.0;
-        if index_space_volume(crossings, triangles, middle) > target_voxels {
-            low = middle;
+    let (mut excess_low, mut excess_high) = (excess(low), excess(high));
+    if excess_low <= 0.0 {
+        return low;
+    }
+    if excess_high >= 0.0 {
+        return high;
+    }
+    let tolerance_voxels = ISO_VOLUME_TOLERANCE * target_voxels;
+    let mut level = (low + high) / 2.0;
+    let mut last_side = 0i8;
+    for _ in 0..ISO_SEARCH_STEPS {
+        level = (low as f64 + (high - low) as f64 * excess_low / (excess_low - excess_high)) as f32;
+        let at = excess(level);
+        if at.abs() <= tolerance_voxels {
+            break;
+        }
+        if at > 0.0 {
+            (low, excess_low) = (level, at);
+            if last_side == 1 {
+                excess_high /= 2.0;
+            }
+            last_side = 1;
         } else {
-            high = middle;
+            (high, excess_high) = (level, at);
+            if last_side == -1 {
+                excess_low /= 2.0;
+            }
+            last_side = -1;
         }
     }
-    (low + high) / 2.0
+    level
 }
 
 /// Whether index space → twin keeps handedness: the affine's determinant sign times that of
@@ -320,7 +357,7 @@ fn march_index_space(
 /// crop (which is all outside the label).
 fn blurred_mask(inside: &[bool], size: [usize; 3], sigma_voxels: f32) -> Vec<f32> {
     let mut field: Vec<f32> = inside.iter().map(|&v| if v { 1.0 } else { 0.0 }).collect();
-    if !(sigma_voxels > 0.0) {
+    if sigma_voxels.is_nan() || sigma_voxels <= 0.0 {
         return field;
     }
     let radius = (2.0 * sigma_voxels).ceil() as i64;
@@ -336,10 +373,16 @@ fn blurred_mask(inside: &[bool], size: [usize; 3], sigma_voxels: f32) -> Vec<f32
         for (index, out) in scratch.iter_mut().enumerate() {
             let position = (index / stride) as i64 % length;
             let mut sum = 0.0;
-            for (offset, weight) in (-radius..=radius).zip(&weights) {
-                let at = position + offset;
-                if (0..length).contains(&at) {
-                    sum += weight * field[(index as i64 + offset * stride as i64) as usize];
+            if position >= radius && position + radius < length {
+                let first = index - radius as usize * stride;
+                for (tap, weight) in weights.iter().enumerate() {
+                    sum += weight * field[first + tap * stride];
+                }
+            } else {
+                for (offset, weight) in (-radius..=radius).zip(&weights) {
+                    if (0..length).contains(&(position + offset)) {
+                        sum += weight * field[(index as i64 + offset * stride as i64) as usize];
+                    }
                 }
             }
             *out = sum;

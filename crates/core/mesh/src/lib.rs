@@ -1,14 +1,17 @@
 //! Mesh stage of the twin preprocessing: label volume → one closed, consistently oriented,
-//! smoothed and decimated triangle mesh per structure, written as glTF 2.0 binary, plus
-//! collider data for the physics.
+//! smoothed and decimated triangle mesh per structure (vertebrae, skin, …) with normals,
+//! written as glTF 2.0 binary, plus collider data for the physics, built once.
 //!
-//! Owns isosurface extraction (marching tetrahedra), Taubin smoothing, quadric decimation,
-//! vertex normals, the .glb writer/reader and the collider file. Vertices are in the twin frame
-//! (metres) through `anatomy::scanner_mm_to_twin_m`. Must not depend on Bevy, wgpu, OpenXR or
-//! ONNX Runtime.
+//! Owns isosurface extraction (marching tetrahedra on the label mask, volume-matched vertex
+//! placement), Taubin smoothing, quadric-error decimation that keeps meshes closed and
+//! manifold, area-weighted normals, the .glb writer/reader and the collider file. Vertices are
+//! in the twin frame (metres) through `anatomy::scanner_mm_to_twin_m`, the only frame
+//! conversion. Must not depend on Bevy, wgpu, OpenXR or ONNX Runtime.
 //!
-//! Key types: [`LabelVolume`], [`SurfaceMesh`], [`StructureSpec`], [`StructureMesh`],
-//! [`MeshParams`], [`ColliderSet`].
+//! Key types: [`LabelVolume`] (input view), [`SurfaceMesh`], [`pipeline::StructureSpec`],
+//! [`pipeline::MeshParams`], [`pipeline::StructureMesh`], [`collider::ColliderSet`]. Entry
+//! points: [`pipeline::build_structure_meshes`], [`glb::write_glb`],
+//! [`collider::ColliderSet::write`].
 
 pub mod collider;
 pub mod decimate;

@@ -30,7 +30,7 @@ fn two_structures() -> Vec<StructureMesh> {
         .zip(&torus_volume.labels)
         .map(|(a, b)| a.max(b).to_owned())
         .collect();
-    let view = LabelVolume::new("two", ball_volume.dims, &labels, affine).unwrap();
+    let view = LabelVolume::new("two", ball_volume.dims, &labels, affine).expect("valid volume");
     let specs = [
         StructureSpec {
             label: 1,
@@ -58,7 +58,7 @@ fn two_structures() -> Vec<StructureMesh> {
 
 fn temp_file(name: &str) -> PathBuf {
     let folder = Path::new(env!("CARGO_TARGET_TMPDIR")).join("mesh_files");
-    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::create_dir_all(&folder).expect("temporary folder");
     folder.join(name)
 }
 

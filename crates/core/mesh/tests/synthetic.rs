@@ -30,12 +30,12 @@ fn oblique_affine(mirrored: bool) -> DMat4 {
 }
 
 fn raw_triangle_count(volume: &SyntheticVolume) -> usize {
-    let view =
-        LabelVolume::new("raw", volume.dims, &volume.labels, volume.voxel_to_lps_mm).unwrap();
+    let view = LabelVolume::new("raw", volume.dims, &volume.labels, volume.voxel_to_lps_mm)
+        .expect("valid synthetic volume");
     extract_label_surface(
         &view,
         LABEL,
-        &view.label_bounds()[usize::from(LABEL)].unwrap(),
+        &view.label_bounds()[usize::from(LABEL)].expect("label present"),
         0.0,
         false,
     )
@@ -49,7 +49,7 @@ fn run(volume: &SyntheticVolume, max_triangles: usize) -> StructureMesh {
         &volume.labels,
         volume.voxel_to_lps_mm,
     )
-    .unwrap();
+    .expect("valid synthetic volume");
     let params = MeshParams {
         max_triangles,
         ..MeshParams::default()

@@ -44,7 +44,7 @@ impl Default for MeshParams {
             mask_blur_sigma_voxels: crate::isosurface::DEFAULT_MASK_BLUR_SIGMA_VOXELS,
             match_voxel_volume: true,
             smoothing: TaubinParams::default(),
-            max_triangles: 20_000,
+            max_triangles: 10_000,
         }
     }
 }

@@ -7,9 +7,10 @@
 mod common;
 
 use mesh::LabelVolume;
+use mesh::SurfaceMesh;
 use mesh::decimate::decimate;
-use mesh::isosurface::{DEFAULT_MASK_BLUR_SIGMA_VOXELS, extract_label_surface};
-use mesh::smooth::{TaubinParams, taubin_smooth};
+use mesh::pipeline::{MeshParams, extract_label_surfaces};
+use mesh::smooth::taubin_smooth;
 use std::time::Instant;
 
 /// Triangle budget per vertebra for the decimation figure.
@@ -41,32 +42,24 @@ fn main() {
         .map(|s| s.label)
         .collect();
 
-    // Isosurface: bounds pass over the whole volume + extraction of each label, one thread.
-    let mut surfaces = Vec::new();
+    // Isosurface: bounds pass over the whole volume + extraction of each label (blur and
+    // volume match included), one worker per core like VTK's SMP backend.
+    let params = MeshParams::default();
+    let mut surfaces: Vec<SurfaceMesh> = Vec::new();
     let isosurface_s = median_s(
         (0..REPEATS)
             .map(|_| {
                 let start = Instant::now();
-                let bounds = volume.label_bounds();
-                surfaces = labels
-                    .iter()
-                    .filter_map(|&label| {
-                        let b = bounds[usize::from(label)]?;
-                        Some(extract_label_surface(
-                            &volume,
-                            label,
-                            &b,
-                            DEFAULT_MASK_BLUR_SIGMA_VOXELS,
-                            true,
-                        ))
-                    })
+                surfaces = extract_label_surfaces(&volume, &labels, &params)
+                    .into_iter()
+                    .map(|(_, surface)| surface)
                     .collect();
                 start.elapsed().as_secs_f64()
             })
             .collect(),
     );
     for surface in &mut surfaces {
-        taubin_smooth(surface, &TaubinParams::default());
+        taubin_smooth(surface, &params.smoothing);
     }
     let mut decimated = Vec::new();
     let decimate_s = median_s(

@@ -5,7 +5,7 @@ use crate::decimate::{DecimationReport, decimate};
 use crate::isosurface::extract_label_surface;
 use crate::smooth::{TaubinParams, taubin_smooth};
 use crate::surface::SurfaceMesh;
-use crate::volume::LabelVolume;
+use crate::volume::{LabelVolume, VoxelBounds};
 use anatomy::{TissueClass, VertebraLevel};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -76,7 +76,7 @@ fn mesh_within_bounds(
     volume: &LabelVolume<'_>,
     spec: &StructureSpec,
     params: &MeshParams,
-    bounds: crate::volume::VoxelBounds,
+    bounds: VoxelBounds,
 ) -> StructureMesh {
     let mut mesh = extract_label_surface(
         volume,
@@ -104,28 +104,58 @@ pub fn build_structure_meshes(
     params: &MeshParams,
 ) -> Vec<StructureMesh> {
     let bounds = volume.label_bounds();
-    let work: Vec<(&StructureSpec, crate::volume::VoxelBounds)> = specs
+    let work: Vec<(&StructureSpec, VoxelBounds)> = specs
         .iter()
         .filter_map(|spec| Some((spec, bounds[usize::from(spec.label)]?)))
         .collect();
-    let results: Vec<Mutex<Option<StructureMesh>>> =
-        work.iter().map(|_| Mutex::new(None)).collect();
+    parallel_map(&work, |&(spec, bounds)| {
+        mesh_within_bounds(volume, spec, params, bounds)
+    })
+}
+
+/// Raw isosurfaces (no smoothing or decimation) of the present labels, in the order given,
+/// using all cores: the extraction step alone, as the benchmark times it.
+pub fn extract_label_surfaces(
+    volume: &LabelVolume<'_>,
+    labels: &[u8],
+    params: &MeshParams,
+) -> Vec<(u8, SurfaceMesh)> {
+    let bounds = volume.label_bounds();
+    let work: Vec<(u8, VoxelBounds)> = labels
+        .iter()
+        .filter_map(|&label| Some((label, bounds[usize::from(label)]?)))
+        .collect();
+    parallel_map(&work, |&(label, bounds)| {
+        let surface = extract_label_surface(
+            volume,
+            label,
+            &bounds,
+            params.mask_blur_sigma_voxels,
+            params.match_voxel_volume,
+        );
+        (label, surface)
+    })
+}
+
+/// `map` over `items` on one worker per core (items taken in turn), results in item order.
+fn parallel_map<T: Sync, R: Send>(items: &[T], map: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let results: Vec<Mutex<Option<R>>> = items.iter().map(|_| Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
     let workers = std::thread::available_parallelism()
         .map(usize::from)
         .unwrap_or(1)
-        .min(work.len());
+        .min(items.len());
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| {
                 loop {
                     let index = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(&(spec, bounds)) = work.get(index) else {
+                    let Some(item) = items.get(index) else {
                         break;
                     };
-                    let built = mesh_within_bounds(volume, spec, params, bounds);
+                    let result = map(item);
                     if let Ok(mut slot) = results[index].lock() {
-                        *slot = Some(built);
+                        *slot = Some(result);
                     }
                 }
             });

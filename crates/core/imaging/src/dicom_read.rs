@@ -17,7 +17,7 @@ use crate::report::{
     ImportOptions, ImportReport, ImportSource, ImportWarning, SeriesChoice, SeriesSummary,
 };
 use crate::stack::{interpolate_missing, stack_slices};
-use crate::volume::{BYTES_PER_SAMPLE, HuVolume, affine_from_columns};
+use crate::volume::{HuVolume, affine_from_columns, allocate_samples};
 
 const DICM_OFFSET: usize = 128;
 /// Orientation cosines are grouped after rounding to this many parts per unit.
@@ -329,11 +329,11 @@ fn validate_series(slices: &[SliceHeader]) -> Result<(), ImportError> {
                 "missing",
             ));
         }
-        if slice.position_mm.is_none() {
+        if !slice.position_mm.is_some_and(|p| p.is_finite()) {
             return Err(bad_attribute(
                 &slice.path,
                 "ImagePositionPatient",
-                "missing",
+                "missing or not finite",
             ));
         }
         match slice.pixel_spacing_mm {
@@ -384,7 +384,7 @@ fn stored_to_hu(
     out: &mut [f32],
 ) -> Result<(), String> {
     let bytes = usize::from(format.bits_allocated / 8);
-    if !matches!(bytes, 1 | 2 | 4) || format.bits_allocated % 8 != 0 {
+    if !matches!(bytes, 1 | 2 | 4) || !format.bits_allocated.is_multiple_of(8) {
         return Err(format!(
             "BitsAllocated {} is not 8, 16 or 32",
             format.bits_allocated
@@ -548,7 +548,15 @@ fn import_dicom_files(
         .iter()
         .map(|slice| slice.position_mm.unwrap_or_default())
         .collect();
-    let layout = stack_slices(&positions, normal);
+    let layout = stack_slices(&positions, normal).map_err(|gaps| ImportError::BadAttribute {
+        path: slices[0].path.clone(),
+        attribute: "ImagePositionPatient",
+        problem: format!(
+            "inconsistent across the series: positions imply {} slices for {} files; check the export",
+            gaps.implied_slots,
+            slices.len()
+        ),
+    })?;
     for &duplicate in &layout.duplicates {
         warnings.push(ImportWarning::DuplicateSlice {
             path: slices[duplicate].path.clone(),
@@ -579,21 +587,8 @@ fn import_dicom_files(
         first.rows as usize,
         layout.slots.len(),
     ];
-    let bytes = dims
-        .iter()
-        .map(|&d| d as u64)
-        .product::<u64>()
-        .saturating_mul(BYTES_PER_SAMPLE);
-    if bytes > options.max_volume_bytes {
-        return Err(ImportError::VolumeTooLarge {
-            path: folder.to_path_buf(),
-            dims,
-            bytes,
-            limit_bytes: options.max_volume_bytes,
-        });
-    }
+    let mut hu = allocate_samples(folder, dims, options.max_volume_bytes)?;
     let slice_len = dims[0] * dims[1];
-    let mut hu = vec![0.0_f32; slice_len * dims[2]];
     decode_slots(slices, &layout.slots, &mut hu, slice_len)?;
     let present: Vec<bool> = layout.slots.iter().map(Option::is_some).collect();
     interpolate_missing(&mut hu, slice_len, &present);

@@ -11,7 +11,7 @@ use crate::error::ImportError;
 use crate::report::{
     ImportOptions, ImportReport, ImportSource, ImportWarning, NiftiGeometrySource,
 };
-use crate::volume::{BYTES_PER_SAMPLE, HuVolume};
+use crate::volume::{HuVolume, allocate_samples};
 
 /// Size of a NIfTI-1 header in bytes.
 const HEADER_BYTES: usize = 348;
@@ -337,16 +337,7 @@ pub fn import_nifti(
     let header = parse_header(path, &header_bytes)?;
 
     let dims = header.dims;
-    let voxels = dims.iter().map(|&d| d as u64).product::<u64>();
-    let bytes = voxels.saturating_mul(BYTES_PER_SAMPLE);
-    if bytes > options.max_volume_bytes {
-        return Err(ImportError::VolumeTooLarge {
-            path: path.to_path_buf(),
-            dims,
-            bytes,
-            limit_bytes: options.max_volume_bytes,
-        });
-    }
+    let mut hu = allocate_samples(path, dims, options.max_volume_bytes)?;
     let extension_bytes = (header.vox_offset - HEADER_BYTES) as u64;
     let skipped = std::io::copy(
         &mut reader.by_ref().take(extension_bytes),
@@ -359,7 +350,6 @@ pub fn import_nifti(
 
     // Stream slice by slice: no full copy of the stored samples is ever held.
     let slice_voxels = dims[0] * dims[1];
-    let mut hu = vec![0.0_f32; voxels as usize];
     let mut raw = vec![0_u8; slice_voxels * header.datatype.bytes()];
     for (k, out) in hu.chunks_exact_mut(slice_voxels).enumerate() {
         reader.read_exact(&mut raw).map_err(|e| {
@@ -493,7 +483,8 @@ mod tests {
 
     #[test]
     fn broken_headers_are_named() {
-        let cases: [(&str, fn(&mut [u8; HEADER_BYTES])); 5] = [
+        type Corruption = fn(&mut [u8; HEADER_BYTES]);
+        let cases: [(&str, Corruption); 5] = [
             ("sizeof_hdr", |b| b[0] = 0),
             ("magic", |b| b[345] = b'x'),
             ("dim[0]", |b| b[40] = 9),

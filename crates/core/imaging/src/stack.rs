@@ -11,6 +11,9 @@ const DUPLICATE_TOLERANCE_MM: f64 = 0.01;
 const UNEVEN_FRACTION: f64 = 0.05;
 /// Step directions further than this from the normal count as gantry tilt.
 const TILT_THRESHOLD_DEG: f64 = 0.1;
+/// Gaps may at most multiply the slice count by this (plus a few slots) before the positions
+/// are judged inconsistent rather than gappy.
+const MAX_SLOTS_PER_SLICE: usize = 4;
 
 /// Where each input slice goes on the k grid.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,8 +30,18 @@ pub(crate) struct StackLayout {
     pub warnings: Vec<ImportWarning>,
 }
 
+/// Slice positions imply far more slots than there are slices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ImplausibleGaps {
+    /// Slots the positions would need.
+    pub implied_slots: usize,
+}
+
 /// Lays slices at `positions_mm` (ImagePositionPatient, LPS) on a grid along `normal`.
-pub(crate) fn stack_slices(positions_mm: &[DVec3], normal: DVec3) -> StackLayout {
+pub(crate) fn stack_slices(
+    positions_mm: &[DVec3],
+    normal: DVec3,
+) -> Result<StackLayout, ImplausibleGaps> {
     let distance = |index: usize| positions_mm[index].dot(normal);
     let mut order: Vec<usize> = (0..positions_mm.len()).collect();
     order.sort_by(|&a, &b| distance(a).total_cmp(&distance(b)).then(a.cmp(&b)));
@@ -44,22 +57,22 @@ pub(crate) fn stack_slices(positions_mm: &[DVec3], normal: DVec3) -> StackLayout
         }
     }
     let Some(&first) = kept.first() else {
-        return StackLayout {
+        return Ok(StackLayout {
             slots: Vec::new(),
             origin_mm: DVec3::ZERO,
             step_mm: DVec3::ZERO,
             duplicates,
             warnings: Vec::new(),
-        };
+        });
     };
     if kept.len() == 1 {
-        return StackLayout {
+        return Ok(StackLayout {
             slots: vec![Some(first)],
             origin_mm: positions_mm[first],
             step_mm: DVec3::ZERO,
             duplicates,
             warnings: Vec::new(),
-        };
+        });
     }
 
     let mut steps: Vec<f64> = kept
@@ -67,7 +80,22 @@ pub(crate) fn stack_slices(positions_mm: &[DVec3], normal: DVec3) -> StackLayout
         .map(|pair| distance(pair[1]) - distance(pair[0]))
         .collect();
     steps.sort_by(f64::total_cmp);
-    let median_step_mm = steps[steps.len() / 2];
+    // Lower median: with two steps, a single large gap is the gap, not the step.
+    let median_step_mm = steps[(steps.len() - 1) / 2];
+    let span_mm = kept
+        .last()
+        .map_or(0.0, |&last| distance(last) - distance(first));
+    let implied_slots = (span_mm / median_step_mm).round().max(0.0) + 1.0;
+    let slot_limit = (MAX_SLOTS_PER_SLICE * kept.len() + 16) as f64;
+    if implied_slots.is_nan() || implied_slots > slot_limit {
+        return Err(ImplausibleGaps {
+            implied_slots: if implied_slots.is_finite() {
+                implied_slots as usize
+            } else {
+                usize::MAX
+            },
+        });
+    }
 
     let mut warnings = Vec::new();
     let mut slots: Vec<Option<usize>> = vec![Some(first)];
@@ -114,13 +142,13 @@ pub(crate) fn stack_slices(positions_mm: &[DVec3], normal: DVec3) -> StackLayout
     if angle_deg > TILT_THRESHOLD_DEG {
         warnings.push(ImportWarning::GantryTilt { angle_deg });
     }
-    StackLayout {
+    Ok(StackLayout {
         slots,
         origin_mm: positions_mm[first],
         step_mm,
         duplicates,
         warnings,
-    }
+    })
 }
 
 /// Fills missing slots by linear interpolation between the nearest present neighbours.
@@ -164,7 +192,7 @@ mod tests {
 
     #[test]
     fn shuffled_slices_sort_along_the_normal() {
-        let layout = stack_slices(&column(&[6.0, 0.0, 9.0, 3.0]), DVec3::Z);
+        let layout = stack_slices(&column(&[6.0, 0.0, 9.0, 3.0]), DVec3::Z).unwrap();
         assert_eq!(layout.slots, vec![Some(1), Some(3), Some(0), Some(2)]);
         assert_eq!(layout.step_mm, DVec3::new(0.0, 0.0, 3.0));
         assert_eq!(layout.origin_mm.z, 0.0);
@@ -173,14 +201,14 @@ mod tests {
 
     #[test]
     fn descending_normal_reverses_the_order() {
-        let layout = stack_slices(&column(&[0.0, 3.0, 6.0]), -DVec3::Z);
+        let layout = stack_slices(&column(&[0.0, 3.0, 6.0]), -DVec3::Z).unwrap();
         assert_eq!(layout.slots, vec![Some(2), Some(1), Some(0)]);
         assert_eq!(layout.step_mm, DVec3::new(0.0, 0.0, -3.0));
     }
 
     #[test]
     fn a_gap_leaves_empty_slots_and_a_warning() {
-        let layout = stack_slices(&column(&[0.0, 3.0, 12.0, 15.0]), DVec3::Z);
+        let layout = stack_slices(&column(&[0.0, 3.0, 12.0, 15.0]), DVec3::Z).unwrap();
         assert_eq!(
             layout.slots,
             vec![Some(0), Some(1), None, None, Some(2), Some(3)]
@@ -198,7 +226,7 @@ mod tests {
 
     #[test]
     fn uneven_steps_are_reported() {
-        let layout = stack_slices(&column(&[0.0, 3.0, 6.0, 8.5, 11.5]), DVec3::Z);
+        let layout = stack_slices(&column(&[0.0, 3.0, 6.0, 8.5, 11.5]), DVec3::Z).unwrap();
         assert_eq!(layout.slots.len(), 5);
         assert!(matches!(
             layout.warnings.as_slice(),
@@ -208,7 +236,7 @@ mod tests {
 
     #[test]
     fn duplicates_are_dropped() {
-        let layout = stack_slices(&column(&[0.0, 3.0, 3.0, 6.0]), DVec3::Z);
+        let layout = stack_slices(&column(&[0.0, 3.0, 3.0, 6.0]), DVec3::Z).unwrap();
         assert_eq!(layout.slots, vec![Some(0), Some(1), Some(3)]);
         assert_eq!(layout.duplicates, vec![2]);
     }
@@ -219,12 +247,18 @@ mod tests {
         let positions: Vec<DVec3> = (0..5)
             .map(|k| DVec3::new(0.0, k as f64 * 2.0 * tan, k as f64 * 2.0))
             .collect();
-        let layout = stack_slices(&positions, DVec3::Z);
+        let layout = stack_slices(&positions, DVec3::Z).unwrap();
         let [ImportWarning::GantryTilt { angle_deg }] = layout.warnings.as_slice() else {
             panic!("{:?}", layout.warnings)
         };
         assert!((angle_deg - 10.0).abs() < 1e-6);
         assert!((layout.step_mm.y - 2.0 * tan).abs() < 1e-12);
+    }
+
+    #[test]
+    fn absurd_gaps_are_refused_not_allocated() {
+        let error = stack_slices(&column(&[0.0, 1.0, 2.0, 1e12]), DVec3::Z).unwrap_err();
+        assert!(error.implied_slots > 1_000_000_000, "{error:?}");
     }
 
     #[test]

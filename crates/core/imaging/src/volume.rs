@@ -5,7 +5,9 @@ use std::fmt;
 use anatomy::frames::{ScannerFrame, scanner_mm_to_twin_m};
 use glam::{DMat4, DVec3, DVec4, Vec3};
 
-use crate::error::VolumeError;
+use std::path::Path;
+
+use crate::error::{ImportError, VolumeError};
 
 /// Bytes one stored sample takes; the volume-size limit is checked against this before allocating.
 pub const BYTES_PER_SAMPLE: u64 = std::mem::size_of::<f32>() as u64;
@@ -131,6 +133,33 @@ impl HuVolume {
             .truncate()
             .normalize_or_zero()
     }
+}
+
+/// Checks `dims` against the byte limit, then allocates the zeroed sample buffer; an
+/// allocation the system refuses is an error too, not an abort.
+pub(crate) fn allocate_samples(
+    path: &Path,
+    dims: [usize; 3],
+    limit_bytes: u64,
+) -> Result<Vec<f32>, ImportError> {
+    let voxels = dims
+        .iter()
+        .fold(1_u64, |acc, &d| acc.saturating_mul(d as u64));
+    let bytes = voxels.saturating_mul(BYTES_PER_SAMPLE);
+    let too_large = || ImportError::VolumeTooLarge {
+        path: path.to_path_buf(),
+        dims,
+        bytes,
+        limit_bytes,
+    };
+    let voxels = usize::try_from(voxels).map_err(|_| too_large())?;
+    if bytes > limit_bytes {
+        return Err(too_large());
+    }
+    let mut samples = Vec::new();
+    samples.try_reserve_exact(voxels).map_err(|_| too_large())?;
+    samples.resize(voxels, 0.0);
+    Ok(samples)
 }
 
 /// Builds the affine from an origin and three index-step vectors, all in LPS millimetres.

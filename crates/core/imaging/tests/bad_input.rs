@@ -35,7 +35,9 @@ fn set_modality(path: &Path, modality: &str) {
 }
 
 fn file_name(path: &Path) -> &str {
-    path.file_name().and_then(|n| n.to_str()).unwrap()
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .expect("fixture paths have UTF-8 names")
 }
 
 #[test]
@@ -248,7 +250,7 @@ fn unsupported_path_and_missing_path() {
 
 fn write_file(folder: &Path, name: &str, bytes: &[u8]) -> std::path::PathBuf {
     let path = folder.join(name);
-    std::fs::write(&path, bytes).unwrap();
+    std::fs::write(&path, bytes).expect("fixture written");
     path
 }
 

@@ -102,14 +102,15 @@ fn ct_small_imports_as_one_slice_when_allowed() {
 /// Writes the reference CT with `encoding`, imports it back and returns the worst HU error.
 fn round_trip(encoding: DicomEncoding) -> f32 {
     let original = reference();
-    let folder = tempfile::tempdir().unwrap();
+    let folder = tempfile::tempdir().expect("temp folder");
     let options = DicomWriteOptions {
         encoding,
         series_number: 7,
     };
-    let paths = write_dicom_series(&original, folder.path(), &options).unwrap();
+    let paths = write_dicom_series(&original, folder.path(), &options).expect("series written");
     assert_eq!(paths.len(), 112);
-    let (imported, report) = import_dicom_folder(folder.path(), &ImportOptions::default()).unwrap();
+    let (imported, report) =
+        import_dicom_folder(folder.path(), &ImportOptions::default()).expect("series imports");
     assert_eq!(imported.dims(), original.dims(), "{encoding:?}");
     let geometry_error = affine_difference(
         imported.voxel_to_lps_mm_affine(),

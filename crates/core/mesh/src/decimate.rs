@@ -357,3 +357,50 @@ pub fn decimate(mesh: &mut SurfaceMesh, max_triangles: usize) -> DecimationRepor
         reached_budget: mesh.triangles.len() <= max_triangles,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use glam::Vec3;
+
+    /// An octahedron: 6 vertices of degree 4, 8 triangles, wound outward.
+    fn octahedron() -> SurfaceMesh {
+        SurfaceMesh {
+            positions_m: vec![Vec3::X, -Vec3::X, Vec3::Y, -Vec3::Y, Vec3::Z, -Vec3::Z],
+            normals: Vec::new(),
+            triangles: vec![
+                [0, 2, 4],
+                [2, 1, 4],
+                [1, 3, 4],
+                [3, 0, 4],
+                [2, 0, 5],
+                [1, 2, 5],
+                [3, 1, 5],
+                [0, 3, 5],
+            ],
+        }
+    }
+
+    #[test]
+    fn an_unreachable_budget_stops_at_a_closed_mesh_and_says_so() {
+        let mut mesh = octahedron();
+        assert!(mesh.topology().is_closed_oriented_manifold());
+        let report = decimate(&mut mesh, 0);
+        assert!(!report.reached_budget, "{report:?}");
+        assert_eq!(report.triangles_before, 8);
+        assert_eq!(report.triangles_after, mesh.triangle_count());
+        // A closed surface needs at least a tetrahedron's four triangles.
+        assert!(mesh.triangle_count() >= 4);
+        let topology = mesh.topology();
+        assert!(topology.is_closed_oriented_manifold(), "{topology:?}");
+        assert!(mesh.signed_volume_m3() > 0.0);
+    }
+
+    #[test]
+    fn a_mesh_within_budget_is_untouched() {
+        let mut mesh = octahedron();
+        let report = decimate(&mut mesh, 8);
+        assert!(report.reached_budget);
+        assert_eq!(mesh, octahedron());
+    }
+}

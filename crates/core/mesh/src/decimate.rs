@@ -260,11 +260,11 @@ impl Decimator {
 /// safe collapse is left. Normals are cleared; recompute them afterwards.
 pub fn decimate(mesh: &mut SurfaceMesh, max_triangles: usize) -> DecimationReport {
     let triangles_before = mesh.triangles.len();
-    if triangles_before <= max_triangles {
+    if triangles_before <= max_triangles || !mesh.indices_are_valid() {
         return DecimationReport {
             triangles_before,
             triangles_after: triangles_before,
-            reached_budget: true,
+            reached_budget: triangles_before <= max_triangles,
         };
     }
     let centre = mesh.positions_m.iter().map(|p| p.as_dvec3()).sum::<DVec3>()

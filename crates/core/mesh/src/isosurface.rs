@@ -129,6 +129,16 @@ pub fn extract_label_surface(
     mask_blur_sigma_voxels: f32,
     match_voxel_volume: bool,
 ) -> SurfaceMesh {
+    // Bounds past the grid (a caller's mistake) are clipped to it; empty bounds mesh nothing.
+    let dims = volume.dims();
+    let bounds = &VoxelBounds {
+        min: bounds.min,
+        max: std::array::from_fn(|axis| bounds.max[axis].min(dims[axis] - 1)),
+        voxel_count: bounds.voxel_count,
+    };
+    if (0..3).any(|axis| bounds.min[axis] > bounds.max[axis]) {
+        return SurfaceMesh::default();
+    }
     let (crossings, mut triangles) =
         march_index_space(volume, label, bounds, mask_blur_sigma_voxels);
     let iso_level = if match_voxel_volume {
@@ -431,6 +441,12 @@ mod tests {
                 "det {}",
                 affine.determinant()
             );
+            // Bounds past the grid are clipped, not a panic.
+            let wide = VoxelBounds {
+                max: [9, 9, 9],
+                ..bounds
+            };
+            assert_eq!(extract_label_surface(&volume, 7, &wide, 1.0, true), mesh);
         }
     }
 }

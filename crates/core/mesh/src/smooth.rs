@@ -76,6 +76,9 @@ fn umbrella_step(
 
 /// Taubin λ|μ smoothing in place. Normals are left stale; recompute them afterwards.
 pub fn taubin_smooth(mesh: &mut SurfaceMesh, params: &TaubinParams) {
+    if !mesh.indices_are_valid() {
+        return;
+    }
     let graph = neighbours(mesh);
     let mut scratch = Vec::with_capacity(mesh.positions_m.len());
     for _ in 0..params.iterations {
@@ -86,6 +89,9 @@ pub fn taubin_smooth(mesh: &mut SurfaceMesh, params: &TaubinParams) {
 
 /// Plain Laplacian smoothing (shrinks the shape; kept to show why Taubin is used).
 pub fn laplacian_smooth(mesh: &mut SurfaceMesh, factor: f32, iterations: usize) {
+    if !mesh.indices_are_valid() {
+        return;
+    }
     let graph = neighbours(mesh);
     let mut scratch = Vec::with_capacity(mesh.positions_m.len());
     for _ in 0..iterations {

@@ -57,12 +57,25 @@ impl SurfaceMesh {
         self.triangles.len()
     }
 
+    /// Whether every triangle index names a vertex (the other methods assume it; those that
+    /// would index past the vertices do nothing or report the mesh as broken instead).
+    pub fn indices_are_valid(&self) -> bool {
+        let count = self.positions_m.len();
+        self.triangles
+            .iter()
+            .flatten()
+            .all(|&v| (v as usize) < count)
+    }
+
     fn corner_positions(&self, triangle: [u32; 3]) -> [DVec3; 3] {
         triangle.map(|v| self.positions_m[v as usize].as_dvec3())
     }
 
     /// Enclosed volume in m³ by the divergence theorem; positive when outward-oriented.
     pub fn signed_volume_m3(&self) -> f64 {
+        if !self.indices_are_valid() {
+            return f64::NAN;
+        }
         self.triangles
             .iter()
             .map(|&t| {
@@ -74,6 +87,9 @@ impl SurfaceMesh {
 
     /// Total surface area in m².
     pub fn area_m2(&self) -> f64 {
+        if !self.indices_are_valid() {
+            return f64::NAN;
+        }
         self.triangles
             .iter()
             .map(|&t| {
@@ -97,6 +113,10 @@ impl SurfaceMesh {
     /// along its normal) to its corners; the sums are normalised (+Y for an unused vertex, so
     /// every normal is unit length as glTF requires).
     pub fn compute_normals(&mut self) {
+        if !self.indices_are_valid() {
+            self.normals.clear();
+            return;
+        }
         let mut sums = vec![DVec3::ZERO; self.positions_m.len()];
         for &t in &self.triangles {
             let [a, b, c] = self.corner_positions(t);
@@ -113,6 +133,9 @@ impl SurfaceMesh {
 
     /// Drops vertices no triangle uses and renumbers the rest (normals are kept in step).
     pub fn remove_unused_vertices(&mut self) {
+        if !self.indices_are_valid() {
+            return;
+        }
         let mut new_index = vec![u32::MAX; self.positions_m.len()];
         let mut positions = Vec::new();
         let mut normals = Vec::new();
@@ -137,11 +160,14 @@ impl SurfaceMesh {
     /// Checks watertightness, orientation and manifoldness.
     pub fn topology(&self) -> TopologyReport {
         let mut report = TopologyReport::default();
+        let vertex_count = self.positions_m.len();
+        let in_range = |t: &[u32; 3]| t.iter().all(|&v| (v as usize) < vertex_count);
+        let broken = |t: &[u32; 3]| !in_range(t) || t[0] == t[1] || t[1] == t[2] || t[0] == t[2];
         // Directed edge (a, b) → how many triangles traverse it.
         let mut directed: HashMap<(u32, u32), u32> =
             HashMap::with_capacity(self.triangles.len() * 3);
         for &[a, b, c] in &self.triangles {
-            if a == b || b == c || a == c {
+            if broken(&[a, b, c]) {
                 report.degenerate_triangles += 1;
                 continue;
             }
@@ -167,10 +193,9 @@ impl SurfaceMesh {
             }
         }
 
-        let vertex_count = self.positions_m.len();
         let mut fans: Vec<Vec<(u32, u32)>> = vec![Vec::new(); vertex_count];
         for &[a, b, c] in &self.triangles {
-            if a == b || b == c || a == c {
+            if broken(&[a, b, c]) {
                 continue;
             }
             fans[a as usize].push((b, c));
@@ -187,7 +212,8 @@ impl SurfaceMesh {
                 report.non_manifold_vertices += 1;
             }
         }
-        report.components = count_components(vertex_count, &self.triangles);
+        let valid: Vec<[u32; 3]> = self.triangles.iter().copied().filter(in_range).collect();
+        report.components = count_components(vertex_count, &valid);
         report.euler_characteristic =
             used_vertices - undirected_edges as i64 + self.triangles.len() as i64;
         report
@@ -272,6 +298,14 @@ mod tests {
         let mut flipped = tetrahedron();
         flipped.triangles[0] = [0, 1, 2];
         assert_eq!(flipped.topology().inconsistent_edges, 3);
+        let mut out_of_range = tetrahedron();
+        out_of_range.triangles[0] = [0, 2, 9];
+        let report = out_of_range.topology();
+        assert_eq!(report.degenerate_triangles, 1);
+        assert!(!out_of_range.indices_are_valid());
+        assert!(out_of_range.signed_volume_m3().is_nan());
+        out_of_range.compute_normals();
+        assert!(out_of_range.normals.is_empty());
         let mut holed = tetrahedron();
         holed.triangles.pop();
         let report = holed.topology();

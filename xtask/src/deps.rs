@@ -39,7 +39,7 @@ pub fn check(root: &Path) -> Result<()> {
     let pure_crates = pure_crates(root)?;
     let mut violations = Vec::new();
     for name in &pure_crates {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let cargo = crate::cargo_program();
         let output = Command::new(&cargo)
             .args(["tree", "--package", name, "--edges", "normal,build"])
             .args(["--prefix", "none", "--format", "{p}"])

@@ -72,8 +72,19 @@ fn ci(root: &Path) -> Result<()> {
             &[],
         )
     })?;
+    let validator = step("glTF validator", || install_gltf_validator(root))?;
     step("tests", || {
-        cargo(root, &["test", "--workspace", "--locked"], &[])
+        // With the validator's folder set, the mesh tests run every .glb they write through it.
+        let status = Command::new(cargo_program())
+            .args(["test", "--workspace", "--locked"])
+            .env("NEURAXIS_GLTF_VALIDATOR", &validator)
+            .current_dir(root)
+            .status()
+            .context("cannot start cargo test")?;
+        if !status.success() {
+            bail!("`cargo test --workspace` failed ({status})");
+        }
+        Ok(())
     })?;
     println!(
         "xtask ci: all checks passed in {:.0} s",
@@ -122,19 +133,48 @@ fn bench_source(root: &Path, krate: &str) -> PathBuf {
         .join(format!("{krate}_bench.rs"))
 }
 
-fn step(name: &str, run: impl FnOnce() -> Result<()>) -> Result<()> {
+fn step<T>(name: &str, run: impl FnOnce() -> Result<T>) -> Result<T> {
     let started = std::time::Instant::now();
     println!("xtask ci: {name} ...");
-    run().with_context(|| format!("ci step {name:?} failed"))?;
+    let value = run().with_context(|| format!("ci step {name:?} failed"))?;
     println!(
         "xtask ci: {name} ok ({:.0} s)",
         started.elapsed().as_secs_f64()
     );
-    Ok(())
+    Ok(value)
+}
+
+/// The Khronos glTF-Validator, from the npm registry, pinned; installed once under target/.
+const GLTF_VALIDATOR: &str = "gltf-validator@2.0.0-dev.3.10";
+
+fn install_gltf_validator(root: &Path) -> Result<PathBuf> {
+    let folder = root.join("target/tools/gltf-validator");
+    if folder
+        .join("node_modules/gltf-validator/package.json")
+        .is_file()
+    {
+        return Ok(folder);
+    }
+    std::fs::create_dir_all(&folder)
+        .with_context(|| format!("cannot create {}", folder.display()))?;
+    let status = Command::new("npm")
+        .args(["install", "--no-audit", "--no-fund", "--silent", "--prefix"])
+        .arg(&folder)
+        .arg(GLTF_VALIDATOR)
+        .status()
+        .context("cannot start npm: install Node.js and npm (needed for the glTF validator)")?;
+    if !status.success() {
+        bail!("npm install {GLTF_VALIDATOR} failed ({status})");
+    }
+    Ok(folder)
+}
+
+pub(crate) fn cargo_program() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
 }
 
 fn cargo(root: &Path, args: &[&str], extra: &[String]) -> Result<()> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let cargo = cargo_program();
     let status = Command::new(&cargo)
         .args(args)
         .args(extra)

@@ -1,11 +1,13 @@
-//! `neuraxis`: the trainer on the desktop.
+//! `neuraxis`: the trainer on the desktop, and the tools around it (`neuraxis session ...`).
 
 use anyhow::Context;
 use bevy::math::UVec2;
-use clap::Parser;
+use clap::{Args, Parser, Subcommand};
 use neuraxis::{TrainerOptions, build_app};
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+mod session_cmd;
 
 /// Neuraxis: practise lumbar puncture and epidural needle placement on a digital twin of a
 /// patient's lumbar spine.
@@ -15,6 +17,7 @@ use std::process::ExitCode;
 #[command(
     name = "neuraxis",
     version,
+    args_conflicts_with_subcommands = true,
     after_help = "\
 In the window:
   Left-drag    turn the view around the patient's back
@@ -26,9 +29,27 @@ In the window:
 Examples:
   neuraxis                                  open the trainer
   neuraxis --screenshot room.png            save a picture of the room and close
-  xvfb-run -a neuraxis --screenshot r.png   the same on a machine without a screen"
+  xvfb-run -a neuraxis --screenshot r.png   the same on a machine without a screen
+  neuraxis session verify attempt.nxsession check a recording after a crash"
 )]
 struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+
+    #[command(flatten)]
+    trainer: TrainerArgs,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check, repair or summarise a recorded session file.
+    #[command(subcommand)]
+    Session(session_cmd::SessionCommand),
+}
+
+/// Options of the trainer itself (no subcommand).
+#[derive(Debug, Args)]
+struct TrainerArgs {
     /// Save a picture of the window to this PNG file after a few frames, then close.
     /// Useful to check that a computer's graphics work, and for handouts.
     #[arg(long, value_name = "PNG")]
@@ -69,13 +90,35 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("neuraxis: {error:#}");
+            eprintln!("neuraxis: {}", describe(&error));
             ExitCode::FAILURE
         }
     }
 }
 
+/// The error and its causes on one line. Library errors often quote their cause already, so a
+/// cause whose words are already shown is not repeated.
+fn describe(error: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in error.chain().map(ToString::to_string) {
+        if !text.contains(&cause) {
+            if !text.is_empty() {
+                text.push_str(": ");
+            }
+            text.push_str(&cause);
+        }
+    }
+    text
+}
+
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Some(Command::Session(command)) => session_cmd::run(command),
+        None => run_trainer(cli.trainer),
+    }
+}
+
+fn run_trainer(cli: TrainerArgs) -> anyhow::Result<ExitCode> {
     let options = TrainerOptions {
         window_size_px: cli.window,
         screenshot: cli.screenshot.map(|path| capture_plugin::CaptureRequest {
@@ -110,6 +153,18 @@ mod tests {
             parse_window_size("10x720")
                 .unwrap_err()
                 .contains("between 64")
+        );
+    }
+
+    #[test]
+    fn causes_already_quoted_are_not_repeated() {
+        let io = std::io::Error::other("disk on fire");
+        let error = anyhow::Error::new(io)
+            .context("session file a.nxsession: cannot read: disk on fire")
+            .context("cannot verify a.nxsession");
+        assert_eq!(
+            describe(&error),
+            "cannot verify a.nxsession: session file a.nxsession: cannot read: disk on fire"
         );
     }
 

@@ -82,6 +82,13 @@ pub struct RepairReport {
     pub output: VerifyReport,
 }
 
+impl fmt::Display for RepairReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "found:   {}", self.source)?;
+        write!(f, "written: {}", self.output)
+    }
+}
+
 /// Writes to `out` (which must not exist yet) a clean copy of `path`: every good chunk up to the
 /// damage, byte for byte, then an end marker if the source lacked one.
 pub fn repair(path: impl AsRef<Path>, out: impl AsRef<Path>) -> Result<RepairReport, SessionError> {

@@ -23,6 +23,8 @@ const PROFILE_RADIUS_MM: f64 = 18.0;
 const MIN_DISC_SPACING_MM: f64 = 27.0;
 /// A disc's profile value is below this fraction of the median (bodies fill the disk).
 const DISC_MAX_FRACTION: f64 = 0.55;
+/// The canal is wider than deep: left–right radius = r × this, front–back = r / this.
+pub(crate) const CANAL_ASPECT: f64 = 1.2;
 /// The sacrum's bone (ala, joined to the ilia) reaches this far either side of the midline.
 const SACRUM_MIN_HALF_WIDTH_MM: f64 = 50.0;
 

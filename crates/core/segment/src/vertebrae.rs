@@ -1,5 +1,6 @@
-//! Splits the vertebral bone into vertebrae: seeds in each body between two disc planes, bone
-//! far lateral to the canal seeded as non-spine (ilia, ribs), then a geodesic race through
+//! Splits the vertebral bone into vertebrae: seeds in each body between two disc planes, seeds
+//! in each neural arch (the midline island of lamina and spinous process behind the canal),
+//! bone far lateral to the canal seeded as non-spine (ilia, ribs), then a geodesic race through
 //! bone in which low-density voxels (joint gaps) cost more.
 
 use std::cmp::Reverse;
@@ -8,7 +9,7 @@ use std::collections::BinaryHeap;
 use glam::DVec3;
 
 use crate::masks::SliceMasks;
-use crate::spine::{SpineLayout, mm};
+use crate::spine::{CANAL_ASPECT, SpineLayout, mm};
 use crate::volume::CanonicalGrid;
 
 /// Seeds stay this far inside a body from its disc planes.
@@ -20,6 +21,17 @@ const NON_SPINE_LATERAL_MM: f64 = 75.0;
 /// Voxels below this density cost more to cross: cartilage of facet and sacroiliac joints.
 const COST_FULL_HU: f32 = 300.0;
 const COST_HU_SCALE: f32 = 100.0;
+
+/// Half-width of the midline slab behind the canal in which the laminae and spinous process of
+/// each vertebra form one island of bone, apart from the next one by the interlaminar and
+/// interspinous gaps.
+const ARCH_SLAB_HALF_WIDTH_MM: f64 = 3.0;
+/// Arch islands are bone denser than this: the cortex of laminae and spinous processes is,
+/// while voxels where a ligament lies against the neighbouring process (partial volume) are not,
+/// so adjacent processes do not merge (the closed bone mask bridges those gaps).
+const ARCH_ISLAND_HU: f32 = 150.0;
+/// Islands smaller than this (mm³) are noise, not an arch.
+const ARCH_MIN_VOLUME_MM3: f64 = 100.0;
 
 /// Owner of a bone voxel after the race.
 pub(crate) const UNREACHED: u8 = u8::MAX;
@@ -71,6 +83,13 @@ pub(crate) fn split(grid: &CanonicalGrid, masks: &SliceMasks, spine: &SpineLayou
             }
         }
     }
+    for (at, label) in arch_seeds(grid, masks, spine) {
+        if masks.vertebral[at] && owner[at] == UNREACHED {
+            owner[at] = label;
+            cost[at] = 0.0;
+            heap.push(Reverse((0_u32, at)));
+        }
+    }
     let steps = [
         (1_isize, 0_isize, 0_isize, grid.spacing_mm[0] as f32),
         (-1, 0, 0, grid.spacing_mm[0] as f32),
@@ -105,4 +124,104 @@ pub(crate) fn split(grid: &CanonicalGrid, masks: &SliceMasks, spine: &SpineLayou
         }
     }
     owner
+}
+
+/// Heights (canonical z, mm) of the discs' posterior margins, bottom to top: where each disc
+/// plane, followed straight back, meets the canal's front wall.
+fn disc_margin_heights_mm(grid: &CanonicalGrid, spine: &SpineLayout) -> Vec<f64> {
+    let nz = grid.dims[2];
+    let [_, sy, sz] = grid.spacing_mm;
+    let wall_offset_mm = spine.canal.radius_mm / CANAL_ASPECT;
+    spine
+        .discs
+        .iter()
+        .map(|disc| {
+            let k = ((disc.centre_mm.z / sz).round().max(0.0) as usize).min(nz - 1);
+            let front_wall_y = spine.canal.centre_ij[k][1] * sy - wall_offset_mm;
+            // The plane's steepest posterior direction; a near-vertical plane is not followed.
+            let posterior = (DVec3::Y - disc.normal * disc.normal.y).normalize_or(DVec3::Y);
+            let travel_mm = (front_wall_y - disc.centre_mm.y) / posterior.y.max(0.1);
+            (disc.centre_mm + posterior * travel_mm).z
+        })
+        .collect()
+}
+
+/// Seeds for the neural arches. Behind the canal, near the midline, each lumbar vertebra's
+/// laminae join its spinous process in one island of dense bone, separated from the next by
+/// the interlaminar and interspinous gaps. Lumbar spinous processes project straight back, so
+/// an island belongs to the level whose transverse slab (between the posterior disc margins
+/// below and above it) holds most of its voxels. Seeding it keeps the arch with its own
+/// vertebra instead of letting the vertebra below claim it through the facet joints.
+fn arch_seeds(grid: &CanonicalGrid, masks: &SliceMasks, spine: &SpineLayout) -> Vec<(usize, u8)> {
+    let [nx, ny, nz] = grid.dims;
+    let [sx, sy, sz] = grid.spacing_mm;
+    let margins_mm = disc_margin_heights_mm(grid, spine);
+    let in_slab = |i: usize, j: usize, k: usize| {
+        let [ci, cj] = spine.canal.centre_ij[k];
+        let at = grid.index(i, j, k);
+        masks.body[at]
+            && grid.hu[at] > ARCH_ISLAND_HU
+            && ((i as f64 - ci) * sx).abs() <= ARCH_SLAB_HALF_WIDTH_MM
+            && j as f64 >= cj
+    };
+    let min_voxels = (ARCH_MIN_VOLUME_MM3 / (sx * sy * sz)).ceil() as usize;
+    let mut visited = vec![false; grid.hu.len()];
+    let mut seeds = Vec::new();
+    let mut stack = Vec::new();
+    let mut island = Vec::new();
+    for k in 0..nz {
+        for j in 0..ny {
+            for i in 0..nx {
+                let start = grid.index(i, j, k);
+                if visited[start] || !in_slab(i, j, k) {
+                    continue;
+                }
+                visited[start] = true;
+                stack.push([i, j, k]);
+                island.clear();
+                while let Some(voxel) = stack.pop() {
+                    island.push(voxel);
+                    for next in face_neighbours(voxel, grid.dims) {
+                        let at = grid.index(next[0], next[1], next[2]);
+                        if !visited[at] && in_slab(next[0], next[1], next[2]) {
+                            visited[at] = true;
+                            stack.push(next);
+                        }
+                    }
+                }
+                if island.len() < min_voxels {
+                    continue;
+                }
+                let mut votes = vec![0_usize; margins_mm.len() + 1];
+                for voxel in &island {
+                    let z_mm = voxel[2] as f64 * sz;
+                    votes[margins_mm.iter().filter(|&&m| z_mm > m).count()] += 1;
+                }
+                let level = (0..votes.len()).max_by_key(|&n| votes[n]).unwrap_or(0);
+                if let Ok(label) = u8::try_from(level)
+                    && label < NON_SPINE
+                {
+                    seeds.extend(island.iter().map(|v| (grid.index(v[0], v[1], v[2]), label)));
+                }
+            }
+        }
+    }
+    seeds
+}
+
+/// The up to six face neighbours of a voxel inside the grid.
+fn face_neighbours(voxel: [usize; 3], dims: [usize; 3]) -> impl Iterator<Item = [usize; 3]> {
+    (0..3).flat_map(move |axis| {
+        let down = voxel[axis].checked_sub(1).map(|v| {
+            let mut next = voxel;
+            next[axis] = v;
+            next
+        });
+        let up = (voxel[axis] + 1 < dims[axis]).then(|| {
+            let mut next = voxel;
+            next[axis] += 1;
+            next
+        });
+        down.into_iter().chain(up)
+    })
 }

@@ -34,6 +34,8 @@ pub(crate) struct Canal {
     pub centre_ij: Vec<[f64; 2]>,
     /// Slices where the canal was seen enclosed by bone (first, last).
     pub seen_k: (usize, usize),
+    /// Slices where the canal was seen enclosed by bone (pedicle level), bottom to top.
+    pub ring_k: Vec<usize>,
     pub radius_mm: f64,
 }
 
@@ -122,6 +124,7 @@ pub(crate) fn track_canal(grid: &CanonicalGrid, masks: &SliceMasks) -> Result<Ca
     Ok(Canal {
         centre_ij,
         seen_k: (picks[0].0, picks[picks.len() - 1].0),
+        ring_k: picks.iter().map(|p| p.0).collect(),
         radius_mm,
     })
 }

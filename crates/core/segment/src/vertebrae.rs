@@ -33,6 +33,10 @@ const ARCH_ISLAND_HU: f32 = 150.0;
 /// Islands smaller than this (mm³) are noise, not an arch.
 const ARCH_MIN_VOLUME_MM3: f64 = 100.0;
 
+/// Pedicles: bone within this distance lateral of the canal's side walls, in the slices where
+/// bone encloses the canal (adult lumbar pedicles are about 8–10 mm wide).
+const PEDICLE_REACH_MM: f64 = 8.0;
+
 /// Owner of a bone voxel after the race.
 pub(crate) const UNREACHED: u8 = u8::MAX;
 pub(crate) const NON_SPINE: u8 = u8::MAX - 1;
@@ -83,7 +87,10 @@ pub(crate) fn split(grid: &CanonicalGrid, masks: &SliceMasks, spine: &SpineLayou
             }
         }
     }
-    for (at, label) in arch_seeds(grid, masks, spine) {
+    let seeds = pedicle_seeds(grid, masks, spine, &segment_of)
+        .into_iter()
+        .chain(arch_seeds(grid, masks, spine));
+    for (at, label) in seeds {
         if masks.vertebral[at] && owner[at] == UNREACHED {
             owner[at] = label;
             cost[at] = 0.0;
@@ -124,6 +131,54 @@ pub(crate) fn split(grid: &CanonicalGrid, masks: &SliceMasks, spine: &SpineLayou
         }
     }
     owner
+}
+
+/// Seeds for the pedicles. Where bone encloses the canal (pedicle level), the walls left and
+/// right of it are the pedicles of the vertebra whose body lies in front. Only slices where the
+/// disc planes (body level) and the posterior disc margins (canal level) name the same segment
+/// are used: near a disc the ring may be closed by the arch of the vertebra above.
+fn pedicle_seeds(
+    grid: &CanonicalGrid,
+    masks: &SliceMasks,
+    spine: &SpineLayout,
+    segment_of: &impl Fn(DVec3) -> Option<u8>,
+) -> Vec<(usize, u8)> {
+    let [nx, ny, _] = grid.dims;
+    let [sx, sy, sz] = grid.spacing_mm;
+    let canal = &spine.canal;
+    let (wall_i_mm, wall_j_mm) = (
+        canal.radius_mm * CANAL_ASPECT,
+        canal.radius_mm / CANAL_ASPECT,
+    );
+    let margins_mm = disc_margin_heights_mm(grid, spine);
+    let mut seeds = Vec::new();
+    for &k in &canal.ring_k {
+        let centre = spine.body_centre_mm[k];
+        if !centre.is_finite() {
+            continue;
+        }
+        let Some(label) = segment_of(centre) else {
+            continue;
+        };
+        let canal_level = margins_mm.iter().filter(|&&m| k as f64 * sz > m).count();
+        if canal_level != usize::from(label) {
+            continue;
+        }
+        let [ci, cj] = canal.centre_ij[k];
+        for j in 0..ny {
+            if ((j as f64 - cj) * sy).abs() > wall_j_mm {
+                continue;
+            }
+            for i in 0..nx {
+                let lateral_mm = ((i as f64 - ci) * sx).abs() - wall_i_mm;
+                let at = grid.index(i, j, k);
+                if masks.vertebral[at] && (0.0..=PEDICLE_REACH_MM).contains(&lateral_mm) {
+                    seeds.push((at, label));
+                }
+            }
+        }
+    }
+    seeds
 }
 
 /// Heights (canonical z, mm) of the discs' posterior margins, bottom to top: where each disc

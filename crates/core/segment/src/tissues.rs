@@ -7,7 +7,7 @@ use glam::DVec3;
 use crate::labels::*;
 use crate::masks::SliceMasks;
 use crate::spine::{CANAL_ASPECT, SpineLayout, mm};
-use crate::vertebrae::{NON_SPINE, UNREACHED};
+use crate::vertebrae::{ENDPLATE_PARTIAL, NON_SPINE, UNREACHED};
 use crate::volume::CanonicalGrid;
 
 /// Hounsfield bands (Alberta protocol) for fat and muscle.
@@ -51,7 +51,7 @@ pub(crate) fn label(
                 if !masks.body[at] {
                     continue;
                 }
-                labels[at] = if masks.vertebral[at] {
+                labels[at] = if masks.vertebral[at] && owner[at] != ENDPLATE_PARTIAL {
                     match owner[at] {
                         UNREACHED | NON_SPINE => OTHER_BONE,
                         segment => segment_codes

@@ -40,14 +40,25 @@ const PEDICLE_REACH_MM: f64 = 8.0;
 /// Owner of a bone voxel after the race.
 pub(crate) const UNREACHED: u8 = u8::MAX;
 pub(crate) const NON_SPINE: u8 = u8::MAX - 1;
+/// A voxel straddling an endplate and its disc: soft tissue, not bone.
+pub(crate) const ENDPLATE_PARTIAL: u8 = u8::MAX - 2;
 
-/// Per voxel: the segment index (0 = lowest) owning it, `NON_SPINE`, or `UNREACHED`.
+/// Within this distance of a disc plane a voxel may hold both endplate and disc (3 mm slices).
+const ENDPLATE_BAND_MM: f64 = 3.0;
+/// Such a voxel is endplate only if denser than this; mixed with disc (≈ 80 HU) it reads less.
+const ENDPLATE_HU: f32 = 150.0;
+/// Radius around the disc centre within which the endplate rule applies.
+const ENDPLATE_RADIUS_MM: f64 = 25.0;
+
+/// Per voxel: the segment index (0 = lowest) owning it, `NON_SPINE`, `ENDPLATE_PARTIAL` or
+/// `UNREACHED`.
 pub(crate) fn split(grid: &CanonicalGrid, masks: &SliceMasks, spine: &SpineLayout) -> Vec<u8> {
     let [nx, ny, nz] = grid.dims;
     let [sx, _, _] = grid.spacing_mm;
     let mut owner = vec![UNREACHED; grid.hu.len()];
     let mut cost = vec![f32::INFINITY; grid.hu.len()];
     let mut heap = BinaryHeap::new();
+    mark_endplate_partial_volume(grid, masks, spine, &mut owner);
     let segment_of = |point: DVec3| -> Option<u8> {
         let below = spine
             .discs
@@ -79,7 +90,9 @@ pub(crate) fn split(grid: &CanonicalGrid, masks: &SliceMasks, spine: &SpineLayou
                 } else {
                     None
                 };
-                if let Some(label) = seed {
+                if let Some(label) = seed
+                    && owner[at] == UNREACHED
+                {
                     owner[at] = label;
                     cost[at] = 0.0;
                     heap.push(Reverse((0_u32, at)));
@@ -117,7 +130,7 @@ pub(crate) fn split(grid: &CanonicalGrid, masks: &SliceMasks, spine: &SpineLayou
                 continue;
             }
             let next = grid.index(x as usize, y as usize, z as usize);
-            if !masks.vertebral[next] {
+            if !masks.vertebral[next] || owner[next] == ENDPLATE_PARTIAL {
                 continue;
             }
             let density_penalty = (COST_FULL_HU - grid.hu[next]).max(0.0) / COST_HU_SCALE;
@@ -131,6 +144,37 @@ pub(crate) fn split(grid: &CanonicalGrid, masks: &SliceMasks, spine: &SpineLayou
         }
     }
     owner
+}
+
+/// Marks vertebral voxels next to a disc plane that are too faint for an endplate: partial
+/// volume of endplate and disc. They belong to the disc, and they keep the race from crossing it.
+fn mark_endplate_partial_volume(
+    grid: &CanonicalGrid,
+    masks: &SliceMasks,
+    spine: &SpineLayout,
+    owner: &mut [u8],
+) {
+    let [nx, ny, nz] = grid.dims;
+    for k in 0..nz {
+        for j in 0..ny {
+            for i in 0..nx {
+                let at = grid.index(i, j, k);
+                if !masks.vertebral[at] || grid.hu[at] >= ENDPLATE_HU {
+                    continue;
+                }
+                let point = mm(grid, DVec3::new(i as f64, j as f64, k as f64));
+                let straddles = spine.discs.iter().any(|disc| {
+                    let offset = point - disc.centre_mm;
+                    let across_mm = offset.dot(disc.normal);
+                    let radial_mm = (offset - disc.normal * across_mm).length();
+                    across_mm.abs() < ENDPLATE_BAND_MM && radial_mm <= ENDPLATE_RADIUS_MM
+                });
+                if straddles {
+                    owner[at] = ENDPLATE_PARTIAL;
+                }
+            }
+        }
+    }
 }
 
 /// Seeds for the pedicles. Where bone encloses the canal (pedicle level), the walls left and

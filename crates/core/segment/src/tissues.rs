@@ -51,7 +51,13 @@ pub(crate) fn label(
                 if !masks.body[at] {
                     continue;
                 }
-                labels[at] = if masks.vertebral[at] && owner[at] != ENDPLATE_PARTIAL {
+                // Bone: the vertebral mask less endplate partial volume, plus enclosed marrow.
+                let bone = if masks.vertebral[at] {
+                    owner[at] != ENDPLATE_PARTIAL
+                } else {
+                    owner[at] < ENDPLATE_PARTIAL
+                };
+                labels[at] = if bone {
                     match owner[at] {
                         UNREACHED | NON_SPINE => OTHER_BONE,
                         segment => segment_codes

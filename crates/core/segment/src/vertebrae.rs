@@ -143,6 +143,7 @@ pub(crate) fn split(grid: &CanonicalGrid, masks: &SliceMasks, spine: &SpineLayou
             }
         }
     }
+    crate::marrow::fill_sacral_marrow(grid, masks, spine, &mut owner);
     owner
 }
 

@@ -325,3 +325,17 @@ fn face_neighbours(voxel: [usize; 3], dims: [usize; 3]) -> impl Iterator<Item = 
         down.into_iter().chain(up)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn face_neighbours_stay_inside_the_grid() {
+        let dims = [3, 4, 5];
+        assert_eq!(face_neighbours([0, 0, 0], dims).count(), 3);
+        assert_eq!(face_neighbours([1, 1, 1], dims).count(), 6);
+        let edge: Vec<[usize; 3]> = face_neighbours([2, 3, 4], dims).collect();
+        assert_eq!(edge, vec![[1, 3, 4], [2, 2, 4], [2, 3, 3]]);
+    }
+}

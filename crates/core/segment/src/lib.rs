@@ -11,6 +11,7 @@
 
 mod error;
 pub mod labels;
+mod marrow;
 mod masks;
 mod morphology;
 pub mod reference;

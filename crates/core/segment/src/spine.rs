@@ -23,6 +23,8 @@ const PROFILE_RADIUS_MM: f64 = 18.0;
 const MIN_DISC_SPACING_MM: f64 = 27.0;
 /// A disc's profile value is below this fraction of the median (bodies fill the disk).
 const DISC_MAX_FRACTION: f64 = 0.55;
+/// The canal is wider than deep: left–right radius = r × this, front–back = r / this.
+pub(crate) const CANAL_ASPECT: f64 = 1.2;
 /// The sacrum's bone (ala, joined to the ilia) reaches this far either side of the midline.
 const SACRUM_MIN_HALF_WIDTH_MM: f64 = 50.0;
 
@@ -32,6 +34,8 @@ pub(crate) struct Canal {
     pub centre_ij: Vec<[f64; 2]>,
     /// Slices where the canal was seen enclosed by bone (first, last).
     pub seen_k: (usize, usize),
+    /// Slices where the canal was seen enclosed by bone (pedicle level), bottom to top.
+    pub ring_k: Vec<usize>,
     pub radius_mm: f64,
 }
 
@@ -120,6 +124,7 @@ pub(crate) fn track_canal(grid: &CanonicalGrid, masks: &SliceMasks) -> Result<Ca
     Ok(Canal {
         centre_ij,
         seen_k: (picks[0].0, picks[picks.len() - 1].0),
+        ring_k: picks.iter().map(|p| p.0).collect(),
         radius_mm,
     })
 }

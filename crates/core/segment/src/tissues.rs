@@ -6,8 +6,8 @@ use glam::DVec3;
 
 use crate::labels::*;
 use crate::masks::SliceMasks;
-use crate::spine::{SpineLayout, mm};
-use crate::vertebrae::{NON_SPINE, UNREACHED};
+use crate::spine::{CANAL_ASPECT, SpineLayout, mm};
+use crate::vertebrae::{ENDPLATE_PARTIAL, NON_SPINE, UNREACHED};
 use crate::volume::CanonicalGrid;
 
 /// Hounsfield bands (Alberta protocol) for fat and muscle.
@@ -16,8 +16,6 @@ const MUSCLE_HU: (f32, f32) = (-29.0, 150.0);
 /// Disc voxels lie this close to a disc plane and within this radius of the body column.
 const DISC_HALF_THICKNESS_MM: f64 = 6.0;
 const DISC_RADIUS_MM: f64 = 22.0;
-/// The canal is wider than deep: left–right radius = r × this, front–back = r / this.
-const CANAL_ASPECT: f64 = 1.2;
 /// The dural sac fills this fraction of the canal's radii and sits this fraction of the
 /// canal's front–back radius anterior of its centre (epidural fat is thickest posteriorly).
 const SAC_SCALE: f64 = 0.75;
@@ -53,7 +51,13 @@ pub(crate) fn label(
                 if !masks.body[at] {
                     continue;
                 }
-                labels[at] = if masks.vertebral[at] {
+                // Bone: the vertebral mask less endplate partial volume, plus enclosed marrow.
+                let bone = if masks.vertebral[at] {
+                    owner[at] != ENDPLATE_PARTIAL
+                } else {
+                    owner[at] < ENDPLATE_PARTIAL
+                };
+                labels[at] = if bone {
                     match owner[at] {
                         UNREACHED | NON_SPINE => OTHER_BONE,
                         segment => segment_codes

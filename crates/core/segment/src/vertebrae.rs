@@ -1,5 +1,6 @@
-//! Splits the vertebral bone into vertebrae: seeds in each body between two disc planes, bone
-//! far lateral to the canal seeded as non-spine (ilia, ribs), then a geodesic race through
+//! Splits the vertebral bone into vertebrae: seeds in each body between two disc planes, seeds
+//! in each neural arch (the midline island of lamina and spinous process behind the canal),
+//! bone far lateral to the canal seeded as non-spine (ilia, ribs), then a geodesic race through
 //! bone in which low-density voxels (joint gaps) cost more.
 
 use std::cmp::Reverse;
@@ -8,7 +9,7 @@ use std::collections::BinaryHeap;
 use glam::DVec3;
 
 use crate::masks::SliceMasks;
-use crate::spine::{SpineLayout, mm};
+use crate::spine::{CANAL_ASPECT, SpineLayout, mm};
 use crate::volume::CanonicalGrid;
 
 /// Seeds stay this far inside a body from its disc planes.
@@ -21,17 +22,43 @@ const NON_SPINE_LATERAL_MM: f64 = 75.0;
 const COST_FULL_HU: f32 = 300.0;
 const COST_HU_SCALE: f32 = 100.0;
 
+/// Half-width of the midline slab behind the canal in which the laminae and spinous process of
+/// each vertebra form one island of bone, apart from the next one by the interlaminar and
+/// interspinous gaps.
+const ARCH_SLAB_HALF_WIDTH_MM: f64 = 3.0;
+/// Arch islands are bone denser than this: the cortex of laminae and spinous processes is,
+/// while voxels where a ligament lies against the neighbouring process (partial volume) are not,
+/// so adjacent processes do not merge (the closed bone mask bridges those gaps).
+const ARCH_ISLAND_HU: f32 = 150.0;
+/// Islands smaller than this (mm³) are noise, not an arch.
+const ARCH_MIN_VOLUME_MM3: f64 = 100.0;
+
+/// Pedicles: bone within this distance lateral of the canal's side walls, in the slices where
+/// bone encloses the canal (adult lumbar pedicles are about 8–10 mm wide).
+const PEDICLE_REACH_MM: f64 = 8.0;
+
 /// Owner of a bone voxel after the race.
 pub(crate) const UNREACHED: u8 = u8::MAX;
 pub(crate) const NON_SPINE: u8 = u8::MAX - 1;
+/// A voxel straddling an endplate and its disc: soft tissue, not bone.
+pub(crate) const ENDPLATE_PARTIAL: u8 = u8::MAX - 2;
 
-/// Per voxel: the segment index (0 = lowest) owning it, `NON_SPINE`, or `UNREACHED`.
+/// Within this distance of a disc plane a voxel may hold both endplate and disc (3 mm slices).
+const ENDPLATE_BAND_MM: f64 = 3.0;
+/// Such a voxel is endplate only if denser than this; mixed with disc (≈ 80 HU) it reads less.
+const ENDPLATE_HU: f32 = 150.0;
+/// Radius around the disc centre within which the endplate rule applies.
+const ENDPLATE_RADIUS_MM: f64 = 25.0;
+
+/// Per voxel: the segment index (0 = lowest) owning it, `NON_SPINE`, `ENDPLATE_PARTIAL` or
+/// `UNREACHED`.
 pub(crate) fn split(grid: &CanonicalGrid, masks: &SliceMasks, spine: &SpineLayout) -> Vec<u8> {
     let [nx, ny, nz] = grid.dims;
     let [sx, _, _] = grid.spacing_mm;
     let mut owner = vec![UNREACHED; grid.hu.len()];
     let mut cost = vec![f32::INFINITY; grid.hu.len()];
     let mut heap = BinaryHeap::new();
+    mark_endplate_partial_volume(grid, masks, spine, &mut owner);
     let segment_of = |point: DVec3| -> Option<u8> {
         let below = spine
             .discs
@@ -63,12 +90,24 @@ pub(crate) fn split(grid: &CanonicalGrid, masks: &SliceMasks, spine: &SpineLayou
                 } else {
                     None
                 };
-                if let Some(label) = seed {
+                if let Some(label) = seed
+                    && owner[at] == UNREACHED
+                {
                     owner[at] = label;
                     cost[at] = 0.0;
                     heap.push(Reverse((0_u32, at)));
                 }
             }
+        }
+    }
+    let seeds = pedicle_seeds(grid, masks, spine, &segment_of)
+        .into_iter()
+        .chain(arch_seeds(grid, masks, spine));
+    for (at, label) in seeds {
+        if masks.vertebral[at] && owner[at] == UNREACHED {
+            owner[at] = label;
+            cost[at] = 0.0;
+            heap.push(Reverse((0_u32, at)));
         }
     }
     let steps = [
@@ -91,7 +130,7 @@ pub(crate) fn split(grid: &CanonicalGrid, masks: &SliceMasks, spine: &SpineLayou
                 continue;
             }
             let next = grid.index(x as usize, y as usize, z as usize);
-            if !masks.vertebral[next] {
+            if !masks.vertebral[next] || owner[next] == ENDPLATE_PARTIAL {
                 continue;
             }
             let density_penalty = (COST_FULL_HU - grid.hu[next]).max(0.0) / COST_HU_SCALE;
@@ -104,5 +143,199 @@ pub(crate) fn split(grid: &CanonicalGrid, masks: &SliceMasks, spine: &SpineLayou
             }
         }
     }
+    crate::marrow::fill_sacral_marrow(grid, masks, spine, &mut owner);
     owner
+}
+
+/// Marks vertebral voxels next to a disc plane that are too faint for an endplate: partial
+/// volume of endplate and disc. They belong to the disc, and they keep the race from crossing it.
+fn mark_endplate_partial_volume(
+    grid: &CanonicalGrid,
+    masks: &SliceMasks,
+    spine: &SpineLayout,
+    owner: &mut [u8],
+) {
+    let [nx, ny, nz] = grid.dims;
+    for k in 0..nz {
+        for j in 0..ny {
+            for i in 0..nx {
+                let at = grid.index(i, j, k);
+                if !masks.vertebral[at] || grid.hu[at] >= ENDPLATE_HU {
+                    continue;
+                }
+                let point = mm(grid, DVec3::new(i as f64, j as f64, k as f64));
+                let straddles = spine.discs.iter().any(|disc| {
+                    let offset = point - disc.centre_mm;
+                    let across_mm = offset.dot(disc.normal);
+                    let radial_mm = (offset - disc.normal * across_mm).length();
+                    across_mm.abs() < ENDPLATE_BAND_MM && radial_mm <= ENDPLATE_RADIUS_MM
+                });
+                if straddles {
+                    owner[at] = ENDPLATE_PARTIAL;
+                }
+            }
+        }
+    }
+}
+
+/// Seeds for the pedicles. Where bone encloses the canal (pedicle level), the walls left and
+/// right of it are the pedicles of the vertebra whose body lies in front. Only slices where the
+/// disc planes (body level) and the posterior disc margins (canal level) name the same segment
+/// are used: near a disc the ring may be closed by the arch of the vertebra above.
+fn pedicle_seeds(
+    grid: &CanonicalGrid,
+    masks: &SliceMasks,
+    spine: &SpineLayout,
+    segment_of: &impl Fn(DVec3) -> Option<u8>,
+) -> Vec<(usize, u8)> {
+    let [nx, ny, _] = grid.dims;
+    let [sx, sy, sz] = grid.spacing_mm;
+    let canal = &spine.canal;
+    let (wall_i_mm, wall_j_mm) = (
+        canal.radius_mm * CANAL_ASPECT,
+        canal.radius_mm / CANAL_ASPECT,
+    );
+    let margins_mm = disc_margin_heights_mm(grid, spine);
+    let mut seeds = Vec::new();
+    for &k in &canal.ring_k {
+        let centre = spine.body_centre_mm[k];
+        if !centre.is_finite() {
+            continue;
+        }
+        let Some(label) = segment_of(centre) else {
+            continue;
+        };
+        let canal_level = margins_mm.iter().filter(|&&m| k as f64 * sz > m).count();
+        if canal_level != usize::from(label) {
+            continue;
+        }
+        let [ci, cj] = canal.centre_ij[k];
+        for j in 0..ny {
+            if ((j as f64 - cj) * sy).abs() > wall_j_mm {
+                continue;
+            }
+            for i in 0..nx {
+                let lateral_mm = ((i as f64 - ci) * sx).abs() - wall_i_mm;
+                let at = grid.index(i, j, k);
+                if masks.vertebral[at] && (0.0..=PEDICLE_REACH_MM).contains(&lateral_mm) {
+                    seeds.push((at, label));
+                }
+            }
+        }
+    }
+    seeds
+}
+
+/// Heights (canonical z, mm) of the discs' posterior margins, bottom to top: where each disc
+/// plane, followed straight back, meets the canal's front wall.
+fn disc_margin_heights_mm(grid: &CanonicalGrid, spine: &SpineLayout) -> Vec<f64> {
+    let nz = grid.dims[2];
+    let [_, sy, sz] = grid.spacing_mm;
+    let wall_offset_mm = spine.canal.radius_mm / CANAL_ASPECT;
+    spine
+        .discs
+        .iter()
+        .map(|disc| {
+            let k = ((disc.centre_mm.z / sz).round().max(0.0) as usize).min(nz - 1);
+            let front_wall_y = spine.canal.centre_ij[k][1] * sy - wall_offset_mm;
+            // The plane's steepest posterior direction; a near-vertical plane is not followed.
+            let posterior = (DVec3::Y - disc.normal * disc.normal.y).normalize_or(DVec3::Y);
+            let travel_mm = (front_wall_y - disc.centre_mm.y) / posterior.y.max(0.1);
+            (disc.centre_mm + posterior * travel_mm).z
+        })
+        .collect()
+}
+
+/// Seeds for the neural arches. Behind the canal, near the midline, each lumbar vertebra's
+/// laminae join its spinous process in one island of dense bone, separated from the next by
+/// the interlaminar and interspinous gaps. Lumbar spinous processes project straight back, so
+/// an island belongs to the level whose transverse slab (between the posterior disc margins
+/// below and above it) holds most of its voxels. Seeding it keeps the arch with its own
+/// vertebra instead of letting the vertebra below claim it through the facet joints.
+fn arch_seeds(grid: &CanonicalGrid, masks: &SliceMasks, spine: &SpineLayout) -> Vec<(usize, u8)> {
+    let [nx, ny, nz] = grid.dims;
+    let [sx, sy, sz] = grid.spacing_mm;
+    let margins_mm = disc_margin_heights_mm(grid, spine);
+    let in_slab = |i: usize, j: usize, k: usize| {
+        let [ci, cj] = spine.canal.centre_ij[k];
+        let at = grid.index(i, j, k);
+        masks.body[at]
+            && grid.hu[at] > ARCH_ISLAND_HU
+            && ((i as f64 - ci) * sx).abs() <= ARCH_SLAB_HALF_WIDTH_MM
+            && j as f64 >= cj
+    };
+    let min_voxels = (ARCH_MIN_VOLUME_MM3 / (sx * sy * sz)).ceil() as usize;
+    let mut visited = vec![false; grid.hu.len()];
+    let mut seeds = Vec::new();
+    let mut stack = Vec::new();
+    let mut island = Vec::new();
+    for k in 0..nz {
+        for j in 0..ny {
+            for i in 0..nx {
+                let start = grid.index(i, j, k);
+                if visited[start] || !in_slab(i, j, k) {
+                    continue;
+                }
+                visited[start] = true;
+                stack.push([i, j, k]);
+                island.clear();
+                while let Some(voxel) = stack.pop() {
+                    island.push(voxel);
+                    for next in face_neighbours(voxel, grid.dims) {
+                        let at = grid.index(next[0], next[1], next[2]);
+                        if !visited[at] && in_slab(next[0], next[1], next[2]) {
+                            visited[at] = true;
+                            stack.push(next);
+                        }
+                    }
+                }
+                if island.len() < min_voxels {
+                    continue;
+                }
+                let mut votes = vec![0_usize; margins_mm.len() + 1];
+                for voxel in &island {
+                    let z_mm = voxel[2] as f64 * sz;
+                    votes[margins_mm.iter().filter(|&&m| z_mm > m).count()] += 1;
+                }
+                let level = (0..votes.len()).max_by_key(|&n| votes[n]).unwrap_or(0);
+                if let Ok(label) = u8::try_from(level)
+                    && label < NON_SPINE
+                {
+                    seeds.extend(island.iter().map(|v| (grid.index(v[0], v[1], v[2]), label)));
+                }
+            }
+        }
+    }
+    seeds
+}
+
+/// The up to six face neighbours of a voxel inside the grid.
+fn face_neighbours(voxel: [usize; 3], dims: [usize; 3]) -> impl Iterator<Item = [usize; 3]> {
+    (0..3).flat_map(move |axis| {
+        let down = voxel[axis].checked_sub(1).map(|v| {
+            let mut next = voxel;
+            next[axis] = v;
+            next
+        });
+        let up = (voxel[axis] + 1 < dims[axis]).then(|| {
+            let mut next = voxel;
+            next[axis] += 1;
+            next
+        });
+        down.into_iter().chain(up)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn face_neighbours_stay_inside_the_grid() {
+        let dims = [3, 4, 5];
+        assert_eq!(face_neighbours([0, 0, 0], dims).count(), 3);
+        assert_eq!(face_neighbours([1, 1, 1], dims).count(), 6);
+        let edge: Vec<[usize; 3]> = face_neighbours([2, 3, 4], dims).collect();
+        assert_eq!(edge, vec![[1, 3, 4], [2, 2, 4], [2, 3, 3]]);
+    }
 }

@@ -8,13 +8,17 @@ use bevy::log::{Level, LogPlugin};
 use bevy::prelude::*;
 use bevy::window::WindowResolution;
 
-/// The trainer's own plugins: the room and the desktop view. Rendering, windowing and input
+/// The trainer's own plugins: the room, the needle physics and the desktop view. Rendering, windowing and input
 /// come from Bevy's plugins in [`build_app`], so this runs headless too.
 pub struct TrainerPlugin;
 
 impl Plugin for TrainerPlugin {
     fn build(&self, app: &mut App) {
-        app.add_plugins((stage_plugin::StagePlugin, desktop_plugin::DesktopViewPlugin));
+        app.add_plugins((
+            stage_plugin::StagePlugin,
+            physics_plugin::NeedlePhysicsPlugin,
+            desktop_plugin::DesktopViewPlugin,
+        ));
     }
 }
 

@@ -55,8 +55,8 @@ struct TrainerArgs {
     #[arg(long, value_name = "PNG")]
     screenshot: Option<PathBuf>,
 
-    /// With --screenshot: how many frames to draw before taking the picture. Software
-    /// graphics need about 30 before the first lit frame.
+    /// With --screenshot: draw at least this many frames before taking the picture; it is
+    /// taken once all shaders have compiled too, which software graphics take a while to do.
     #[arg(long, value_name = "N", default_value_t = 40, requires = "screenshot",
           value_parser = clap::value_parser!(u32).range(1..))]
     frames: u32,

@@ -98,3 +98,20 @@ fn a_higher_table_lifts_the_anchor_and_the_view_with_it() {
         "view followed: {camera_lift_m} m"
     );
 }
+
+#[test]
+fn the_needle_is_poised_over_the_interspace_and_the_panel_shows_it() {
+    let mut app = headless_trainer(None);
+    let readout = app
+        .world()
+        .resource::<physics_plugin::NeedleReadout>()
+        .clone();
+    let state = readout.state.expect("the needle model runs");
+    assert_eq!(state.tip_tissue, anatomy::TissueClass::Air);
+    let world = app.world_mut();
+    let panel = world
+        .query_filtered::<&Text, With<desktop_plugin::ReadoutPanel>>()
+        .single(world)
+        .expect("one panel");
+    assert!(panel.0.contains("Tuohy"), "panel: {:?}", panel.0);
+}

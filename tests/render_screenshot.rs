@@ -8,8 +8,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const WIDTH_PX: u32 = 640;
-const HEIGHT_PX: u32 = 360;
+const WIDTH_PX: u32 = 960;
+const HEIGHT_PX: u32 = 540;
 const LAVAPIPE_ICDS: [&str; 2] = [
     "/usr/share/vulkan/icd.d/lvp_icd.x86_64.json",
     "/usr/share/vulkan/icd.d/lvp_icd.json",
@@ -67,6 +67,8 @@ enum Surface {
     RoomNeutral,
     /// The window's clear colour: nothing was drawn there.
     ClearColour,
+    /// Ivory bone of the practice block's vertebrae.
+    Bone,
     Other,
 }
 
@@ -74,6 +76,8 @@ fn classify([r, g, b]: [u8; 3]) -> Surface {
     let (r, g, b) = (i32::from(r), i32::from(g), i32::from(b));
     if r < 24 && g < 26 && b < 32 {
         Surface::ClearColour
+    } else if r > 170 && g > 150 && r - b > 25 && r >= g {
+        Surface::Bone
     } else if g - r > 25 && b - r > 25 && (g - b).abs() < 40 {
         Surface::TablePad
     } else if (r - g).abs() < 20 && b >= r - 4 && b - r < 40 && r > 40 {
@@ -112,14 +116,14 @@ fn trainer_renders_room_floor_and_table_in_the_operators_view() {
         cleared * 100.0
     );
 
-    // The table pad fills the middle band of the view, under the patient's back region.
-    let pad_centre = share(&picture, (0.3, 0.8), (0.5, 0.7), Surface::TablePad);
+    // The table pad fills the lower right of the view, in front of the practice block.
+    let pad = share(&picture, (0.75, 1.0), (0.55, 0.8), Surface::TablePad);
     assert!(
-        pad_centre > 0.8,
-        "table pad covers {:.0} % of the centre",
-        pad_centre * 100.0
+        pad > 0.9,
+        "table pad covers {:.0} % of the lower right",
+        pad * 100.0
     );
-    // The top of the view is wall and floor, not table.
+    // The top of the view is wall, not table.
     let pad_top = share(&picture, (0.0, 1.0), (0.0, 0.25), Surface::TablePad);
     assert!(
         pad_top < 0.02,
@@ -132,11 +136,19 @@ fn trainer_renders_room_floor_and_table_in_the_operators_view() {
         "walls cover {:.0} % of the top quarter",
         room_top * 100.0
     );
-    // Floor shows in the lower-left corner, beside the table's legs.
-    let floor = share(&picture, (0.0, 0.1), (0.6, 0.8), Surface::RoomNeutral);
+    // Below the table's front edge on the left: the floor (and a table leg), not the pad.
+    let floor = share(&picture, (0.0, 0.2), (0.75, 0.85), Surface::RoomNeutral);
     assert!(
         floor > 0.8,
-        "floor covers {:.0} % of the lower-left corner",
+        "floor covers {:.0} % below the table edge",
         floor * 100.0
     );
+    // The practice block's vertebrae sit at the centre of the view, where the back will be.
+    let bone = share(&picture, (0.45, 0.58), (0.38, 0.5), Surface::Bone);
+    assert!(
+        bone > 0.1,
+        "bone covers {:.0} % of the centre",
+        bone * 100.0
+    );
+    assert_eq!(share(&picture, (0.0, 1.0), (0.0, 0.3), Surface::Bone), 0.0);
 }

@@ -1,12 +1,18 @@
 //! Screenshots for render checks and documentation: after a set number of frames, save the
 //! primary window as a PNG and exit, with an error exit code if the picture could not be saved.
 //!
-//! Lavapipe takes ~25 frames to compile shaders before the first lit frame, so callers wait
-//! ~30 frames or more. Key types: [`CapturePlugin`], [`CaptureRequest`].
+//! Shaders compile in the background (lavapipe takes ~25 frames before the first lit frame, and
+//! longer on a busy machine), so the picture is taken only once the requested frames are drawn
+//! and no render pipeline has been waiting to compile for a few frames.
+//! Key types: [`CapturePlugin`], [`CaptureRequest`].
 
 use bevy::prelude::*;
+use bevy::render::render_resource::PipelineCache;
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured};
+use bevy::render::{Render, RenderApp, RenderSystems};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Takes one screenshot of the primary window and then exits the app.
 pub struct CapturePlugin {
@@ -23,24 +29,60 @@ pub struct CaptureRequest {
     pub after_frames: u32,
 }
 
-/// Frames to wait after the request for the picture before giving up.
+/// Frames past the requested count to wait for pipelines and the picture before giving up.
 const CAPTURE_TIMEOUT_FRAMES: u32 = 600;
+/// Frames in a row with no pipeline waiting before the scene counts as fully drawn.
+const SETTLED_FRAMES: u32 = 3;
+
+/// Render pipelines still compiling, as last seen by the render world.
+#[derive(Resource, Clone, Default)]
+struct PipelinesWaiting(Arc<AtomicUsize>);
 
 impl Plugin for CapturePlugin {
     fn build(&self, app: &mut App) {
+        let waiting = PipelinesWaiting::default();
         app.insert_resource(self.request.clone())
+            .insert_resource(waiting.clone())
             .add_systems(Update, request_screenshot);
+        if let Some(render_app) = app.get_sub_app_mut(RenderApp) {
+            render_app.insert_resource(waiting).add_systems(
+                Render,
+                count_waiting_pipelines.in_set(RenderSystems::Cleanup),
+            );
+        }
     }
+}
+
+fn count_waiting_pipelines(cache: Res<PipelineCache>, waiting: Res<PipelinesWaiting>) {
+    waiting
+        .0
+        .store(cache.waiting_pipelines().count(), Ordering::Relaxed);
+}
+
+#[derive(Default)]
+struct CaptureProgress {
+    frames_drawn: u32,
+    settled_frames: u32,
+    requested: bool,
 }
 
 fn request_screenshot(
     mut commands: Commands,
     request: Res<CaptureRequest>,
-    mut frames_rendered: Local<u32>,
+    waiting: Res<PipelinesWaiting>,
+    mut progress: Local<CaptureProgress>,
     mut exit: MessageWriter<AppExit>,
 ) {
-    *frames_rendered += 1;
-    if *frames_rendered == request.after_frames {
+    progress.frames_drawn += 1;
+    if waiting.0.load(Ordering::Relaxed) == 0 {
+        progress.settled_frames += 1;
+    } else {
+        progress.settled_frames = 0;
+    }
+    let ready =
+        progress.frames_drawn >= request.after_frames && progress.settled_frames >= SETTLED_FRAMES;
+    if ready && !progress.requested {
+        progress.requested = true;
         let path = request.path.clone();
         commands
             .spawn(Screenshot::primary_window())
@@ -56,11 +98,12 @@ fn request_screenshot(
                     }
                 }
             });
-    } else if *frames_rendered == request.after_frames + CAPTURE_TIMEOUT_FRAMES {
+    } else if progress.frames_drawn == request.after_frames + CAPTURE_TIMEOUT_FRAMES {
         error!(
-            "no screenshot arrived {CAPTURE_TIMEOUT_FRAMES} frames after it was requested \
-             for {}: is a window open?",
-            request.path.display()
+            "no screenshot of {} {CAPTURE_TIMEOUT_FRAMES} frames after frame {}: \
+             shaders still compiling, or no window open",
+            request.path.display(),
+            request.after_frames
         );
         exit.write(AppExit::error());
     }

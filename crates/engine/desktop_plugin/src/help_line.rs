@@ -3,8 +3,10 @@
 use bevy::prelude::*;
 
 /// The words of the help line.
-pub const HELP_TEXT: &str =
-    "Left-drag: orbit   Right-drag: pan   Wheel: zoom   R: reset view   Esc: quit";
+pub const HELP_TEXT: &str = "\
+View   Left-drag: orbit   Right-drag: pan   Wheel: zoom   R: reset view   Esc: quit
+Needle W/S: advance/withdraw (Shift: faster)   Arrows: tilt   A/D Q/E: entry point
+       T: stylet out/in (syringe on)   Space: press plunger   F: saline/air   N: next needle   Backspace: new attempt";
 
 /// Marks the help line's text.
 #[derive(Component, Debug)]
@@ -16,7 +18,7 @@ pub(crate) fn spawn_help_line(mut commands: Commands) {
         HelpLine,
         Text::new(HELP_TEXT),
         TextFont {
-            font_size: FontSize::Px(16.0),
+            font_size: FontSize::Px(13.0),
             ..default()
         },
         TextColor(Color::srgb(0.95, 0.95, 0.95)),

@@ -1,33 +1,52 @@
 //! The desktop view: a camera that orbits, pans and zooms around the patient's back with the
-//! mouse, a reset key, and a help line at the bottom of the window.
+//! mouse, keyboard control of the needle hand, the teaching panel, and a help line.
 //!
 //! Used when no headset is active and for reviewing at a monitor. Knows nothing of XR.
-//! Key types: [`DesktopViewPlugin`], [`OrbitCamera`].
+//! Key types: [`DesktopViewPlugin`], [`OrbitCamera`], [`DesktopNeedleHand`].
 
 use bevy::prelude::*;
 use stage_plugin::StageSystems;
 
 mod controls;
 mod help_line;
+mod needle_controls;
 mod orbit;
+mod readout_panel;
 
 pub use controls::CameraControlSystems;
 pub use help_line::{HELP_TEXT, HelpLine};
+pub use needle_controls::DesktopNeedleHand;
 pub use orbit::OrbitRig;
+pub use readout_panel::{ReadoutPanel, describe_fact, describe_state};
 
 /// Spawns the desktop camera looking at the twin anchor and drives it from the mouse.
 pub struct DesktopViewPlugin;
 
 impl Plugin for DesktopViewPlugin {
     fn build(&self, app: &mut App) {
-        app.add_systems(
-            Startup,
-            (spawn_camera.after(StageSystems), help_line::spawn_help_line),
-        )
-        .add_systems(
-            Update,
-            (controls::drive_orbit_camera, controls::quit_on_escape).in_set(CameraControlSystems),
-        );
+        app.add_message::<physics_plugin::NeedleFact>()
+            .init_resource::<DesktopNeedleHand>()
+            .init_resource::<readout_panel::RecentFacts>()
+            .add_systems(
+                Startup,
+                (
+                    spawn_camera.after(StageSystems),
+                    help_line::spawn_help_line,
+                    readout_panel::spawn_panel,
+                ),
+            )
+            // Before the fixed update, so the physics sees this frame's hand.
+            .add_systems(
+                RunFixedMainLoop,
+                needle_controls::drive_needle_hand
+                    .in_set(RunFixedMainLoopSystems::BeforeFixedMainLoop),
+            )
+            .add_systems(Update, readout_panel::update_panel)
+            .add_systems(
+                Update,
+                (controls::drive_orbit_camera, controls::quit_on_escape)
+                    .in_set(CameraControlSystems),
+            );
     }
 }
 

@@ -32,7 +32,7 @@ impl OrbitRig {
             focus_m,
             yaw_rad: 0.3,
             pitch_rad: 0.42,
-            distance_m: 1.6,
+            distance_m: 0.8,
         }
     }
 

@@ -13,7 +13,7 @@
 use bevy::prelude::*;
 use needle::{
     BoneField, BoneHit, LorFluid, ModelParams, NeedleEvent, NeedleKind, NeedleSim, NeedleState,
-    StepInput, SyringeInput, SyntheticLumbar, TissueField, TrimeshBoneField,
+    StepInput, SyntheticLumbar, SyringeInput, TissueField, TrimeshBoneField,
 };
 
 mod synthetic_view;
@@ -90,7 +90,8 @@ pub struct NeedleHandInput {
     pub direction: Vec3,
     /// The stylet is in the needle.
     pub stylet_in: bool,
-    /// The syringe on the hub, if any, and how hard its plunger is pressed (0..1).
+    /// The syringe on the hub, if any, and how hard its plunger is pressed (0..1). It acts only
+    /// with the stylet out, as in the real technique.
     pub syringe: Option<(LorFluid, f32)>,
 }
 
@@ -201,11 +202,13 @@ fn start_simulation(
     mut commands: Commands,
     params: Res<NeedleParams>,
     mut input: ResMut<NeedleHandInput>,
+    mut readout: ResMut<NeedleReadout>,
 ) {
     if let Some(spec) = params.0.needle(input.needle) {
         *input = NeedleHandInput::poised(input.needle, spec.length_mm as f32);
     }
     if let Some(simulation) = new_simulation(&params.0, &input) {
+        readout.state = Some(simulation.sim.state());
         commands.insert_resource(simulation);
     }
 }
@@ -215,6 +218,7 @@ fn restart_on_needle_change(
     mut commands: Commands,
     params: Res<NeedleParams>,
     mut input: ResMut<NeedleHandInput>,
+    mut readout: ResMut<NeedleReadout>,
     simulation: Option<Res<NeedleSimulation>>,
 ) {
     let Some(simulation) = simulation else { return };
@@ -225,6 +229,7 @@ fn restart_on_needle_change(
         *input = NeedleHandInput::poised(input.needle, spec.length_mm as f32);
     }
     if let Some(fresh) = new_simulation(&params.0, &input) {
+        readout.state = Some(fresh.sim.state());
         commands.insert_resource(fresh);
     }
 }

@@ -19,10 +19,15 @@ fn headless_app() -> App {
     app.add_plugins((MinimalPlugins, AssetPlugin::default(), TransformPlugin))
         .init_asset::<Mesh>()
         .init_asset::<StandardMaterial>()
-        .insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(10)))
+        .insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(
+            10,
+        )))
         .init_resource::<SeenFacts>()
         .add_plugins((stage_plugin::StagePlugin, NeedlePhysicsPlugin))
-        .add_systems(FixedUpdate, collect_facts.after(NeedlePhysicsSystems::Writeback));
+        .add_systems(
+            FixedUpdate,
+            collect_facts.after(NeedlePhysicsSystems::Writeback),
+        );
     app.update();
     app
 }
@@ -41,9 +46,19 @@ fn facts(app: &App) -> &[NeedleFact] {
 #[test]
 fn a_midline_epidural_finds_loss_of_resistance_through_the_fixed_update() {
     let mut app = headless_app();
+    assert_eq!(
+        app.world().resource::<NeedleHandInput>().needle,
+        NeedleKind::Tuohy18G
+    );
+    // With the stylet in, through the skin into the interspinous ligament (tip ~25 mm deep).
+    for _ in 0..700 {
+        advance_hand(&mut app, 0.05);
+        app.update();
+    }
     {
+        // Then stylet out, saline syringe on, steady pressure on the plunger.
         let mut input = app.world_mut().resource_mut::<NeedleHandInput>();
-        assert_eq!(input.needle, NeedleKind::Tuohy18G);
+        input.stylet_in = false;
         input.syringe = Some((LorFluid::Saline, 0.6));
     }
     // 5 mm/s in 10 ms frames, until the plunger gives way or 30 s pass.
@@ -59,7 +74,13 @@ fn a_midline_epidural_finds_loss_of_resistance_through_the_fixed_update() {
             break;
         }
     }
-    let (depth_mm, tissue) = lost_at_mm.expect("loss of resistance within 30 s");
+    let (depth_mm, tissue) = lost_at_mm.unwrap_or_else(|| {
+        let state = app.world().resource::<NeedleReadout>().state.clone();
+        panic!(
+            "no loss of resistance within 30 s: {:?}\n{state:?}",
+            facts(&app)
+        )
+    });
     assert_eq!(tissue, TissueClass::EpiduralSpace);
     let (from_mm, to_mm) = SyntheticLumbar::new().epidural_depth_range_mm();
     assert!(
@@ -84,12 +105,20 @@ fn a_midline_epidural_finds_loss_of_resistance_through_the_fixed_update() {
         "{entered:?}"
     );
     let times: Vec<f64> = facts(&app).iter().map(|fact| fact.time_s).collect();
-    assert!(times.windows(2).all(|pair| pair[0] <= pair[1]), "facts in time order");
+    assert!(
+        times.windows(2).all(|pair| pair[0] <= pair[1]),
+        "facts in time order"
+    );
 
     let readout = app.world().resource::<NeedleReadout>().clone();
     let state = readout.state.as_ref().expect("readout written");
     assert_eq!(state.tip_tissue, TissueClass::EpiduralSpace);
-    assert!(readout.haptic_peaks_0_1.iter().all(|cue| (0.0..=1.0).contains(cue)));
+    assert!(
+        readout
+            .haptic_peaks_0_1
+            .iter()
+            .all(|cue| (0.0..=1.0).contains(cue))
+    );
 
     // The drawn shaft spans hub to tip.
     let world = app.world_mut();
@@ -97,7 +126,12 @@ fn a_midline_epidural_finds_loss_of_resistance_through_the_fixed_update() {
         .query_filtered::<&Transform, With<NeedleShaft>>()
         .single(world)
         .expect("one shaft");
-    assert!(shaft.translation.distance((state.hub_m + state.tip_m) / 2.0) < 1e-6);
+    assert!(
+        shaft
+            .translation
+            .distance((state.hub_m + state.tip_m) / 2.0)
+            < 1e-6
+    );
     assert!((shaft.scale.y - state.hub_m.distance(state.tip_m)).abs() < 1e-6);
 }
 

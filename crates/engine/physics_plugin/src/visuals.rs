@@ -84,10 +84,9 @@ pub(crate) fn place_needle(
         *visibility = Visibility::Inherited;
     }
     for (mut transform, mut visibility) in &mut hubs {
-        *transform = Transform::from_translation(
-            state.hub_m - state.direction * HUB_SIZE_M.z / 2.0,
-        )
-        .with_rotation(Quat::from_rotation_arc(Vec3::NEG_Z, state.direction));
+        *transform =
+            Transform::from_translation(state.hub_m - state.direction * HUB_SIZE_M.z / 2.0)
+                .with_rotation(Quat::from_rotation_arc(Vec3::NEG_Z, state.direction));
         *visibility = Visibility::Inherited;
     }
 }

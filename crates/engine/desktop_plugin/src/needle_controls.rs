@@ -1,0 +1,180 @@
+//! Keyboard → the needle hand: advance and withdraw, tilt, choose the entry point, take the
+//! stylet out for the loss-of-resistance syringe, press its plunger, switch needles.
+
+use bevy::prelude::*;
+use needle::{LorFluid, NeedleKind};
+use physics_plugin::{NeedleHandInput, NeedleReadout};
+
+/// Where the desktop hand holds the needle, relative to the skin over the interspace.
+#[derive(Resource, Debug, Clone, Copy, PartialEq)]
+pub struct DesktopNeedleHand {
+    /// Entry point on the skin, twin frame (x: patient's right, y: superior), millimetres.
+    pub entry_mm: Vec2,
+    /// Tip tilted towards the head (+) or the feet (−).
+    pub cephalad_deg: f32,
+    /// Tip tilted towards the patient's right (+) or left (−).
+    pub lateral_deg: f32,
+    /// How far the hand has pushed the needle from its poised start (tip 10 mm above the skin).
+    pub advance_mm: f32,
+    /// Fluid in the loss-of-resistance syringe.
+    pub fluid: LorFluid,
+}
+
+impl Default for DesktopNeedleHand {
+    fn default() -> Self {
+        Self {
+            entry_mm: Vec2::ZERO,
+            cephalad_deg: 0.0,
+            lateral_deg: 0.0,
+            advance_mm: 0.0,
+            fluid: LorFluid::Saline,
+        }
+    }
+}
+
+const ADVANCE_MM_PER_S: f32 = 4.0;
+const FAST_ADVANCE_MM_PER_S: f32 = 15.0;
+const TILT_DEG_PER_S: f32 = 8.0;
+const ENTRY_MM_PER_S: f32 = 6.0;
+/// The poised tip's height above the skin.
+const POISED_GAP_MM: f32 = 10.0;
+
+impl DesktopNeedleHand {
+    /// The needle's direction (towards the tip) in the twin frame.
+    pub fn direction(&self) -> Vec3 {
+        Quat::from_rotation_y(-self.lateral_deg.to_radians())
+            * Quat::from_rotation_x(self.cephalad_deg.to_radians())
+            * Vec3::NEG_Z
+    }
+
+    /// Where the hand holds the hub, for a needle `length_mm` long, in the twin frame (metres).
+    pub fn hub_m(&self, length_mm: f32) -> Vec3 {
+        let entry_m = self.entry_mm.extend(0.0) / 1000.0;
+        entry_m - self.direction() * (length_mm + POISED_GAP_MM - self.advance_mm) / 1000.0
+    }
+}
+
+fn next_needle(kind: NeedleKind) -> NeedleKind {
+    let index = NeedleKind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
+    NeedleKind::ALL[(index + 1) % NeedleKind::ALL.len()]
+}
+
+pub(crate) fn drive_needle_hand(
+    time: Res<Time>,
+    keys: Res<ButtonInput<KeyCode>>,
+    mut hand: ResMut<DesktopNeedleHand>,
+    input: Option<ResMut<NeedleHandInput>>,
+    readout: Option<Res<NeedleReadout>>,
+) {
+    let Some(mut input) = input else { return };
+    let dt_s = time.delta_secs();
+    let axis = |plus: KeyCode, minus: KeyCode| {
+        f32::from(u8::from(keys.pressed(plus))) - f32::from(u8::from(keys.pressed(minus)))
+    };
+    let fast = keys.any_pressed([KeyCode::ShiftLeft, KeyCode::ShiftRight]);
+    let speed = if fast {
+        FAST_ADVANCE_MM_PER_S
+    } else {
+        ADVANCE_MM_PER_S
+    };
+    hand.advance_mm += axis(KeyCode::KeyW, KeyCode::KeyS) * speed * dt_s;
+    hand.cephalad_deg += axis(KeyCode::ArrowUp, KeyCode::ArrowDown) * TILT_DEG_PER_S * dt_s;
+    hand.lateral_deg += axis(KeyCode::ArrowRight, KeyCode::ArrowLeft) * TILT_DEG_PER_S * dt_s;
+    hand.entry_mm.x += axis(KeyCode::KeyD, KeyCode::KeyA) * ENTRY_MM_PER_S * dt_s;
+    hand.entry_mm.y += axis(KeyCode::KeyE, KeyCode::KeyQ) * ENTRY_MM_PER_S * dt_s;
+    hand.cephalad_deg = hand.cephalad_deg.clamp(-45.0, 45.0);
+    hand.lateral_deg = hand.lateral_deg.clamp(-45.0, 45.0);
+    hand.advance_mm = hand.advance_mm.max(0.0);
+
+    if keys.just_pressed(KeyCode::KeyN) {
+        input.needle = next_needle(input.needle);
+        *hand = DesktopNeedleHand {
+            fluid: hand.fluid,
+            ..default()
+        };
+    }
+    if keys.just_pressed(KeyCode::Backspace) {
+        *hand = DesktopNeedleHand {
+            fluid: hand.fluid,
+            ..default()
+        };
+    }
+    if keys.just_pressed(KeyCode::KeyF) {
+        hand.fluid = match hand.fluid {
+            LorFluid::Saline => LorFluid::Air,
+            LorFluid::Air => LorFluid::Saline,
+        };
+    }
+    if keys.just_pressed(KeyCode::KeyT) {
+        input.stylet_in = !input.stylet_in;
+    }
+    // The syringe goes on when the stylet comes out; Space presses its plunger.
+    let press_0_1 = if keys.pressed(KeyCode::Space) {
+        0.6
+    } else {
+        0.0
+    };
+    input.syringe = (!input.stylet_in).then_some((hand.fluid, press_0_1));
+
+    let length_mm = readout
+        .and_then(|readout| {
+            readout
+                .state
+                .as_ref()
+                .map(|state| state.hub_m.distance(state.tip_m))
+        })
+        .map_or(80.0, |length_m| length_m * 1000.0);
+    input.hub_m = hand.hub_m(length_mm);
+    input.direction = hand.direction();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_straight_hand_points_into_the_back_and_poises_the_tip_above_the_skin() {
+        let hand = DesktopNeedleHand::default();
+        assert_eq!(hand.direction(), Vec3::NEG_Z);
+        let hub_m = hand.hub_m(80.0);
+        let tip_m = hub_m + hand.direction() * 0.080;
+        assert!(
+            (tip_m.z - 0.010).abs() < 1e-6,
+            "tip 10 mm above the skin: {tip_m}"
+        );
+    }
+
+    #[test]
+    fn cephalad_tilt_points_the_tip_to_the_head_and_right_tilt_to_the_right() {
+        let hand = DesktopNeedleHand {
+            cephalad_deg: 10.0,
+            lateral_deg: 5.0,
+            ..default()
+        };
+        let direction = hand.direction();
+        assert!(direction.y > 0.0 && direction.x > 0.0 && direction.z < 0.0);
+        assert!((direction.length() - 1.0).abs() < 1e-6);
+        // Tilting pivots about the entry point: the shaft line still passes through it.
+        let advanced = DesktopNeedleHand {
+            advance_mm: 90.0,
+            ..hand
+        };
+        let tip_m = advanced.hub_m(80.0) + direction * 0.080;
+        let entry_to_tip = tip_m - Vec3::ZERO;
+        assert!(entry_to_tip.normalize().dot(direction) > 0.9999);
+    }
+
+    #[test]
+    fn needles_cycle_through_every_kind() {
+        let mut kind = NeedleKind::Tuohy18G;
+        let mut seen = vec![kind];
+        for _ in 1..NeedleKind::ALL.len() {
+            kind = next_needle(kind);
+            seen.push(kind);
+        }
+        assert_eq!(next_needle(kind), NeedleKind::Tuohy18G);
+        seen.sort_by_key(|k| format!("{k:?}"));
+        seen.dedup();
+        assert_eq!(seen.len(), NeedleKind::ALL.len());
+    }
+}

@@ -7,12 +7,17 @@ use crate::spine::{CANAL_ASPECT, SpineLayout};
 use crate::vertebrae::ENDPLATE_PARTIAL;
 use crate::volume::CanonicalGrid;
 
+/// Soft tissue is outside the sacrum only where a ball this large fits in it: the sacral
+/// foramina (about 1–1.5 cm across in an adult) and gaps in the thin cortex are narrower, so
+/// they do not open the marrow to the outside.
+const OUTSIDE_BALL_RADIUS_MM: f64 = 7.0;
+
 /// Adds to the sacrum the soft-density voxels its cortex encloses. In an older patient the
 /// sacral marrow is fatty (−80 … 100 HU, like soft tissue) and the thin cortex, cut by the
 /// foramina, rarely closes a ring in one axial slice, so the per-slice hole filling misses it.
-/// In 3-D the marrow is shut in: a voxel counts as outside when soft tissue at least one voxel
-/// thick (a path of voxels whose six neighbours are all soft) connects it to the bulk of the
-/// body's soft tissue; the rest is enclosed. Enclosed voxels reached first from sacral bone
+/// In 3-D the marrow is shut in: a voxel counts as outside when it lies in a ball of soft
+/// tissue (radius `OUTSIDE_BALL_RADIUS_MM`) that can roll, through soft tissue only, to the
+/// bulk of the body's soft tissue (a morphological opening); the rest is enclosed. Enclosed voxels reached first from sacral bone
 /// become sacrum; the canal itself stays open for the canal tissues.
 pub(crate) fn fill_sacral_marrow(
     grid: &CanonicalGrid,
@@ -59,10 +64,23 @@ pub(crate) fn fill_sacral_marrow(
         .into_iter()
         .flatten()
     };
-    // Thick soft tissue: soft voxels whose six neighbours are all soft (the grid edge is not).
-    let thick: Vec<bool> = (0..n)
-        .map(|at| soft[at] && neighbours(at).count() == 6 && neighbours(at).all(|b| soft[b]))
-        .collect();
+    // Thick soft tissue: soft voxels whose whole ball of radius `OUTSIDE_BALL_RADIUS_MM` is
+    // soft (the grid edge is not), so openings narrower than the ball do not let it through.
+    let ball = ball_offsets(grid.spacing_mm, OUTSIDE_BALL_RADIUS_MM);
+    let ball_soft = |at: usize, soft: &[bool]| {
+        let (i, j, k) = (at % nx, (at / nx) % ny, at / (nx * ny));
+        ball.iter().all(|&[di, dj, dk]| {
+            let (x, y, z) = (i as isize + di, j as isize + dj, k as isize + dk);
+            x >= 0
+                && y >= 0
+                && z >= 0
+                && (x as usize) < nx
+                && (y as usize) < ny
+                && (z as usize) < nz
+                && soft[grid.index(x as usize, y as usize, z as usize)]
+        })
+    };
+    let thick: Vec<bool> = (0..n).map(|at| soft[at] && ball_soft(at, &soft)).collect();
     // The largest connected piece of thick soft tissue is the body's outside of bone.
     let mut component = vec![u32::MAX; n];
     let (mut largest, mut largest_size, mut next_id) = (u32::MAX, 0_usize, 0_u32);
@@ -88,13 +106,18 @@ pub(crate) fn fill_sacral_marrow(
         }
         next_id += 1;
     }
-    let outside: Vec<bool> = (0..n)
-        .map(|at| {
-            soft[at]
-                && (component[at] == largest
-                    || neighbours(at).any(|b| component[b] == largest && largest != u32::MAX))
-        })
-        .collect();
+    // Outside: the balls centred on that piece (a morphological opening of the soft tissue).
+    let mut outside = vec![false; n];
+    if largest != u32::MAX {
+        for at in (0..n).filter(|&at| component[at] == largest) {
+            let (i, j, k) = (at % nx, (at / nx) % ny, at / (nx * ny));
+            for &[di, dj, dk] in &ball {
+                let (x, y, z) = (i as isize + di, j as isize + dj, k as isize + dk);
+                let b = grid.index(x as usize, y as usize, z as usize);
+                outside[b] = soft[b];
+            }
+        }
+    }
     // Enclosed soft voxels take the owner of the nearest bone (breadth first from the bone).
     let mut queue = VecDeque::new();
     let mut claimed = vec![u8::MAX; n];
@@ -118,4 +141,26 @@ pub(crate) fn fill_sacral_marrow(
             owner[at] = claimed[at];
         }
     }
+}
+
+/// Voxel offsets within `radius_mm` of the centre (the centre included).
+fn ball_offsets(spacing_mm: [f64; 3], radius_mm: f64) -> Vec<[isize; 3]> {
+    let reach = spacing_mm.map(|s| (radius_mm / s).floor() as isize);
+    let mut offsets = Vec::new();
+    for dk in -reach[2]..=reach[2] {
+        for dj in -reach[1]..=reach[1] {
+            for di in -reach[0]..=reach[0] {
+                let d_mm = [di, dj, dk]
+                    .iter()
+                    .zip(spacing_mm)
+                    .map(|(&d, s)| (d as f64 * s).powi(2))
+                    .sum::<f64>()
+                    .sqrt();
+                if d_mm <= radius_mm + 1e-9 {
+                    offsets.push([di, dj, dk]);
+                }
+            }
+        }
+    }
+    offsets
 }

@@ -4,13 +4,19 @@ use std::collections::VecDeque;
 
 use crate::masks::SliceMasks;
 use crate::spine::{CANAL_ASPECT, SpineLayout};
-use crate::vertebrae::ENDPLATE_PARTIAL;
+use crate::vertebrae::{
+    ENDPLATE_PARTIAL, NON_SPINE, NON_SPINE_LATERAL_MM, SEED_RADIUS_MM, UNREACHED,
+};
 use crate::volume::CanonicalGrid;
 
 /// Soft tissue is outside the sacrum only where a ball this large fits in it: the sacral
 /// foramina (about 1–1.5 cm across in an adult) and gaps in the thin cortex are narrower, so
 /// they do not open the marrow to the outside.
 const OUTSIDE_BALL_RADIUS_MM: f64 = 7.0;
+/// Sacroiliac split: marrow (fatty or cancellous) reads up to about this density and is cheap
+/// to cross; every this many Hounsfield units above it (cortex) adds one step length of cost.
+const MARROW_TOP_HU: f32 = 100.0;
+const CORTEX_COST_SCALE_HU: f32 = 50.0;
 
 /// Adds to the sacrum the soft-density voxels its cortex encloses. In an older patient the
 /// sacral marrow is fatty (−80 … 100 HU, like soft tissue) and the thin cortex, cut by the
@@ -122,7 +128,7 @@ pub(crate) fn fill_sacral_marrow(
     let mut queue = VecDeque::new();
     let mut claimed = vec![u8::MAX; n];
     for at in 0..n {
-        if masks.vertebral[at] && owner[at] < ENDPLATE_PARTIAL {
+        if masks.vertebral[at] && (owner[at] < ENDPLATE_PARTIAL || owner[at] == NON_SPINE) {
             claimed[at] = owner[at];
             queue.push_back(at);
         }
@@ -140,6 +146,104 @@ pub(crate) fn fill_sacral_marrow(
         if soft[at] && claimed[at] <= sacrum_segment {
             owner[at] = claimed[at];
         }
+    }
+    // Soft voxels enclosed by the ilia (their marrow), for the sacroiliac split.
+    let mut enclosed = vec![false; n];
+    for at in 0..n {
+        let (i, j, k) = (at % nx, (at / nx) % ny, at / (nx * ny));
+        enclosed[at] = soft[at]
+            && !outside[at]
+            && !in_canal(i, j, k)
+            && (claimed[at] <= sacrum_segment || claimed[at] == NON_SPINE);
+    }
+    split_sacrum_from_ilia(grid, masks, spine, sacrum_segment, &enclosed, owner);
+}
+
+/// Re-splits the sacrum and the ilia through bone and enclosed marrow. Each bone is a cortical
+/// shell around marrow; the sacroiliac joint lies where the two shells touch. Here marrow is
+/// cheap to cross and cortex dear, so the sacral front floods the ala's marrow from the body
+/// and the iliac front the ilium's, and they meet in the double cortex at the joint.
+fn split_sacrum_from_ilia(
+    grid: &CanonicalGrid,
+    masks: &SliceMasks,
+    spine: &SpineLayout,
+    sacrum_segment: u8,
+    enclosed: &[bool],
+    owner: &mut [u8],
+) {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+    let [nx, ny, nz] = grid.dims;
+    let n = grid.hu.len();
+    let [sx, sy, _] = grid.spacing_mm;
+    let in_domain = |at: usize| {
+        let o = owner[at];
+        let pelvic = o <= sacrum_segment || o == NON_SPINE;
+        (masks.vertebral[at] && pelvic && o != ENDPLATE_PARTIAL) || enclosed[at]
+    };
+    let domain: Vec<bool> = (0..n).map(in_domain).collect();
+    let mut label = vec![u8::MAX; n];
+    let mut cost = vec![f32::INFINITY; n];
+    let mut heap = BinaryHeap::new();
+    for at in (0..n).filter(|&at| domain[at] && masks.vertebral[at]) {
+        let (i, j, k) = (at % nx, (at / nx) % ny, at / (nx * ny));
+        let centre = spine.body_centre_mm[k];
+        let canal_i = spine.canal.centre_ij[k][0];
+        let seed = if ((i as f64 - canal_i) * sx).abs() > NON_SPINE_LATERAL_MM {
+            Some(NON_SPINE)
+        } else if owner[at] <= sacrum_segment
+            && centre.is_finite()
+            && ((i as f64 * sx - centre.x).powi(2) + (j as f64 * sy - centre.y).powi(2)).sqrt()
+                <= SEED_RADIUS_MM
+        {
+            Some(owner[at])
+        } else {
+            None
+        };
+        if let Some(seed) = seed {
+            label[at] = seed;
+            cost[at] = 0.0;
+            heap.push(Reverse((0_u32, at)));
+        }
+    }
+    let steps = [
+        (1_isize, 0_isize, 0_isize, grid.spacing_mm[0] as f32),
+        (-1, 0, 0, grid.spacing_mm[0] as f32),
+        (0, 1, 0, grid.spacing_mm[1] as f32),
+        (0, -1, 0, grid.spacing_mm[1] as f32),
+        (0, 0, 1, grid.spacing_mm[2] as f32),
+        (0, 0, -1, grid.spacing_mm[2] as f32),
+    ];
+    while let Some(Reverse((bits, at))) = heap.pop() {
+        let here = f32::from_bits(bits);
+        if here > cost[at] {
+            continue;
+        }
+        let (i, j, k) = (at % nx, (at / nx) % ny, at / (nx * ny));
+        for &(di, dj, dk, step_mm) in &steps {
+            let (x, y, z) = (i as isize + di, j as isize + dj, k as isize + dk);
+            if x < 0 || y < 0 || z < 0 || x >= nx as isize || y >= ny as isize || z >= nz as isize {
+                continue;
+            }
+            let next = grid.index(x as usize, y as usize, z as usize);
+            if !domain[next] {
+                continue;
+            }
+            let total = here
+                + step_mm * (1.0 + (grid.hu[next] - MARROW_TOP_HU).max(0.0) / CORTEX_COST_SCALE_HU);
+            if total < cost[next] {
+                cost[next] = total;
+                label[next] = label[at];
+                heap.push(Reverse((total.to_bits(), next)));
+            }
+        }
+    }
+    for at in (0..n).filter(|&at| domain[at] && label[at] != u8::MAX) {
+        owner[at] = match (label[at], masks.vertebral[at]) {
+            (NON_SPINE, true) => NON_SPINE,
+            (NON_SPINE, false) => UNREACHED,
+            (sacral, _) => sacral,
+        };
     }
 }
 

@@ -15,9 +15,9 @@ use crate::volume::CanonicalGrid;
 /// Seeds stay this far inside a body from its disc planes.
 const SEED_PLANE_MARGIN_MM: f64 = 3.0;
 /// Seeds lie within this radius of the body-column centre in their slice.
-const SEED_RADIUS_MM: f64 = 16.0;
+pub(crate) const SEED_RADIUS_MM: f64 = 16.0;
 /// Bone further than this left or right of the canal is not spine (ilium, ribs, femur).
-const NON_SPINE_LATERAL_MM: f64 = 75.0;
+pub(crate) const NON_SPINE_LATERAL_MM: f64 = 75.0;
 /// Voxels below this density cost more to cross: cartilage of facet and sacroiliac joints.
 const COST_FULL_HU: f32 = 300.0;
 const COST_HU_SCALE: f32 = 100.0;

@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 use crate::masks::SliceMasks;
 use crate::spine::{CANAL_ASPECT, SpineLayout};
 use crate::vertebrae::{
-    ENDPLATE_PARTIAL, NON_SPINE, NON_SPINE_LATERAL_MM, SEED_RADIUS_MM, UNREACHED,
+    ENDPLATE_PARTIAL, NON_SPINE, NON_SPINE_LATERAL_MM, SEED_RADIUS_MM, UNREACHED, race,
 };
 use crate::volume::CanonicalGrid;
 
@@ -16,6 +16,9 @@ const OUTSIDE_BALL_RADIUS_MM: f64 = 7.0;
 /// Sacroiliac split: marrow (fatty or cancellous) reads up to about this density and is cheap
 /// to cross; every this many Hounsfield units above it (cortex) adds one step length of cost.
 const MARROW_TOP_HU: f32 = 100.0;
+/// Even fatty marrow keeps trabeculae and red islands, so it reads above pure fat; darker
+/// enclosed voxels are fat in the foramina and around the roots, not marrow.
+const MARROW_BOTTOM_HU: f32 = -80.0;
 const CORTEX_COST_SCALE_HU: f32 = 50.0;
 
 /// Adds to the sacrum the soft-density voxels its cortex encloses. In an older patient the
@@ -143,7 +146,7 @@ pub(crate) fn fill_sacral_marrow(
         }
     }
     for at in 0..n {
-        if soft[at] && claimed[at] <= sacrum_segment {
+        if soft[at] && claimed[at] <= sacrum_segment && grid.hu[at] >= MARROW_BOTTOM_HU {
             owner[at] = claimed[at];
         }
     }
@@ -152,6 +155,7 @@ pub(crate) fn fill_sacral_marrow(
     for at in 0..n {
         let (i, j, k) = (at % nx, (at / nx) % ny, at / (nx * ny));
         enclosed[at] = soft[at]
+            && grid.hu[at] >= MARROW_BOTTOM_HU
             && !outside[at]
             && !in_canal(i, j, k)
             && (claimed[at] <= sacrum_segment || claimed[at] == NON_SPINE);
@@ -173,7 +177,7 @@ fn split_sacrum_from_ilia(
 ) {
     use std::cmp::Reverse;
     use std::collections::BinaryHeap;
-    let [nx, ny, nz] = grid.dims;
+    let [nx, ny, _] = grid.dims;
     let n = grid.hu.len();
     let [sx, sy, _] = grid.spacing_mm;
     let in_domain = |at: usize| {
@@ -206,38 +210,14 @@ fn split_sacrum_from_ilia(
             heap.push(Reverse((0_u32, at)));
         }
     }
-    let steps = [
-        (1_isize, 0_isize, 0_isize, grid.spacing_mm[0] as f32),
-        (-1, 0, 0, grid.spacing_mm[0] as f32),
-        (0, 1, 0, grid.spacing_mm[1] as f32),
-        (0, -1, 0, grid.spacing_mm[1] as f32),
-        (0, 0, 1, grid.spacing_mm[2] as f32),
-        (0, 0, -1, grid.spacing_mm[2] as f32),
-    ];
-    while let Some(Reverse((bits, at))) = heap.pop() {
-        let here = f32::from_bits(bits);
-        if here > cost[at] {
-            continue;
-        }
-        let (i, j, k) = (at % nx, (at / nx) % ny, at / (nx * ny));
-        for &(di, dj, dk, step_mm) in &steps {
-            let (x, y, z) = (i as isize + di, j as isize + dj, k as isize + dk);
-            if x < 0 || y < 0 || z < 0 || x >= nx as isize || y >= ny as isize || z >= nz as isize {
-                continue;
-            }
-            let next = grid.index(x as usize, y as usize, z as usize);
-            if !domain[next] {
-                continue;
-            }
-            let total = here
-                + step_mm * (1.0 + (grid.hu[next] - MARROW_TOP_HU).max(0.0) / CORTEX_COST_SCALE_HU);
-            if total < cost[next] {
-                cost[next] = total;
-                label[next] = label[at];
-                heap.push(Reverse((total.to_bits(), next)));
-            }
-        }
-    }
+    race(
+        grid,
+        |next| domain[next],
+        |hu| 1.0 + (hu - MARROW_TOP_HU).max(0.0) / CORTEX_COST_SCALE_HU,
+        &mut label,
+        &mut cost,
+        heap,
+    );
     for at in (0..n).filter(|&at| domain[at] && label[at] != u8::MAX) {
         owner[at] = match (label[at], masks.vertebral[at]) {
             (NON_SPINE, true) => NON_SPINE,

@@ -15,9 +15,9 @@ use crate::volume::CanonicalGrid;
 /// Seeds stay this far inside a body from its disc planes.
 const SEED_PLANE_MARGIN_MM: f64 = 3.0;
 /// Seeds lie within this radius of the body-column centre in their slice.
-const SEED_RADIUS_MM: f64 = 16.0;
+pub(crate) const SEED_RADIUS_MM: f64 = 16.0;
 /// Bone further than this left or right of the canal is not spine (ilium, ribs, femur).
-const NON_SPINE_LATERAL_MM: f64 = 75.0;
+pub(crate) const NON_SPINE_LATERAL_MM: f64 = 75.0;
 /// Voxels below this density cost more to cross: cartilage of facet and sacroiliac joints.
 const COST_FULL_HU: f32 = 300.0;
 const COST_HU_SCALE: f32 = 100.0;
@@ -59,6 +59,7 @@ pub(crate) fn split(grid: &CanonicalGrid, masks: &SliceMasks, spine: &SpineLayou
     let mut cost = vec![f32::INFINITY; grid.hu.len()];
     let mut heap = BinaryHeap::new();
     mark_endplate_partial_volume(grid, masks, spine, &mut owner);
+    let partial: Vec<bool> = owner.iter().map(|&o| o == ENDPLATE_PARTIAL).collect();
     let segment_of = |point: DVec3| -> Option<u8> {
         let below = spine
             .discs
@@ -110,6 +111,30 @@ pub(crate) fn split(grid: &CanonicalGrid, masks: &SliceMasks, spine: &SpineLayou
             heap.push(Reverse((0_u32, at)));
         }
     }
+    race(
+        grid,
+        |next| masks.vertebral[next] && !partial[next],
+        |hu| 1.0 + (COST_FULL_HU - hu).max(0.0) / COST_HU_SCALE,
+        &mut owner,
+        &mut cost,
+        heap,
+    );
+    crate::marrow::fill_sacral_marrow(grid, masks, spine, &mut owner);
+    owner
+}
+
+/// A multi-source race (Dijkstra over face neighbours): from the seeds already in `heap`, each
+/// voxel of the domain takes the label of the front that reaches it first, a step costing its
+/// length times `step_factor(HU of the voxel entered)`.
+pub(crate) fn race(
+    grid: &CanonicalGrid,
+    in_domain: impl Fn(usize) -> bool,
+    step_factor: impl Fn(f32) -> f32,
+    label: &mut [u8],
+    cost: &mut [f32],
+    mut heap: BinaryHeap<Reverse<(u32, usize)>>,
+) {
+    let [nx, ny, nz] = grid.dims;
     let steps = [
         (1_isize, 0_isize, 0_isize, grid.spacing_mm[0] as f32),
         (-1, 0, 0, grid.spacing_mm[0] as f32),
@@ -130,21 +155,18 @@ pub(crate) fn split(grid: &CanonicalGrid, masks: &SliceMasks, spine: &SpineLayou
                 continue;
             }
             let next = grid.index(x as usize, y as usize, z as usize);
-            if !masks.vertebral[next] || owner[next] == ENDPLATE_PARTIAL {
+            if !in_domain(next) {
                 continue;
             }
-            let density_penalty = (COST_FULL_HU - grid.hu[next]).max(0.0) / COST_HU_SCALE;
-            let total = here + step_mm * (1.0 + density_penalty);
+            let total = here + step_mm * step_factor(grid.hu[next]);
             if total < cost[next] {
                 cost[next] = total;
-                owner[next] = owner[at];
+                label[next] = label[at];
                 // Non-negative floats order like their bit patterns.
                 heap.push(Reverse((total.to_bits(), next)));
             }
         }
     }
-    crate::marrow::fill_sacral_marrow(grid, masks, spine, &mut owner);
-    owner
 }
 
 /// Marks vertebral voxels next to a disc plane that are too faint for an endplate: partial

@@ -67,7 +67,7 @@ fn dice_of(dice: &[segment::LevelDice], level: VertebraLevel) -> f64 {
 }
 
 /// Regression guard at the agreement reached today (L1 0.909, L2 0.914, L3 0.928, L4 0.920,
-/// L5 0.868, sacrum 0.752); a level counted wrong drops its Dice far below these.
+/// L5 0.868, sacrum 0.851); a level counted wrong drops its Dice far below these.
 #[test]
 fn lumbar_levels_agree_with_totalsegmentator_v1() {
     let dice = reference_dice();
@@ -78,7 +78,7 @@ fn lumbar_levels_agree_with_totalsegmentator_v1() {
         (L3, 0.925),
         (L4, 0.915),
         (L5, 0.865),
-        (Sacrum, 0.75),
+        (Sacrum, 0.848),
     ] {
         let value = dice_of(&dice, level);
         assert!(value >= floor, "{level}: Dice {value:.3} below {floor}");
@@ -87,7 +87,7 @@ fn lumbar_levels_agree_with_totalsegmentator_v1() {
 
 /// The project's target (L1–L5 ≥ 0.90, sacrum ≥ 0.85), not met yet: see docs/segmentation.md.
 #[test]
-#[ignore = "target not met yet: L1–L4 reach 0.91–0.93 but L5 0.868 and the sacrum 0.752"]
+#[ignore = "target not met yet: L1–L4 reach 0.91–0.93 and the sacrum 0.851 but L5 0.868"]
 fn lumbar_levels_meet_the_target_agreement() {
     let dice = reference_dice();
     use VertebraLevel::*;

@@ -18,6 +18,8 @@ mod anchor;
 mod build;
 mod bundle;
 mod error;
+pub mod fixtures;
+mod grid;
 pub mod manifest;
 mod report;
 pub mod structures;

@@ -53,7 +53,7 @@ pub struct Manifest {
 /// Neutral description of the input: no path, names, IDs, UIDs or dates.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SourceDescription {
-    /// "DICOM series, 112 slices" or "NIfTI-1 (INT32)".
+    /// "DICOM series, 112 slices" or "NIfTI-1 (int32)".
     pub description: String,
     /// CT grid, voxels along i, j, k.
     pub ct_dims: [usize; 3],
@@ -191,7 +191,7 @@ pub(crate) fn is_plain_file_name(name: &str) -> bool {
 impl Manifest {
     /// The manifest as RON text.
     pub fn to_ron(&self) -> Result<String, ron::Error> {
-        ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default())
+        ron::ser::to_string_pretty(self, ron::ser::PrettyConfig::default().compact_arrays(true))
     }
 
     /// Parses manifest text; `path` names it in errors.

@@ -1,8 +1,6 @@
-//! Which structures a twin has (each vertebra, the skin, the dural sac), their colours, and the
-//! label grids they are meshed from (coarsened by label majority on fine CTs).
+//! Which structures a twin has (each vertebra, the skin, the dural sac), their colours and names.
 
 use anatomy::{TissueClass, VertebraLevel};
-use glam::{DMat4, DVec3};
 use mesh::pipeline::StructureSpec;
 use segment::labels;
 
@@ -55,98 +53,6 @@ pub fn code_name(code: u8) -> String {
     .to_owned()
 }
 
-/// A label grid to mesh from.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct MeshGrid {
-    pub dims: [usize; 3],
-    pub codes: Vec<u8>,
-    /// Voxel index → LPS millimetres, relative to the twin origin (so meshes come out in the
-    /// twin frame with the anchor at 0).
-    pub voxel_to_lps_mm: DMat4,
-    pub spacing_mm: [f64; 3],
-}
-
-/// Per-axis merge factors so each mesh voxel is at least `min_spacing_mm` (never coarser than
-/// needed: round(min / spacing), at least 1).
-pub(crate) fn merge_factors(spacing_mm: [f64; 3], min_spacing_mm: f64) -> [usize; 3] {
-    spacing_mm.map(|s| {
-        if s > 0.0 && min_spacing_mm > s {
-            ((min_spacing_mm / s).round() as usize).max(1)
-        } else {
-            1
-        }
-    })
-}
-
-/// The grid the meshes are extracted from: the label codes with blocks of `factors` voxels
-/// merged to their most frequent code (ties: the larger code, so thin bone wins over soft
-/// tissue). Partial blocks at the far edges are dropped.
-pub(crate) fn mesh_grid(
-    dims: [usize; 3],
-    codes: &[u8],
-    voxel_to_lps_mm: DMat4,
-    factors: [usize; 3],
-) -> MeshGrid {
-    let spacing = |affine: DMat4| [0, 1, 2].map(|a| affine.col(a).truncate().length());
-    if factors == [1, 1, 1] {
-        return MeshGrid {
-            dims,
-            codes: codes.to_vec(),
-            voxel_to_lps_mm,
-            spacing_mm: spacing(voxel_to_lps_mm),
-        };
-    }
-    let [fx, fy, fz] = factors;
-    let [nx, ny, _] = dims;
-    let coarse = [dims[0] / fx, dims[1] / fy, dims[2] / fz].map(|d| d.max(1));
-    let [cx, cy, cz] = coarse;
-    let mut out = vec![labels::AIR; cx * cy * cz];
-    let mut counts = [0_u16; 256];
-    // Distinct codes of the current block; counts are reset through it, not by clearing.
-    let mut seen = [0_u8; 256];
-    for k in 0..cz {
-        for j in 0..cy {
-            for i in 0..cx {
-                let mut distinct = 0;
-                for dk in 0..fz {
-                    for dj in 0..fy {
-                        let row = nx * ((j * fy + dj) + ny * (k * fz + dk));
-                        let start = (row + i * fx).min(codes.len());
-                        let end = (start + fx).min(codes.len());
-                        for &code in &codes[start..end] {
-                            if counts[usize::from(code)] == 0 {
-                                seen[distinct] = code;
-                                distinct += 1;
-                            }
-                            counts[usize::from(code)] += 1;
-                        }
-                    }
-                }
-                let mut best = (0_u16, labels::AIR);
-                for &code in &seen[..distinct] {
-                    let count = counts[usize::from(code)];
-                    if (count, code) > best {
-                        best = (count, code);
-                    }
-                    counts[usize::from(code)] = 0;
-                }
-                out[i + cx * (j + cy * k)] = best.1;
-            }
-        }
-    }
-    // Coarse voxel I covers fine voxels f·I … f·I + f − 1: its centre is at f·I + (f − 1)/2.
-    let factor = DVec3::new(fx as f64, fy as f64, fz as f64);
-    let affine = voxel_to_lps_mm
-        * DMat4::from_translation((factor - DVec3::ONE) * 0.5)
-        * DMat4::from_scale(factor);
-    MeshGrid {
-        dims: coarse,
-        codes: out,
-        voxel_to_lps_mm: affine,
-        spacing_mm: spacing(affine),
-    }
-}
-
 /// A 0/1 mask of the voxels whose code is in `codes` (`None`: every non-air voxel).
 pub(crate) fn union_mask(grid_codes: &[u8], codes: Option<&[u8]>) -> Vec<u8> {
     let mut member = [false; 256];
@@ -188,27 +94,6 @@ pub(crate) fn mask_spec(name: &str, tissue: TissueClass, rgba: [f32; 4]) -> Stru
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn factors_reach_the_minimum_spacing() {
-        assert_eq!(merge_factors([3.0, 3.0, 3.0], 1.5), [1, 1, 1]);
-        assert_eq!(merge_factors([0.7, 0.6, 0.84], 1.5), [2, 3, 2]);
-        assert_eq!(merge_factors([0.7, 0.7, 0.7], 0.0), [1, 1, 1]);
-    }
-
-    #[test]
-    fn majority_merge_keeps_the_geometry() {
-        // 4×2×2 grid, factor 2 on x: blocks {5, 5} and {7, 0}; tie → larger code.
-        let codes = vec![5, 5, 7, 0, 5, 5, 7, 0, 5, 5, 7, 0, 5, 5, 0, 0];
-        let affine = DMat4::from_translation(DVec3::new(10.0, 0.0, 0.0));
-        let grid = mesh_grid([4, 2, 2], &codes, affine, [2, 1, 1]);
-        assert_eq!(grid.dims, [2, 2, 2]);
-        assert_eq!(grid.codes, vec![5, 7, 5, 7, 5, 7, 5, 0]);
-        // Coarse voxel 1 covers fine voxels 2 and 3: centre x = 10 + 2.5.
-        let centre = grid.voxel_to_lps_mm.transform_point3(DVec3::X);
-        assert!((centre.x - 12.5).abs() < 1e-12);
-        assert_eq!(grid.spacing_mm, [2.0, 1.0, 1.0]);
-    }
 
     #[test]
     fn masks_select_codes() {

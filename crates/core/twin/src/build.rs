@@ -154,19 +154,16 @@ fn describe_source(report: &ImportReport, dims: [usize; 3]) -> String {
     }
 }
 
-/// An import warning with any path cut to its file name, so the input folder is not stored.
+/// An import warning without its file path: file and folder names can identify a patient, so
+/// the stored warning says what happened, not to which file (the CLI log has the paths).
 fn neutral_warning(warning: &ImportWarning) -> String {
-    let file = |path: &Path| {
-        path.file_name()
-            .map_or_else(|| "a file".to_owned(), |n| n.to_string_lossy().into_owned())
-    };
     match warning {
-        ImportWarning::NotDicom { path } => format!("{}: not DICOM, skipped", file(path)),
-        ImportWarning::UnreadableDicom { path, reason } => {
-            format!("{}: unreadable DICOM ({reason}), skipped", file(path))
+        ImportWarning::NotDicom { .. } => "a file in the input folder is not DICOM; skipped".into(),
+        ImportWarning::UnreadableDicom { .. } => {
+            "a DICOM file in the input folder could not be read; skipped".into()
         }
-        ImportWarning::DuplicateSlice { path } => {
-            format!("{}: duplicate slice position, skipped", file(path))
+        ImportWarning::DuplicateSlice { .. } => {
+            "a slice repeats another's position; the later file was skipped".into()
         }
         other => other.to_string(),
     }

@@ -324,3 +324,50 @@ impl Drop for Staging {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unfinished_bundle_is_hidden_and_removed() {
+        let work = tempfile::tempdir().unwrap();
+        let out = work.path().join("twin");
+        let mut staging = Staging::create(&out).unwrap();
+        staging.write("L3.glb", b"mesh bytes").unwrap();
+        let hidden = staging.dir.clone();
+        assert!(
+            hidden
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with('.')
+        );
+        assert!(!out.exists(), "nothing at the final path while writing");
+        assert!(
+            TwinBundle::open(&hidden).is_err(),
+            "no manifest: not a bundle"
+        );
+        drop(staging);
+        assert!(!hidden.exists() && !out.exists());
+    }
+
+    #[test]
+    fn a_finished_bundle_lands_whole() {
+        let work = tempfile::tempdir().unwrap();
+        let out = work.path().join("twin");
+        let mut staging = Staging::create(&out).unwrap();
+        staging.write("a.bin", b"abc").unwrap();
+        let files = staging.sorted_files();
+        assert_eq!(files[0].sha256, sha256_hex(b"abc"));
+        staging.finish("not a manifest").unwrap();
+        assert_eq!(std::fs::read(out.join("a.bin")).unwrap(), b"abc");
+        assert!(out.join(MANIFEST_FILE).is_file());
+        assert_eq!(std::fs::read_dir(work.path()).unwrap().count(), 1);
+        // An unparsable manifest makes the folder "not a bundle" for the next build.
+        assert!(matches!(
+            output_state(&out),
+            Err(TwinError::OutputNotABundle { .. })
+        ));
+    }
+}

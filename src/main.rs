@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod session_cmd;
+mod twin_cmd;
 
 /// Neuraxis: practise lumbar puncture and epidural needle placement on a digital twin of a
 /// patient's lumbar spine.
@@ -30,6 +31,7 @@ Examples:
   neuraxis                                  open the trainer
   neuraxis --screenshot room.png            save a picture of the room and close
   xvfb-run -a neuraxis --screenshot r.png   the same on a machine without a screen
+  neuraxis twin build ct/ -o twins/case1     build a twin bundle from a DICOM folder
   neuraxis session verify attempt.nxsession check a recording after a crash"
 )]
 struct Cli {
@@ -45,6 +47,9 @@ enum Command {
     /// Check, repair or summarise a recorded session file.
     #[command(subcommand)]
     Session(session_cmd::SessionCommand),
+    /// Build a twin bundle from a patient's CT.
+    #[command(subcommand)]
+    Twin(twin_cmd::TwinCommand),
 }
 
 /// Options of the trainer itself (no subcommand).
@@ -114,6 +119,7 @@ fn describe(error: &anyhow::Error) -> String {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Some(Command::Session(command)) => session_cmd::run(command),
+        Some(Command::Twin(command)) => twin_cmd::run(command),
         None => run_trainer(cli.trainer),
     }
 }

@@ -75,7 +75,7 @@ fn a_midline_epidural_finds_loss_of_resistance_through_the_fixed_update() {
         }
     }
     let (depth_mm, tissue) = lost_at_mm.unwrap_or_else(|| {
-        let state = app.world().resource::<NeedleReadout>().state.clone();
+        let state = app.world().resource::<NeedleReadout>().state;
         panic!(
             "no loss of resistance within 30 s: {:?}\n{state:?}",
             facts(&app)
@@ -142,14 +142,14 @@ fn a_nan_hand_is_refused_and_the_needle_stays_where_it_was() {
     for _ in 0..20 {
         app.update();
     }
-    let before = app.world().resource::<NeedleReadout>().state.clone();
+    let before = app.world().resource::<NeedleReadout>().state;
     app.world_mut().resource_mut::<NeedleHandInput>().hub_m = Vec3::NAN;
     for _ in 0..5 {
         app.update();
     }
     let readout = app.world().resource::<NeedleReadout>();
     assert!(readout.refused_inputs > 0);
-    let (before, after) = (before.expect("ran"), readout.state.clone().expect("ran"));
+    let (before, after) = (before.expect("ran"), readout.state.expect("ran"));
     assert!(after.tip_m.is_finite());
     assert_eq!(before.tip_m, after.tip_m);
 }
@@ -165,12 +165,7 @@ fn choosing_another_needle_starts_it_poised_above_the_skin() {
     for _ in 0..5 {
         app.update();
     }
-    let state = app
-        .world()
-        .resource::<NeedleReadout>()
-        .state
-        .clone()
-        .expect("ran");
+    let state = app.world().resource::<NeedleReadout>().state.expect("ran");
     assert_eq!(state.needle, NeedleKind::Whitacre25G);
     assert_eq!(state.tip_tissue, TissueClass::Air);
     assert!(state.tip_m.z > 0.0, "tip above the skin: {}", state.tip_m);

@@ -1,0 +1,112 @@
+//! `neuraxis twin build INPUT -o DIR`: a CT (DICOM folder or NIfTI) → a twin bundle, with a
+//! line per stage as it runs and a closing table.
+
+use anyhow::Context;
+use clap::Subcommand;
+use imaging::SeriesChoice;
+use segment::reference::ReferenceConvention;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+use twin::{ReferenceLabels, Stage, TwinBuildOptions};
+
+#[derive(Debug, Subcommand)]
+pub enum TwinCommand {
+    /// Build a twin bundle from a CT: a folder of DICOM files or a NIfTI file (.nii, .nii.gz).
+    /// Nothing that identifies the patient is written to the bundle.
+    Build {
+        /// The CT: a DICOM folder or a NIfTI file.
+        input: PathBuf,
+        /// The bundle folder to write (replaced only if it is empty or already a bundle).
+        #[arg(short, long, value_name = "DIR")]
+        output: PathBuf,
+        /// Most triangles per mesh (vertebra, skin).
+        #[arg(long, value_name = "N", default_value_t = TwinBuildOptions::default().max_triangles)]
+        max_triangles: usize,
+        /// In a DICOM folder with several series, build this one (its Series Instance UID);
+        /// by default the largest CT series.
+        #[arg(long, value_name = "UID")]
+        series: Option<String>,
+        /// Compare the segmentation with these labels (on the CT's grid) and report Dice per level.
+        #[arg(long, value_name = "LABELS", requires = "reference_labels")]
+        reference: Option<PathBuf>,
+        /// How the reference labels number the vertebrae: totalseg-v1 or verse.
+        #[arg(long, value_name = "CONVENTION", requires = "reference")]
+        reference_labels: Option<ReferenceConvention>,
+        /// Also write everything the closing table shows (and more) as JSON, for scripts.
+        #[arg(long, value_name = "FILE.json")]
+        report: Option<PathBuf>,
+    },
+}
+
+pub fn run(command: TwinCommand) -> anyhow::Result<ExitCode> {
+    let TwinCommand::Build {
+        input,
+        output,
+        max_triangles,
+        series,
+        reference,
+        reference_labels,
+        report,
+    } = command;
+    let options = TwinBuildOptions {
+        max_triangles,
+        series: series.map_or(SeriesChoice::Largest, SeriesChoice::Uid),
+        reference: reference
+            .zip(reference_labels)
+            .map(|(path, convention)| ReferenceLabels { path, convention }),
+        ..TwinBuildOptions::default()
+    };
+    let mut progress = StageProgress::default();
+    let built = twin::build_twin(&input, &output, &options, &mut |stage, done| {
+        progress.show(stage, done)
+    })
+    .with_context(|| format!("cannot build a twin from {}", input.display()))?;
+    println!("{built}");
+    println!("twin bundle written to {}", output.display());
+    if let Some(report_path) = report {
+        let json = built.to_json().context("cannot encode the build report")?;
+        std::fs::write(&report_path, json)
+            .with_context(|| format!("cannot write {}", report_path.display()))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One line per stage on stderr: the stage's name when it starts, its time when it ends.
+#[derive(Default)]
+struct StageProgress {
+    started: Option<(Stage, Instant)>,
+}
+
+impl StageProgress {
+    fn show(&mut self, stage: Stage, done_0_1: f32) {
+        let mut err = std::io::stderr().lock();
+        if done_0_1 <= 0.0 {
+            let _ = write!(err, "{:>9} [{:<20}]", stage.name(), "");
+            let _ = err.flush();
+            self.started = Some((stage, Instant::now()));
+        } else if done_0_1 >= 1.0 {
+            let seconds = self
+                .started
+                .filter(|(started_stage, _)| *started_stage == stage)
+                .map_or(0.0, |(_, at)| at.elapsed().as_secs_f64());
+            let _ = writeln!(
+                err,
+                "\r{:>9} [{}] {seconds:.2} s",
+                stage.name(),
+                "#".repeat(20)
+            );
+        } else {
+            let filled = ((done_0_1 * 20.0) as usize).min(20);
+            let _ = write!(
+                err,
+                "\r{:>9} [{}{}]",
+                stage.name(),
+                "#".repeat(filled),
+                " ".repeat(20 - filled)
+            );
+            let _ = err.flush();
+        }
+    }
+}

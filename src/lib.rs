@@ -31,6 +31,8 @@ pub struct TrainerOptions {
     pub screenshot: Option<capture_plugin::CaptureRequest>,
     /// 0: warnings and errors only; 1: progress; 2 or more: debugging detail.
     pub verbosity: u8,
+    /// A twin bundle to put on the table instead of the practice block.
+    pub twin: Option<std::sync::Arc<twin_plugin::LoadedTwin>>,
 }
 
 impl Default for TrainerOptions {
@@ -39,6 +41,7 @@ impl Default for TrainerOptions {
             window_size_px: UVec2::new(1280, 720),
             screenshot: None,
             verbosity: 0,
+            twin: None,
         }
     }
 }
@@ -72,8 +75,11 @@ pub fn build_app(options: &TrainerOptions) -> Result<App, StartError> {
             })
             .set(log_plugin(options.verbosity)),
     )
-    .insert_resource(ClearColor(Color::srgb(0.05, 0.06, 0.08)))
-    .add_plugins(TrainerPlugin);
+    .insert_resource(ClearColor(Color::srgb(0.05, 0.06, 0.08)));
+    if let Some(twin) = &options.twin {
+        app.add_plugins(twin_plugin::TwinPlugin { twin: twin.clone() });
+    }
+    app.add_plugins(TrainerPlugin);
     if let Some(request) = &options.screenshot {
         app.add_plugins(capture_plugin::CapturePlugin {
             request: request.clone(),

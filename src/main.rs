@@ -29,6 +29,7 @@ In the window:
 
 Examples:
   neuraxis                                  open the trainer
+  neuraxis --twin twins/case1               practise on a twin built from a CT
   neuraxis --screenshot room.png            save a picture of the room and close
   xvfb-run -a neuraxis --screenshot r.png   the same on a machine without a screen
   neuraxis twin build ct/ -o twins/case1     build a twin bundle from a DICOM folder
@@ -55,6 +56,11 @@ enum Command {
 /// Options of the trainer itself (no subcommand).
 #[derive(Debug, Args)]
 struct TrainerArgs {
+    /// A twin bundle (made by `neuraxis twin build`) to practise on; without it the trainer
+    /// offers a practice block of the L3–L4 interspace.
+    #[arg(long, value_name = "DIR")]
+    twin: Option<PathBuf>,
+
     /// Save a picture of the window to this PNG file after a few frames, then close.
     /// Useful to check that a computer's graphics work, and for handouts.
     #[arg(long, value_name = "PNG")]
@@ -132,6 +138,13 @@ fn run_trainer(cli: TrainerArgs) -> anyhow::Result<ExitCode> {
             after_frames: cli.frames,
         }),
         verbosity: cli.verbose,
+        twin: match &cli.twin {
+            Some(dir) => Some(std::sync::Arc::new(
+                twin_plugin::LoadedTwin::open(dir)
+                    .with_context(|| format!("cannot load the twin in {}", dir.display()))?,
+            )),
+            None => None,
+        },
     };
     let mut app = build_app(&options).context("cannot start the trainer")?;
     let exit = app.run();

@@ -4,8 +4,9 @@
 //!
 //! Glue only: all physics is in the `needle` crate. Inputs come from [`NeedleHandInput`]
 //! (written by the desktop controls now, by the XR hands later); outputs are [`NeedleReadout`]
-//! and [`NeedleFact`] messages. Until twin bundles load, the anatomy is the needle crate's
-//! synthetic L3–L4 interspace, drawn under the [`stage_plugin::TwinAnchor`].
+//! and [`NeedleFact`] messages. The anatomy is a [`NeedleAnatomy`] resource (from a twin
+//! bundle), or else the needle crate's synthetic L3–L4 interspace, drawn under the
+//! [`stage_plugin::TwinAnchor`] as a practice block.
 //!
 //! Key types: [`NeedlePhysicsPlugin`], [`NeedlePhysicsSystems`], [`NeedleHandInput`],
 //! [`NeedleReadout`], [`NeedleFact`].
@@ -15,6 +16,7 @@ use needle::{
     BoneField, BoneHit, LorFluid, ModelParams, NeedleEvent, NeedleKind, NeedleSim, NeedleState,
     StepInput, SyntheticLumbar, SyringeInput, TissueField, TrimeshBoneField,
 };
+use std::sync::Arc;
 
 mod synthetic_view;
 mod visuals;
@@ -52,9 +54,11 @@ impl Plugin for NeedlePhysicsPlugin {
                 Startup,
                 (
                     start_simulation,
-                    synthetic_view::spawn_synthetic_anatomy,
+                    synthetic_view::spawn_synthetic_anatomy
+                        .run_if(resource_exists::<synthetic_view::ShowPracticeBlock>),
                     visuals::spawn_needle,
                 )
+                    .chain()
                     .after(stage_plugin::StageSystems),
             )
             .add_systems(
@@ -138,8 +142,19 @@ pub struct NeedleFact {
 #[derive(Resource)]
 struct NeedleParams(ModelParams);
 
-/// Tissue lookup for the model; boxed so twins and the synthetic block plug in alike.
-pub struct SceneTissue(Box<dyn TissueField + Send + Sync>);
+/// The anatomy the needle moves through: tissue lookup and bone casts in the twin frame.
+/// Insert one before start-up (the twin plugin does, from a bundle); without one the needle
+/// crate's synthetic L3–L4 interspace is used and drawn as a practice block.
+#[derive(Resource, Clone)]
+pub struct NeedleAnatomy {
+    /// Tissue at a point.
+    pub tissue: Arc<dyn TissueField + Send + Sync>,
+    /// Bone casts.
+    pub bone: Arc<dyn BoneField + Send + Sync>,
+}
+
+/// Tissue lookup for the model, shared so a new needle reuses the loaded anatomy.
+pub struct SceneTissue(Arc<dyn TissueField + Send + Sync>);
 
 impl TissueField for SceneTissue {
     fn tissue_at(&self, point_m: Vec3) -> anatomy::TissueClass {
@@ -148,7 +163,7 @@ impl TissueField for SceneTissue {
 }
 
 /// Bone casts for the model.
-pub struct SceneBone(Box<dyn BoneField + Send + Sync>);
+pub struct SceneBone(Arc<dyn BoneField + Send + Sync>);
 
 impl BoneField for SceneBone {
     fn cast_segment(&self, from_m: Vec3, to_m: Vec3) -> Option<BoneHit> {
@@ -164,7 +179,7 @@ pub struct NeedleSimulation {
     last_hub_m: Vec3,
 }
 
-fn synthetic_anatomy() -> Option<(SceneTissue, SceneBone)> {
+fn synthetic_anatomy() -> Option<NeedleAnatomy> {
     let anatomy = SyntheticLumbar::new();
     let bones: TrimeshBoneField = match anatomy.bone_field() {
         Ok(bones) => bones,
@@ -173,16 +188,22 @@ fn synthetic_anatomy() -> Option<(SceneTissue, SceneBone)> {
             return None;
         }
     };
-    Some((SceneTissue(Box::new(anatomy)), SceneBone(Box::new(bones))))
+    Some(NeedleAnatomy {
+        tissue: Arc::new(anatomy),
+        bone: Arc::new(bones),
+    })
 }
 
-fn new_simulation(params: &ModelParams, input: &NeedleHandInput) -> Option<NeedleSimulation> {
-    let (tissue, bone) = synthetic_anatomy()?;
+fn new_simulation(
+    params: &ModelParams,
+    anatomy: &NeedleAnatomy,
+    input: &NeedleHandInput,
+) -> Option<NeedleSimulation> {
     match NeedleSim::new(
         params.clone(),
         input.needle,
-        tissue,
-        bone,
+        SceneTissue(anatomy.tissue.clone()),
+        SceneBone(anatomy.bone.clone()),
         input.hub_m,
         input.direction,
     ) {
@@ -198,16 +219,30 @@ fn new_simulation(params: &ModelParams, input: &NeedleHandInput) -> Option<Needl
     }
 }
 
+/// Starts the needle in the given anatomy, or in the synthetic interspace (then drawn as a
+/// practice block) when none was given.
 fn start_simulation(
     mut commands: Commands,
     params: Res<NeedleParams>,
+    given: Option<Res<NeedleAnatomy>>,
     mut input: ResMut<NeedleHandInput>,
     mut readout: ResMut<NeedleReadout>,
 ) {
+    let anatomy = match given {
+        Some(given) => given.clone(),
+        None => {
+            let Some(synthetic) = synthetic_anatomy() else {
+                return;
+            };
+            commands.insert_resource(synthetic.clone());
+            commands.insert_resource(synthetic_view::ShowPracticeBlock);
+            synthetic
+        }
+    };
     if let Some(spec) = params.0.needle(input.needle) {
         *input = NeedleHandInput::poised(input.needle, spec.length_mm as f32);
     }
-    if let Some(simulation) = new_simulation(&params.0, &input) {
+    if let Some(simulation) = new_simulation(&params.0, &anatomy, &input) {
         readout.state = Some(simulation.sim.state());
         commands.insert_resource(simulation);
     }
@@ -219,16 +254,19 @@ fn restart_on_needle_change(
     params: Res<NeedleParams>,
     mut input: ResMut<NeedleHandInput>,
     mut readout: ResMut<NeedleReadout>,
+    anatomy: Option<Res<NeedleAnatomy>>,
     simulation: Option<Res<NeedleSimulation>>,
 ) {
-    let Some(simulation) = simulation else { return };
+    let (Some(simulation), Some(anatomy)) = (simulation, anatomy) else {
+        return;
+    };
     if simulation.needle == input.needle {
         return;
     }
     if let Some(spec) = params.0.needle(input.needle) {
         *input = NeedleHandInput::poised(input.needle, spec.length_mm as f32);
     }
-    if let Some(fresh) = new_simulation(&params.0, &input) {
+    if let Some(fresh) = new_simulation(&params.0, &anatomy, &input) {
         readout.state = Some(fresh.sim.state());
         commands.insert_resource(fresh);
     }

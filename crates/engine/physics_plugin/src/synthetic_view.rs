@@ -6,6 +6,10 @@ use needle::SyntheticLumbar;
 use needle::synthetic::{CANAL_HALF_WIDTH_MM, DURA_END_MM, SAC_END_MM};
 use stage_plugin::{RoomLayout, TwinAnchor};
 
+/// Present when the needle moves through the synthetic interspace, which is then drawn.
+#[derive(Resource, Debug)]
+pub(crate) struct ShowPracticeBlock;
+
 /// The drawn synthetic anatomy (children are its parts).
 #[derive(Component, Debug)]
 pub struct SyntheticAnatomyView;

@@ -1,0 +1,162 @@
+//! A twin built from the reference CT in ../shared/data, loaded into the trainer: its structures
+//! hang under the twin anchor, the needle moves through its tissue volume and vertebra colliders
+//! instead of the practice block, and the rendered picture shows it on the table.
+
+use bevy::prelude::*;
+use bevy::time::TimeUpdateStrategy;
+use neuraxis::TrainerPlugin;
+use physics_plugin::{NeedleFact, NeedleReadout};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+use twin_plugin::{LoadedTwin, TwinPlugin, TwinStructure};
+
+/// Builds the reference twin once per test binary.
+fn reference_bundle() -> &'static Path {
+    static BUNDLE: OnceLock<PathBuf> = OnceLock::new();
+    BUNDLE.get_or_init(|| {
+        let ct = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/data/ct/lumbar-3mm/example_ct.nii.gz");
+        assert!(ct.is_file(), "reference CT missing: {}", ct.display());
+        let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("twin_scene/reference");
+        let _ = std::fs::remove_dir_all(&out);
+        std::fs::create_dir_all(out.parent().expect("parent")).expect("output dir");
+        let options = twin::TwinBuildOptions {
+            max_triangles: 4000,
+            ..Default::default()
+        };
+        twin::build_twin(&ct, &out, &options, &mut |_, _| {}).expect("the reference twin builds");
+        out
+    })
+}
+
+#[derive(Resource, Default)]
+struct SeenFacts(Vec<NeedleFact>);
+
+fn collect(mut reader: MessageReader<NeedleFact>, mut seen: ResMut<SeenFacts>) {
+    seen.0.extend(reader.read().cloned());
+}
+
+#[test]
+fn the_needle_moves_through_the_twin_not_the_practice_block() {
+    let twin = Arc::new(LoadedTwin::open(reference_bundle()).expect("bundle loads"));
+    let mut app = App::new();
+    app.add_plugins((
+        MinimalPlugins,
+        AssetPlugin::default(),
+        bevy::input::InputPlugin,
+        TransformPlugin,
+    ))
+    .init_asset::<Mesh>()
+    .init_asset::<StandardMaterial>()
+    .insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(
+        10,
+    )))
+    .init_resource::<SeenFacts>()
+    .add_plugins((TwinPlugin { twin }, TrainerPlugin))
+    .add_systems(FixedPostUpdate, collect);
+    app.update();
+
+    let world = app.world_mut();
+    let names: Vec<String> = world
+        .query::<&TwinStructure>()
+        .iter(world)
+        .map(|structure| structure.name.clone())
+        .collect();
+    for name in ["sacrum", "L5", "L4", "L3", "L2", "L1", "skin"] {
+        assert!(
+            names.iter().any(|n| n == name),
+            "{name} not drawn: {names:?}"
+        );
+    }
+    let practice_block = world
+        .query::<&Name>()
+        .iter(world)
+        .any(|name| name.as_str().starts_with("Synthetic"));
+    assert!(
+        !practice_block,
+        "the practice block is not drawn with a twin"
+    );
+
+    // The desktop hand pushes straight in at 10 mm/s for 3 s, from the poised start 10 mm
+    // above the skin origin.
+    for _ in 0..300 {
+        app.world_mut()
+            .resource_mut::<desktop_plugin::DesktopNeedleHand>()
+            .advance_mm += 0.1;
+        app.update();
+    }
+    let facts = &app.world().resource::<SeenFacts>().0;
+    assert!(
+        facts
+            .iter()
+            .any(|fact| matches!(fact.event, needle::NeedleEvent::SkinPunctured { .. })),
+        "the twin's skin is where its origin says: {facts:?} {:?}",
+        app.world().resource::<NeedleReadout>().state
+    );
+    let state = app
+        .world()
+        .resource::<NeedleReadout>()
+        .state
+        .expect("the model runs");
+    assert!(state.tip_depth_mm > 5.0, "the needle went in: {state:?}");
+    assert_ne!(state.tip_tissue, anatomy::TissueClass::Air);
+}
+
+#[test]
+fn the_trainer_draws_the_twin_on_the_table() {
+    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("twin_scene");
+    let png = out.join("twin.png");
+    let runtime_dir = out.join("xdg-runtime");
+    std::fs::create_dir_all(&runtime_dir).expect("runtime dir");
+    let mut command = std::process::Command::new("xvfb-run");
+    command
+        .args([
+            "-a",
+            "-s",
+            "-screen 0 1280x720x24",
+            env!("CARGO_BIN_EXE_neuraxis"),
+        ])
+        .arg("--twin")
+        .arg(reference_bundle())
+        .arg("--screenshot")
+        .arg(&png)
+        .args(["--window", "960x540"]);
+    for icd in [
+        "/usr/share/vulkan/icd.d/lvp_icd.x86_64.json",
+        "/usr/share/vulkan/icd.d/lvp_icd.json",
+    ] {
+        if Path::new(icd).is_file() {
+            command.env("VK_ICD_FILENAMES", icd);
+            break;
+        }
+    }
+    let output = command
+        .env("WGPU_BACKEND", "vulkan")
+        .env("XDG_RUNTIME_DIR", &runtime_dir)
+        .output()
+        .expect("xvfb-run starts (package xvfb)");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let picture = image::open(&png).expect("screenshot").to_rgb8();
+    // The translucent skin over the body: warm pixels (red above blue) fill the view's centre,
+    // where the bare table's teal pad would otherwise be.
+    let (w, h) = picture.dimensions();
+    let (mut warm, mut total) = (0u32, 0u32);
+    for y in (h * 35 / 100)..(h * 60 / 100) {
+        for x in (w * 45 / 100)..(w * 65 / 100) {
+            let [r, _, b] = picture.get_pixel(x, y).0;
+            warm += u32::from(i32::from(r) - i32::from(b) > 15);
+            total += 1;
+        }
+    }
+    let share = warm as f32 / total as f32;
+    assert!(
+        share > 0.6,
+        "twin covers {:.0} % of the centre",
+        share * 100.0
+    );
+}

@@ -5,59 +5,12 @@
 //! Needs `xvfb-run` (package xvfb) when no DISPLAY is set, and a Vulkan driver; lavapipe
 //! (mesa-vulkan-drivers) is used when present so the result does not depend on a GPU.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod support;
+
+use std::path::PathBuf;
 
 const WIDTH_PX: u32 = 960;
 const HEIGHT_PX: u32 = 540;
-const LAVAPIPE_ICDS: [&str; 2] = [
-    "/usr/share/vulkan/icd.d/lvp_icd.x86_64.json",
-    "/usr/share/vulkan/icd.d/lvp_icd.json",
-];
-
-/// Runs `neuraxis --screenshot` and returns the saved picture.
-fn render_room(out_dir: &Path) -> image::RgbImage {
-    let png_path = out_dir.join("room.png");
-    let runtime_dir = out_dir.join("xdg-runtime");
-    std::fs::create_dir_all(&runtime_dir).expect("runtime dir");
-    let trainer_args: Vec<String> = vec![
-        "--screenshot".into(),
-        png_path.display().to_string(),
-        "--frames".into(),
-        "40".into(),
-        "--window".into(),
-        format!("{WIDTH_PX}x{HEIGHT_PX}"),
-    ];
-    let binary = env!("CARGO_BIN_EXE_neuraxis");
-    let mut command = if std::env::var_os("DISPLAY").is_some_and(|d| !d.is_empty()) {
-        let mut direct = Command::new(binary);
-        direct.args(&trainer_args);
-        direct
-    } else {
-        let mut under_xvfb = Command::new("xvfb-run");
-        under_xvfb
-            .args(["-a", "-s", "-screen 0 1280x720x24", binary])
-            .args(&trainer_args);
-        under_xvfb
-    };
-    if let Some(icd) = LAVAPIPE_ICDS.iter().find(|icd| Path::new(icd).is_file()) {
-        command.env("VK_ICD_FILENAMES", icd);
-    }
-    let output = command
-        .env("WGPU_BACKEND", "vulkan")
-        .env("XDG_RUNTIME_DIR", &runtime_dir)
-        .output()
-        .expect("cannot start the trainer (is xvfb-run installed? package xvfb)");
-    assert!(
-        output.status.success(),
-        "trainer failed ({}):\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
-    image::open(&png_path)
-        .unwrap_or_else(|error| panic!("no readable screenshot at {}: {error}", png_path.display()))
-        .to_rgb8()
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Surface {
@@ -105,7 +58,7 @@ fn share(picture: &image::RgbImage, x: (f32, f32), y: (f32, f32), surface: Surfa
 fn trainer_renders_room_floor_and_table_in_the_operators_view() {
     let out_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("render_screenshot");
     std::fs::create_dir_all(&out_dir).expect("output dir");
-    let picture = render_room(&out_dir);
+    let picture = support::render_trainer(&out_dir, "room", (WIDTH_PX, HEIGHT_PX), &[]);
     assert_eq!(picture.dimensions(), (WIDTH_PX, HEIGHT_PX));
 
     let whole = ((0.0, 1.0), (0.0, 1.0));

@@ -2,6 +2,8 @@
 //! hang under the twin anchor, the needle moves through its tissue volume and vertebra colliders
 //! instead of the practice block, and the rendered picture shows it on the table.
 
+mod support;
+
 use bevy::prelude::*;
 use bevy::time::TimeUpdateStrategy;
 use neuraxis::TrainerPlugin;
@@ -106,42 +108,12 @@ fn the_needle_moves_through_the_twin_not_the_practice_block() {
 #[test]
 fn the_trainer_draws_the_twin_on_the_table() {
     let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("twin_scene");
-    let png = out.join("twin.png");
-    let runtime_dir = out.join("xdg-runtime");
-    std::fs::create_dir_all(&runtime_dir).expect("runtime dir");
-    let mut command = std::process::Command::new("xvfb-run");
-    command
-        .args([
-            "-a",
-            "-s",
-            "-screen 0 1280x720x24",
-            env!("CARGO_BIN_EXE_neuraxis"),
-        ])
-        .arg("--twin")
-        .arg(reference_bundle())
-        .arg("--screenshot")
-        .arg(&png)
-        .args(["--window", "960x540"]);
-    for icd in [
-        "/usr/share/vulkan/icd.d/lvp_icd.x86_64.json",
-        "/usr/share/vulkan/icd.d/lvp_icd.json",
-    ] {
-        if Path::new(icd).is_file() {
-            command.env("VK_ICD_FILENAMES", icd);
-            break;
-        }
-    }
-    let output = command
-        .env("WGPU_BACKEND", "vulkan")
-        .env("XDG_RUNTIME_DIR", &runtime_dir)
-        .output()
-        .expect("xvfb-run starts (package xvfb)");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    let picture = support::render_trainer(
+        &out,
+        "twin",
+        (960, 540),
+        &["--twin".as_ref(), reference_bundle().as_os_str()],
     );
-    let picture = image::open(&png).expect("screenshot").to_rgb8();
     // The translucent skin over the body: warm pixels (red above blue) fill the view's centre,
     // where the bare table's teal pad would otherwise be.
     let (w, h) = picture.dimensions();

@@ -1,19 +1,12 @@
 //! `neuraxis twin build` on the real reference CT in ../shared/data: a bundle that opens, the
 //! closing table, the JSON report with Dice per level, and a clear error for a missing input.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 fn shared_ct(file: &str) -> PathBuf {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data/ct/lumbar-3mm")
-        .join(file);
-    assert!(
-        path.is_file(),
-        "reference data missing: {} (../shared beside the project)",
-        path.display()
-    );
-    path
+    shared_data::locate(&format!("ct/lumbar-3mm/{file}"))
+        .unwrap_or_else(|missing| panic!("{missing}"))
 }
 
 #[test]

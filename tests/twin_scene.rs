@@ -17,9 +17,8 @@ use twin_plugin::{LoadedTwin, TwinPlugin, TwinStructure};
 fn reference_bundle() -> &'static Path {
     static BUNDLE: OnceLock<PathBuf> = OnceLock::new();
     BUNDLE.get_or_init(|| {
-        let ct = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/data/ct/lumbar-3mm/example_ct.nii.gz");
-        assert!(ct.is_file(), "reference CT missing: {}", ct.display());
+        let ct = shared_data::locate(shared_data::LUMBAR_CT)
+            .unwrap_or_else(|missing| panic!("{missing}"));
         let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("twin_scene/reference");
         let _ = std::fs::remove_dir_all(&out);
         std::fs::create_dir_all(out.parent().expect("parent")).expect("output dir");

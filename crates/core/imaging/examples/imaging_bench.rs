@@ -15,16 +15,7 @@ use imaging::{DicomWriteOptions, HuVolume, ImportOptions, import_dicom_folder, i
 const RUNS: usize = 5;
 
 fn reference_nifti() -> Result<PathBuf, String> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../../shared/data/ct/lumbar-3mm/example_ct.nii.gz");
-    if path.is_file() {
-        Ok(path)
-    } else {
-        Err(format!(
-            "reference CT missing at {} (see ../shared/data/README.md)",
-            path.display()
-        ))
-    }
+    shared_data::locate(shared_data::LUMBAR_CT).map_err(|missing| missing.to_string())
 }
 
 fn median_seconds(mut run: impl FnMut() -> Result<(), String>) -> Result<f64, String> {

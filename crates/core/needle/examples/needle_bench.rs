@@ -9,7 +9,7 @@ use needle::{
     LorFluid, ModelParams, NeedleKind, NeedleSim, ObjTriangles, StepInput, SyntheticLumbar,
     SyringeInput, TrimeshBoneField, vhm_to_twin_m,
 };
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -84,13 +84,8 @@ fn load_colliders(dir: &Path) -> Result<(TrimeshBoneField, usize), String> {
 }
 
 fn run() -> Result<(), String> {
-    let dir = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../../shared/data/meshes/vhm-lumbosacral"
-    ));
-    let (bones, triangles) = load_colliders(&dir).map_err(|e| {
-        format!("{e} (the reference meshes live in ../shared/data, see its README.md)")
-    })?;
+    let dir = shared_data::locate(shared_data::VHM_MESHES).map_err(|e| e.to_string())?;
+    let (bones, triangles) = load_colliders(&dir).map_err(|e| e.to_string())?;
     let params = ModelParams::bundled().map_err(|e| e.to_string())?;
     // Soft-tissue layers only; bone comes from the real meshes.
     let tissue = SyntheticLumbar { bones: Vec::new() };

@@ -115,10 +115,7 @@ fn air_bounces_in_ligament_and_gives_way_in_the_epidural_space() {
 }
 
 fn vhm_dir() -> PathBuf {
-    PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../../shared/data/meshes/vhm-lumbosacral"
-    ))
+    shared_data::locate(shared_data::VHM_MESHES).unwrap_or_else(|missing| panic!("{missing}"))
 }
 
 #[test]

@@ -14,8 +14,7 @@ const LARGE_DIMS: [usize; 3] = [512, 512, 400];
 const LARGE_FLAG: &str = "--large-child";
 
 fn reference_ct() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../../shared/data/ct/lumbar-3mm/example_ct.nii.gz")
+    shared_data::locate(shared_data::LUMBAR_CT).unwrap_or_else(|missing| fail(missing.to_string()))
 }
 
 fn fail(message: String) -> ! {

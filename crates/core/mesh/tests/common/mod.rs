@@ -7,13 +7,9 @@ use glam::{DMat4, Vec3};
 use mesh::pipeline::StructureSpec;
 use std::path::PathBuf;
 
-/// A path under the shared reference data (../shared/data from the worktree root).
+/// A path under the shared reference data; fails naming it when it is missing.
 pub fn shared_data(relative: &str) -> PathBuf {
-    PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../../shared/data/"
-    ))
-    .join(relative)
+    shared_data::locate(relative).unwrap_or_else(|missing| panic!("{missing}"))
 }
 
 /// The TotalSegmentator v1 labels of the lumbar reference CT.

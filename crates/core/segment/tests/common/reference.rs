@@ -6,11 +6,7 @@ use imaging::{HuVolume, ImportOptions, import_nifti};
 
 /// Path of a file in the shared lumbar CT folder.
 pub fn shared_ct(name: &str) -> PathBuf {
-    PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../../shared/data/ct/lumbar-3mm"
-    ))
-    .join(name)
+    shared_data::root().join("ct/lumbar-3mm").join(name)
 }
 
 /// Reads a NIfTI volume; a missing file fails with a message naming it.

@@ -7,15 +7,7 @@ use twin::{Stage, TwinBuildOptions, TwinBuildReport, TwinError, build_twin};
 
 /// A file under the shared reference data; fails with a clear message when it is missing.
 pub fn shared_data(relative: &str) -> PathBuf {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../../shared/data")
-        .join(relative);
-    assert!(
-        path.is_file(),
-        "shared reference data missing: {} (see ../shared/data/README.md)",
-        path.display()
-    );
-    path
+    shared_data::locate(relative).unwrap_or_else(|missing| panic!("{missing}"))
 }
 
 /// The reference lumbar CT.

@@ -1,6 +1,8 @@
 //! The trainer's own plugins run headless (`MinimalPlugins`, no window, no GPU): the room, the
 //! table, the twin anchor and the desktop camera come up together and agree with each other.
 
+mod support;
+
 use anatomy::ProcedureRoom;
 use bevy::prelude::*;
 use desktop_plugin::{HelpLine, OrbitCamera};
@@ -8,15 +10,7 @@ use neuraxis::TrainerPlugin;
 use stage_plugin::{PatientTable, RoomLayout, TableTop, TwinAnchor};
 
 fn headless_trainer(layout: Option<RoomLayout>) -> App {
-    let mut app = App::new();
-    app.add_plugins((
-        MinimalPlugins,
-        AssetPlugin::default(),
-        bevy::input::InputPlugin,
-        TransformPlugin,
-    ))
-    .init_asset::<Mesh>()
-    .init_asset::<StandardMaterial>();
+    let mut app = support::headless::headless_app();
     if let Some(layout) = layout {
         app.insert_resource(layout);
     }

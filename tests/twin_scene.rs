@@ -41,16 +41,8 @@ fn collect(mut reader: MessageReader<NeedleFact>, mut seen: ResMut<SeenFacts>) {
 #[test]
 fn the_needle_moves_through_the_twin_not_the_practice_block() {
     let twin = Arc::new(LoadedTwin::open(reference_bundle()).expect("bundle loads"));
-    let mut app = App::new();
-    app.add_plugins((
-        MinimalPlugins,
-        AssetPlugin::default(),
-        bevy::input::InputPlugin,
-        TransformPlugin,
-    ))
-    .init_asset::<Mesh>()
-    .init_asset::<StandardMaterial>()
-    .insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(
+    let mut app = support::headless::headless_app();
+    app.insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(
         10,
     )))
     .init_resource::<SeenFacts>()
@@ -107,7 +99,7 @@ fn the_needle_moves_through_the_twin_not_the_practice_block() {
 #[test]
 fn the_trainer_draws_the_twin_on_the_table() {
     let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("twin_scene");
-    let picture = support::render_trainer(
+    let picture = support::render::render_trainer(
         &out,
         "twin",
         (960, 540),

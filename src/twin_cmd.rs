@@ -31,7 +31,7 @@ pub enum TwinCommand {
         /// Compare the segmentation with these labels (on the CT's grid) and report Dice per level.
         #[arg(long, value_name = "LABELS", requires = "reference_labels")]
         reference: Option<PathBuf>,
-        /// How the reference labels number the vertebrae: totalseg-v1 or verse.
+        /// How the reference labels number the vertebrae: totalseg-v1, totalseg-v2 or verse.
         #[arg(long, value_name = "CONVENTION", requires = "reference")]
         reference_labels: Option<ReferenceConvention>,
         /// Also write everything the closing table shows (and more) as JSON, for scripts.

@@ -123,3 +123,63 @@ fn the_trainer_draws_the_twin_on_the_table() {
         share * 100.0
     );
 }
+
+#[test]
+fn the_label_names_the_vertebra_under_the_pointer_through_the_skin() {
+    let twin = Arc::new(LoadedTwin::open(reference_bundle()).expect("bundle loads"));
+    let l3_index = twin
+        .structures
+        .iter()
+        .position(|structure| structure.name == "L3")
+        .expect("the twin has L3");
+    // The front of L3's body, 2 mm inside, in the twin frame (+Z posterior).
+    let front = twin.structures[l3_index]
+        .mesh
+        .positions_m
+        .iter()
+        .copied()
+        .min_by(|a, b| a.z.total_cmp(&b.z))
+        .expect("L3 has vertices");
+    let mut app = support::headless::headless_app();
+    app.add_plugins((TwinPlugin { twin }, TrainerPlugin));
+    app.update();
+    let world = app.world_mut();
+    let to_world = world
+        .query::<(&TwinStructure, &GlobalTransform)>()
+        .iter(world)
+        .find(|(structure, _)| structure.index == l3_index)
+        .map(|(_, transform)| *transform)
+        .expect("L3 is drawn");
+    let target = to_world.transform_point(front + Vec3::Z * 0.002);
+    let anterior = to_world.affine().transform_vector3(-Vec3::Z).normalize();
+    // From half a metre in front of the body, through the translucent skin, at L3.
+    let origin = target + anterior * 0.5;
+    app.insert_resource(twin_plugin::PointerRay(Some(Ray3d::new(
+        origin,
+        Dir3::new(target - origin).expect("non-zero"),
+    ))));
+    app.update();
+    let hovered = app
+        .world()
+        .resource::<twin_plugin::HoveredStructure>()
+        .0
+        .clone()
+        .expect("a structure is under the pointer");
+    assert_eq!(hovered.label, "L3 vertebra");
+    assert!(
+        hovered.point.distance(target) < 0.01,
+        "hit {:?} vs aimed {target:?}",
+        hovered.point
+    );
+
+    // Pointing away from the patient names nothing.
+    app.insert_resource(twin_plugin::PointerRay(Some(Ray3d::new(
+        origin,
+        Dir3::new(origin - target).expect("non-zero"),
+    ))));
+    app.update();
+    assert_eq!(
+        app.world().resource::<twin_plugin::HoveredStructure>().0,
+        None
+    );
+}

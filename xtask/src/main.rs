@@ -123,7 +123,110 @@ fn bench(root: &Path, name: Option<&str>) -> Result<()> {
             &example,
         ],
         &[],
-    )
+    )?;
+    if name == "twin" {
+        isosurface_ratio_vs_vtk(root)?;
+    }
+    Ok(())
+}
+
+/// Our isosurface extraction beside VTK's on the same label volume, same machine, same run:
+/// `mesh_isosurface_s` of the mesh benchmark over `vtk_isosurface_s` of
+/// xtask/scripts/vtk_isosurface_bench.py (VTK from PyPI, in a venv under target/tools).
+fn isosurface_ratio_vs_vtk(root: &Path) -> Result<()> {
+    let ours = cargo_output(
+        root,
+        &[
+            "run",
+            "--quiet",
+            "--release",
+            "--package",
+            "mesh",
+            "--example",
+            "mesh_bench",
+        ],
+    )?;
+    let ours_s = bench_figure(&ours, "bench mesh_isosurface_s:")?;
+    let python = python_venv(root, "vtk", &["vtk", "nibabel", "numpy"])?;
+    let output = Command::new(&python)
+        .arg(root.join("xtask/scripts/vtk_isosurface_bench.py"))
+        .current_dir(root)
+        .output()
+        .with_context(|| format!("cannot start {}", python.display()))?;
+    if !output.status.success() {
+        bail!(
+            "vtk_isosurface_bench.py failed ({}): {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let vtk = String::from_utf8_lossy(&output.stdout).into_owned();
+    let vtk_s = bench_figure(&vtk, "vtk_isosurface_s:")?;
+    println!("bench twin_isosurface_s: {ours_s:.6} s");
+    println!("bench twin_vtk_isosurface_s: {vtk_s:.6} s");
+    println!(
+        "bench twin_isosurface_ratio_vs_vtk: {:.3} ratio",
+        ours_s / vtk_s
+    );
+    Ok(())
+}
+
+fn cargo_output(root: &Path, args: &[&str]) -> Result<String> {
+    let output = Command::new(cargo_program())
+        .args(args)
+        .current_dir(root)
+        .output()
+        .context("cannot start cargo")?;
+    if !output.status.success() {
+        bail!(
+            "`cargo {}` failed ({}): {}",
+            args.join(" "),
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// The first number after `prefix` on a line of `text`.
+fn bench_figure(text: &str, prefix: &str) -> Result<f64> {
+    text.lines()
+        .find_map(|line| line.trim().strip_prefix(prefix))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|value| value.parse().ok())
+        .with_context(|| format!("no `{prefix}` figure in:\n{text}"))
+}
+
+/// A Python venv under target/tools/NAME with `packages` from PyPI; its interpreter.
+fn python_venv(root: &Path, name: &str, packages: &[&str]) -> Result<PathBuf> {
+    let folder = root.join("target/tools").join(format!("{name}-venv"));
+    let python = folder.join("bin/python");
+    let marker = folder.join(".installed");
+    if marker.is_file() {
+        return Ok(python);
+    }
+    let status = Command::new("python3")
+        .args(["-m", "venv"])
+        .arg(&folder)
+        .status()
+        .context("cannot start python3: install python3 and python3-venv")?;
+    if !status.success() {
+        bail!(
+            "python3 -m venv {} failed ({status}): install python3-venv",
+            folder.display()
+        );
+    }
+    let status = Command::new(&python)
+        .args(["-m", "pip", "install", "--quiet"])
+        .args(packages)
+        .status()
+        .with_context(|| format!("cannot start {}", python.display()))?;
+    if !status.success() {
+        bail!("pip install {} failed ({status})", packages.join(" "));
+    }
+    std::fs::write(&marker, packages.join("\n"))
+        .with_context(|| format!("cannot write {}", marker.display()))?;
+    Ok(python)
 }
 
 fn bench_source(root: &Path, krate: &str) -> PathBuf {

@@ -1,4 +1,4 @@
-//! Reference label conventions (TotalSegmentator v1, VerSe) mapped to vertebral levels, and
+//! Reference label conventions (TotalSegmentator v1 and v2, VerSe) mapped to vertebral levels, and
 //! per-level Dice agreement with a segmentation.
 
 use std::fmt;
@@ -13,6 +13,9 @@ use crate::labels::level_of_code;
 pub enum ReferenceConvention {
     /// TotalSegmentator v1 "total" task: 18 = L5 … 22 = L1, 23 = T12, 92 = sacrum.
     TotalSegmentatorV1,
+    /// TotalSegmentator v2 "total" task: 25 = sacrum, 26 = S1 (counted as sacrum here), 27 = L5
+    /// … 31 = L1, 32 = T12.
+    TotalSegmentatorV2,
     /// VerSe: 1–7 C1–C7, 8–19 T1–T12, 20–25 L1–L6, 26 sacrum.
     Verse,
 }
@@ -33,6 +36,16 @@ impl ReferenceConvention {
                 92 => Some(Sacrum),
                 _ => None,
             },
+            ReferenceConvention::TotalSegmentatorV2 => match value {
+                25 | 26 => Some(Sacrum),
+                27 => Some(L5),
+                28 => Some(L4),
+                29 => Some(L3),
+                30 => Some(L2),
+                31 => Some(L1),
+                32 => Some(T12),
+                _ => None,
+            },
             ReferenceConvention::Verse => match value {
                 19 => Some(T12),
                 20 => Some(L1),
@@ -50,6 +63,7 @@ impl ReferenceConvention {
     pub fn name(self) -> &'static str {
         match self {
             ReferenceConvention::TotalSegmentatorV1 => "totalseg-v1",
+            ReferenceConvention::TotalSegmentatorV2 => "totalseg-v2",
             ReferenceConvention::Verse => "verse",
         }
     }
@@ -63,7 +77,7 @@ impl fmt::Display for ReferenceConvention {
 
 /// A reference-label convention name that is not known.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown reference label convention {0:?}: expected totalseg-v1 or verse")]
+#[error("unknown reference label convention {0:?}: expected totalseg-v1, totalseg-v2 or verse")]
 pub struct UnknownConvention(pub String);
 
 impl FromStr for ReferenceConvention {
@@ -72,6 +86,7 @@ impl FromStr for ReferenceConvention {
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         match text.trim().to_ascii_lowercase().as_str() {
             "totalseg-v1" | "totalsegmentator-v1" => Ok(ReferenceConvention::TotalSegmentatorV1),
+            "totalseg-v2" | "totalsegmentator-v2" => Ok(ReferenceConvention::TotalSegmentatorV2),
             "verse" => Ok(ReferenceConvention::Verse),
             _ => Err(UnknownConvention(text.to_owned())),
         }
@@ -169,7 +184,19 @@ mod tests {
         assert_eq!(verse.level_of(24), Some(VertebraLevel::L5));
         assert_eq!(verse.level_of(25), None, "L6 has no level");
         assert_eq!(verse.level_of(26), Some(VertebraLevel::Sacrum));
+        let v2 = ReferenceConvention::TotalSegmentatorV2;
+        assert_eq!(v2.level_of(27), Some(VertebraLevel::L5));
+        assert_eq!(v2.level_of(31), Some(VertebraLevel::L1));
+        assert_eq!(v2.level_of(32), Some(VertebraLevel::T12));
+        assert_eq!(v2.level_of(25), Some(VertebraLevel::Sacrum));
+        assert_eq!(
+            v2.level_of(26),
+            Some(VertebraLevel::Sacrum),
+            "S1 is part of the sacrum"
+        );
+        assert_eq!(v2.level_of(18), None, "small bowel is not a vertebra");
         assert_eq!("totalseg-v1".parse(), Ok(v1));
+        assert_eq!("TotalSeg-V2".parse(), Ok(v2));
         assert!("totalseg-v9".parse::<ReferenceConvention>().is_err());
     }
 

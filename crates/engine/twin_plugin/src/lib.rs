@@ -1,15 +1,17 @@
 //! Loads a preprocessed twin bundle into the scene: each structure's mesh under the
 //! [`stage_plugin::TwinAnchor`] (vertebrae opaque, skin and dural sac translucent; K toggles
-//! the skin), and the bundle's tissue volume and vertebra colliders as the needle's anatomy.
+//! the skin), a label naming the structure under the cursor, and the bundle's tissue volume and
+//! vertebra colliders as the needle's anatomy.
 //!
 //! The bundle is opened and verified before the app starts ([`LoadedTwin::open`]), so a bad
 //! `--twin DIR` is a clear error, not a half-built scene. Key types: [`TwinPlugin`],
-//! [`LoadedTwin`], [`TwinStructure`].
+//! [`LoadedTwin`], [`TwinStructure`], [`PointerRay`], [`HoveredStructure`].
 
 use anatomy::TissueClass;
 use bevy::asset::RenderAssetUsages;
 use bevy::mesh::{Indices, PrimitiveTopology};
 use bevy::prelude::*;
+use bevy::window::PrimaryWindow;
 use needle::TrimeshBoneField;
 use physics_plugin::NeedleAnatomy;
 use stage_plugin::TwinAnchor;
@@ -126,7 +128,51 @@ pub struct TwinStructure {
     pub name: String,
     /// Its tissue.
     pub tissue: TissueClass,
+    /// Its index in [`LoadedTwin::structures`].
+    pub index: usize,
 }
+
+impl TwinStructure {
+    /// What a label shows: "L3 vertebra", "Sacrum", "Skin", "Dural sac".
+    pub fn display_name(&self) -> String {
+        match self.name.parse::<anatomy::VertebraLevel>() {
+            Ok(anatomy::VertebraLevel::Sacrum) => "Sacrum".to_owned(),
+            Ok(level) => format!("{} vertebra", level.name()),
+            Err(_) => {
+                let spaced = self.name.replace('_', " ");
+                let mut chars = spaced.chars();
+                chars.next().map_or_else(String::new, |first| {
+                    first.to_uppercase().chain(chars).collect()
+                })
+            }
+        }
+    }
+}
+
+/// The world-space ray under the pointer (the mouse now, a hand's aim ray in XR), or `None`
+/// when the pointer is outside the view.
+#[derive(Resource, Debug, Clone, Copy, Default, PartialEq)]
+pub struct PointerRay(pub Option<Ray3d>);
+
+/// The structure under the pointer: the nearest opaque one it meets, else the nearest
+/// translucent one (so vertebrae are named through the skin).
+#[derive(Resource, Debug, Clone, Default, PartialEq)]
+pub struct HoveredStructure(pub Option<Hovered>);
+
+/// One hovered structure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hovered {
+    /// The structure's entity.
+    pub entity: Entity,
+    /// What the label shows.
+    pub label: String,
+    /// Where the pointer ray meets it, world frame.
+    pub point: Vec3,
+}
+
+/// The label that follows the pointer.
+#[derive(Component)]
+struct HoverLabel;
 
 #[derive(Resource, Clone)]
 struct TwinToShow(Arc<LoadedTwin>);
@@ -136,7 +182,19 @@ impl Plugin for TwinPlugin {
         app.insert_resource(self.twin.anatomy.clone())
             .insert_resource(TwinToShow(self.twin.clone()))
             .add_systems(Startup, spawn_twin.after(stage_plugin::StageSystems))
-            .add_systems(Update, toggle_skin);
+            .init_resource::<PointerRay>()
+            .init_resource::<HoveredStructure>()
+            .add_systems(Startup, spawn_hover_label)
+            .add_systems(
+                Update,
+                (
+                    toggle_skin,
+                    mouse_pointer_ray,
+                    pick_hovered_structure,
+                    show_hover_label,
+                )
+                    .chain(),
+            );
     }
 }
 
@@ -178,7 +236,7 @@ fn spawn_twin(
         warn!("no twin anchor: the twin is not drawn");
         return;
     };
-    for structure in &twin.0.structures {
+    for (index, structure) in twin.0.structures.iter().enumerate() {
         let [r, g, b, a] = structure.colour_rgba;
         let translucent = a < 1.0;
         commands.spawn((
@@ -186,6 +244,7 @@ fn spawn_twin(
             TwinStructure {
                 name: structure.name.clone(),
                 tissue: structure.tissue,
+                index,
             },
             ChildOf(anchor),
             Mesh3d(meshes.add(bevy_mesh(&structure.mesh))),
@@ -215,6 +274,122 @@ fn toggle_skin(
     for (structure, mut visibility) in &mut structures {
         if structure.tissue == TissueClass::Skin {
             visibility.toggle_visible_hidden();
+        }
+    }
+}
+
+/// The mouse's ray from the active camera that renders to the primary window; `None` when the
+/// cursor is outside it. Leaves the ray alone where there is no window (tests, XR sets it).
+fn mouse_pointer_ray(
+    windows: Query<&Window, With<PrimaryWindow>>,
+    cameras: Query<(&Camera, &GlobalTransform)>,
+    mut pointer: ResMut<PointerRay>,
+) {
+    let Ok(window) = windows.single() else {
+        return;
+    };
+    let ray = window.cursor_position().and_then(|cursor| {
+        cameras
+            .iter()
+            .filter(|(camera, _)| camera.is_active)
+            .max_by_key(|(camera, _)| camera.order)
+            .and_then(|(camera, transform)| camera.viewport_to_world(transform, cursor).ok())
+    });
+    pointer.set_if_neq(PointerRay(ray));
+}
+
+fn pick_hovered_structure(
+    pointer: Res<PointerRay>,
+    twin: Res<TwinToShow>,
+    structures: Query<(
+        Entity,
+        &TwinStructure,
+        &GlobalTransform,
+        Option<&Visibility>,
+    )>,
+    mut hovered: ResMut<HoveredStructure>,
+) {
+    let Some(ray) = pointer.0 else {
+        hovered.set_if_neq(HoveredStructure(None));
+        return;
+    };
+    // (distance, translucent, entity, structure) of the best hit so far.
+    let mut best: Option<(f32, bool, Entity, &TwinStructure)> = None;
+    for (entity, structure, transform, visible) in &structures {
+        let Some(loaded) = twin.0.structures.get(structure.index) else {
+            continue;
+        };
+        // Hidden by the K toggle (the twin's anchor itself is never hidden).
+        if visible == Some(&Visibility::Hidden) {
+            continue;
+        }
+        // Into the structure's own frame; its transforms are rigid, so distances carry over.
+        let to_local = transform.affine().inverse();
+        let origin = to_local.transform_point3(ray.origin);
+        let direction = to_local
+            .transform_vector3(*ray.direction)
+            .normalize_or_zero();
+        let Some(local_distance) = loaded.mesh.ray_hit_m(origin, direction) else {
+            continue;
+        };
+        let world_point = transform.transform_point(origin + direction * local_distance);
+        let distance = world_point.distance(ray.origin);
+        let translucent = loaded.colour_rgba[3] < 1.0;
+        let better = best.is_none_or(|(best_distance, best_translucent, _, _)| {
+            (translucent, distance) < (best_translucent, best_distance)
+        });
+        if better {
+            best = Some((distance, translucent, entity, structure));
+        }
+    }
+    let next = best.map(|(distance, _, entity, structure)| Hovered {
+        entity,
+        label: structure.display_name(),
+        point: ray.get_point(distance),
+    });
+    hovered.set_if_neq(HoveredStructure(next));
+}
+
+fn spawn_hover_label(mut commands: Commands) {
+    commands.spawn((
+        Name::new("Hover label"),
+        HoverLabel,
+        Text::new(""),
+        TextFont {
+            font_size: FontSize::Px(16.0),
+            ..default()
+        },
+        TextColor(Color::WHITE),
+        BackgroundColor(Color::srgba(0.05, 0.07, 0.1, 0.75)),
+        Node {
+            position_type: PositionType::Absolute,
+            padding: UiRect::axes(Val::Px(6.0), Val::Px(3.0)),
+            ..default()
+        },
+        Visibility::Hidden,
+    ));
+}
+
+/// Puts the hovered structure's name beside the cursor.
+fn show_hover_label(
+    hovered: Res<HoveredStructure>,
+    windows: Query<&Window, With<PrimaryWindow>>,
+    mut labels: Query<(&mut Text, &mut Node, &mut Visibility), With<HoverLabel>>,
+) {
+    let cursor = windows.single().ok().and_then(Window::cursor_position);
+    for (mut text, mut node, mut visibility) in &mut labels {
+        match (&hovered.0, cursor) {
+            (Some(hovered), Some(cursor)) => {
+                if text.0 != hovered.label {
+                    text.0.clone_from(&hovered.label);
+                }
+                node.left = Val::Px(cursor.x + 16.0);
+                node.top = Val::Px(cursor.y + 12.0);
+                visibility.set_if_neq(Visibility::Inherited);
+            }
+            _ => {
+                visibility.set_if_neq(Visibility::Hidden);
+            }
         }
     }
 }

@@ -128,6 +128,31 @@ impl TwinBundle {
         ColliderSet::read(&path).map_err(|source| TwinError::Mesh { path, source })
     }
 
+    /// The vertebra colliders as the needle's bone field (colliders without a level, such as
+    /// other bone, are left out: the needle model names the vertebra it meets).
+    pub fn bone_field(&self) -> Result<needle::TrimeshBoneField, TwinError> {
+        let path = self.file_path(&self.manifest.colliders.file);
+        let mut bones = needle::TrimeshBoneField::new();
+        for collider in self.colliders()?.colliders {
+            let Some(level) = collider.level else {
+                continue;
+            };
+            let vertices_m = collider
+                .vertices_m
+                .iter()
+                .map(|v| glam::Vec3::from_array(*v))
+                .collect();
+            bones
+                .add_level(level, vertices_m, collider.triangles)
+                .map_err(|problem| TwinError::Collider {
+                    path: path.clone(),
+                    name: collider.name.clone(),
+                    problem: problem.to_string(),
+                })?;
+        }
+        Ok(bones)
+    }
+
     /// Loads the mesh of the structure called `name` ("L3", "skin").
     pub fn structure_mesh(&self, name: &str) -> Result<GlbStructure, TwinError> {
         let manifest_path = self.dir.join(MANIFEST_FILE);

@@ -107,6 +107,16 @@ pub enum TwinError {
         /// Hash of the file now.
         found: String,
     },
+    /// A vertebra collider cannot serve as the needle's bone.
+    #[error("{path}: vertebra collider {name}: {problem}")]
+    Collider {
+        /// The collider file.
+        path: PathBuf,
+        /// The collider's name.
+        name: String,
+        /// What is wrong.
+        problem: String,
+    },
     /// The tissue volume file is malformed or damaged.
     #[error("{path}: tissue volume unreadable: {problem}")]
     TissueVolume {

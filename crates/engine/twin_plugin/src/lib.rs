@@ -12,7 +12,6 @@ use bevy::asset::RenderAssetUsages;
 use bevy::mesh::{Indices, PrimitiveTopology};
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
-use needle::TrimeshBoneField;
 use physics_plugin::NeedleAnatomy;
 use stage_plugin::TwinAnchor;
 use std::path::{Path, PathBuf};
@@ -63,16 +62,6 @@ pub enum TwinLoadError {
     /// The bundle did not open or verify.
     #[error(transparent)]
     Bundle(#[from] twin::TwinError),
-    /// Its vertebra colliders could not be built.
-    #[error("twin bundle {dir}: vertebra collider {name}: {problem}")]
-    Collider {
-        /// The bundle folder.
-        dir: PathBuf,
-        /// The collider's name.
-        name: String,
-        /// What is wrong.
-        problem: String,
-    },
 }
 
 impl LoadedTwin {
@@ -90,24 +79,7 @@ impl LoadedTwin {
                 mesh: glb.mesh,
             });
         }
-        let mut bones = TrimeshBoneField::new();
-        for collider in bundle.colliders()?.colliders {
-            let Some(level) = collider.level else {
-                continue;
-            };
-            let vertices_m = collider
-                .vertices_m
-                .iter()
-                .map(|v| Vec3::from_array(*v))
-                .collect();
-            bones
-                .add_level(level, vertices_m, collider.triangles.clone())
-                .map_err(|problem| TwinLoadError::Collider {
-                    dir: dir.to_path_buf(),
-                    name: collider.name.clone(),
-                    problem: problem.to_string(),
-                })?;
-        }
+        let bones = bundle.bone_field()?;
         let tissue = bundle.tissue_volume()?;
         Ok(Self {
             dir: dir.to_path_buf(),

@@ -50,3 +50,81 @@ pub fn session_needle_state(state: &needle::NeedleState) -> session::NeedleState
         applied_force_n: state.applied_axial_force_n,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use anatomy::{TissueClass, VertebraLevel};
+
+    #[test]
+    fn every_model_event_keeps_the_facts_the_session_stores() {
+        let point = Vec3::new(0.001, 0.002, -0.003);
+        let cases = [
+            (
+                needle::NeedleEvent::SkinPunctured { point_m: point },
+                NeedleEvent::SkinPunctured,
+            ),
+            (
+                needle::NeedleEvent::LayerEntered {
+                    tissue: TissueClass::Fat,
+                    depth_mm: 3.0,
+                },
+                NeedleEvent::LayerEntered {
+                    tissue: TissueClass::Fat,
+                },
+            ),
+            (
+                needle::NeedleEvent::MembranePunctured {
+                    tissue: TissueClass::Dura,
+                    depth_mm: 51.0,
+                    force_drop_n: 0.4,
+                },
+                NeedleEvent::MembranePunctured {
+                    tissue: TissueClass::Dura,
+                },
+            ),
+            (
+                needle::NeedleEvent::BoneContacted {
+                    level: VertebraLevel::L4,
+                    point_m: point,
+                    depth_mm: 16.0,
+                },
+                NeedleEvent::BoneContacted {
+                    level: VertebraLevel::L4,
+                    point_m: point.to_array(),
+                },
+            ),
+            (
+                needle::NeedleEvent::LossOfResistance {
+                    depth_mm: 47.0,
+                    tissue: TissueClass::EpiduralSpace,
+                },
+                NeedleEvent::LossOfResistance { depth_mm: 47.0 },
+            ),
+            (
+                needle::NeedleEvent::DuraPunctured { depth_mm: 51.3 },
+                NeedleEvent::DuraPunctured { depth_mm: 51.3 },
+            ),
+            (
+                needle::NeedleEvent::CsfFlashback { wet_tap: true },
+                NeedleEvent::CsfFlashback,
+            ),
+            (
+                needle::NeedleEvent::Paresthesia { depth_mm: 55.0 },
+                NeedleEvent::Paresthesia,
+            ),
+            (
+                needle::NeedleEvent::NeedleWithdrawn,
+                NeedleEvent::NeedleWithdrawn,
+            ),
+            (
+                needle::NeedleEvent::Redirected { angle_deg: 12.0 },
+                NeedleEvent::Redirected { angle_deg: 12.0 },
+            ),
+        ];
+        for (model, stored) in cases {
+            assert_eq!(session_event(&model), stored);
+            assert_eq!(timed_event(2.5, &model).time_s, 2.5);
+        }
+    }
+}

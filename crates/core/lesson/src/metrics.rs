@@ -400,3 +400,33 @@ impl MetricsTracker {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_press_threshold_matches_the_needle_models_syringe() {
+        let params = needle::ModelParams::bundled().expect("bundled tissues.ron");
+        assert_eq!(
+            LOR_PRESSED_FORCE_N, params.syringe.pressed_force_n as f32,
+            "keep LOR_PRESSED_FORCE_N equal to syringe.pressed_force_n"
+        );
+    }
+
+    #[test]
+    fn the_dura_is_touched_at_the_dura_and_beyond() {
+        let touched: Vec<_> = TissueClass::ALL
+            .into_iter()
+            .filter(|tissue| at_or_past_dura(*tissue))
+            .collect();
+        assert_eq!(
+            touched,
+            [
+                TissueClass::Dura,
+                TissueClass::Csf,
+                TissueClass::CaudaEquina
+            ]
+        );
+    }
+}

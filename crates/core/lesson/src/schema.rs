@@ -340,3 +340,62 @@ pub const DEFAULT_MIN_SCORE_PERCENT: f32 = 80.0;
 fn default_min_score_percent() -> f32 {
     DEFAULT_MIN_SCORE_PERCENT
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interspaces_are_adjacent_only_cranial_first() {
+        use VertebraLevel::*;
+        let space = |cranial, caudal| Interspace { cranial, caudal };
+        assert!(space(L3, L4).is_adjacent());
+        assert!(space(L5, Sacrum).is_adjacent());
+        assert!(!space(L4, L3).is_adjacent());
+        assert!(!space(L3, L5).is_adjacent());
+        assert!(!space(L3, L3).is_adjacent());
+        assert_eq!(space(L3, L4).to_string(), "L3–L4");
+    }
+
+    #[test]
+    fn default_trajectories_point_into_the_back_at_the_textbook_angles() {
+        let midline = Trajectory::default_for(Approach::Midline);
+        let [x, y, z] = midline.direction;
+        assert_eq!(x, 0.0);
+        assert!((y.atan2(-z).to_degrees() - MIDLINE_CEPHALAD_DEG).abs() < 1e-4);
+        let paramedian = Trajectory::default_for(Approach::Paramedian);
+        let [x, _, z] = paramedian.direction;
+        assert!(
+            paramedian.entry_m[0] > 0.0 && x < 0.0,
+            "enters right, aims medially"
+        );
+        assert!(((-x).atan2(-z).to_degrees() - PARAMEDIAN_MEDIAL_DEG).abs() < 1e-3);
+    }
+
+    #[test]
+    fn phantom_presets_are_named_and_unknown_names_list_the_choices() {
+        for preset in PhantomPreset::ALL {
+            assert_eq!(
+                PhantomPreset::try_from(preset.name().to_owned()),
+                Ok(preset)
+            );
+        }
+        let error = PhantomPreset::try_from("thin".to_owned()).expect_err("unknown");
+        assert!(
+            error.contains("\"thin\"") && error.contains("\"high-bmi\""),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn targets_follow_the_procedure() {
+        assert_eq!(Procedure::Epidural.target_space(), TargetSpace::Epidural);
+        assert_eq!(Procedure::Spinal.target_space(), TargetSpace::Subarachnoid);
+        assert!(TargetSpace::Subarachnoid.contains(TissueClass::Csf));
+        assert!(!TargetSpace::Subarachnoid.contains(TissueClass::EpiduralSpace));
+        assert!(TargetSpace::Epidural.contains(TissueClass::EpiduralSpace));
+        assert!(!StepCondition::CsfFlashback.fits(Procedure::Epidural, Technique::None));
+        assert!(StepCondition::CsfFlashback.fits(Procedure::Spinal, Technique::None));
+        assert!(!StepCondition::LossOfResistance.fits(Procedure::Spinal, Technique::None));
+    }
+}

@@ -59,6 +59,14 @@ pub struct Score {
 }
 
 impl Score {
+    /// Points earned on the item `key`, if the score has that item.
+    pub fn points_for(&self, key: &str) -> Option<u32> {
+        self.items
+            .iter()
+            .find(|item| item.key == key)
+            .map(|item| item.points)
+    }
+
     /// Points as a percentage of the points available.
     pub fn percent(&self) -> f32 {
         if self.max_points == 0 {

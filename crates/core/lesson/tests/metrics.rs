@@ -98,12 +98,7 @@ fn a_wet_tap_after_the_loss_of_resistance_fails_the_epidural() {
         "{:?}",
         score.failed_criteria
     );
-    let safety = score
-        .items
-        .iter()
-        .find(|item| item.key == "safety")
-        .expect("safety item");
-    assert_eq!(safety.points, 0);
+    assert_eq!(score.points_for("safety"), Some(0));
 }
 
 #[test]
@@ -148,15 +143,12 @@ fn a_bone_contact_and_redirection_then_csf_still_passes_the_lumbar_puncture() {
     assert_eq!(metrics.final_tip_tissue, Csf);
 
     let score = lesson.score(&metrics);
-    let points = |key: &str| {
-        score
-            .items
-            .iter()
-            .find(|item| item.key == key)
-            .map(|item| item.points)
-    };
-    assert_eq!(points("bone_contacts"), Some(2));
-    assert_eq!(points("redirections"), Some(2), "one correction is free");
+    assert_eq!(score.points_for("bone_contacts"), Some(2));
+    assert_eq!(
+        score.points_for("redirections"),
+        Some(2),
+        "one correction is free"
+    );
     assert_eq!((score.points, score.max_points), (17, 18));
     assert!(score.passed, "{score:#?}");
 }
@@ -188,14 +180,10 @@ fn a_too_deep_lumbar_puncture_into_the_cauda_equina_costs_safety_and_final_tip()
     );
 
     let score = lesson.score(&metrics);
-    let points = |key: &str| {
-        score
-            .items
-            .iter()
-            .find(|item| item.key == key)
-            .map(|item| item.points)
-    };
-    assert_eq!((points("safety"), points("final_tip")), (Some(0), Some(0)));
+    assert_eq!(
+        (score.points_for("safety"), score.points_for("final_tip")),
+        (Some(0), Some(0))
+    );
     assert_eq!(score.points, 15);
     assert!(
         score.passed,
@@ -237,12 +225,7 @@ fn a_second_insertion_and_a_false_loss_of_resistance_are_counted() {
     );
     assert!(metrics.success);
     let score = lesson.score(&metrics);
-    let attempts = score
-        .items
-        .iter()
-        .find(|item| item.key == "attempts")
-        .expect("item");
-    assert_eq!(attempts.points, 2);
+    assert_eq!(score.points_for("attempts"), Some(2));
 }
 
 fn frame(time_s: f64, hub_m: Vec3, tip_m: Vec3, tissue: TissueClass, plunger_n: f32) -> Frame {

@@ -50,10 +50,7 @@ fn bone(count: usize) -> Vec<BoneContact> {
 
 fn points_of(metrics: &AttemptMetrics, key: &str) -> u32 {
     score(metrics, &criteria())
-        .items
-        .iter()
-        .find(|item| item.key == key)
-        .map(|item| item.points)
+        .points_for(key)
         .unwrap_or_else(|| panic!("no item {key}"))
 }
 

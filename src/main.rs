@@ -7,8 +7,10 @@ use neuraxis::{TrainerOptions, build_app};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod lesson_cmd;
 mod session_cmd;
 mod twin_cmd;
+mod twin_library;
 
 /// Neuraxis: practise lumbar puncture and epidural needle placement on a digital twin of a
 /// patient's lumbar spine.
@@ -33,7 +35,8 @@ Examples:
   neuraxis --screenshot room.png            save a picture of the room and close
   xvfb-run -a neuraxis --screenshot r.png   the same on a machine without a screen
   neuraxis twin build ct/ -o twins/case1     build a twin bundle from a DICOM folder
-  neuraxis session verify attempt.nxsession check a recording after a crash"
+  neuraxis session verify attempt.nxsession check a recording after a crash
+  neuraxis lesson check scenes/*.ron         validate lesson files"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -51,14 +54,19 @@ enum Command {
     /// Build a twin bundle from a patient's CT.
     #[command(subcommand)]
     Twin(twin_cmd::TwinCommand),
+    /// Check lesson files.
+    #[command(subcommand)]
+    Lesson(lesson_cmd::LessonCommand),
 }
 
 /// Options of the trainer itself (no subcommand).
 #[derive(Debug, Args)]
 struct TrainerArgs {
-    /// A twin bundle (made by `neuraxis twin build`) to practise on; without it the trainer
-    /// offers a practice block of the L3–L4 interspace.
-    #[arg(long, value_name = "DIR")]
+    /// The twin to practise on: a bundled one by name (default, scoliosis, high-bmi), a
+    /// bundle folder made by `neuraxis twin build`, or practice-block (a synthetic L3–L4
+    /// interspace). Without it: the bundled default twin, or a
+    /// practice block of the L3–L4 interspace where no bundled twin is installed.
+    #[arg(long, value_name = "NAME|DIR")]
     twin: Option<PathBuf>,
 
     /// Save a picture of the window to this PNG file after a few frames, then close.
@@ -126,6 +134,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Some(Command::Session(command)) => session_cmd::run(command),
         Some(Command::Twin(command)) => twin_cmd::run(command),
+        Some(Command::Lesson(command)) => lesson_cmd::run(command),
         None => run_trainer(cli.trainer),
     }
 }
@@ -138,9 +147,9 @@ fn run_trainer(cli: TrainerArgs) -> anyhow::Result<ExitCode> {
             after_frames: cli.frames,
         }),
         verbosity: cli.verbose,
-        twin: match &cli.twin {
+        twin: match trainer_twin_dir(cli.twin.as_deref()) {
             Some(dir) => Some(std::sync::Arc::new(
-                twin_plugin::LoadedTwin::open(dir)
+                twin_plugin::LoadedTwin::open(&dir)
                     .with_context(|| format!("cannot load the twin in {}", dir.display()))?,
             )),
             None => None,
@@ -153,6 +162,25 @@ fn run_trainer(cli: TrainerArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// `--twin` value for the synthetic practice block instead of a twin.
+const PRACTICE_BLOCK: &str = "practice-block";
+
+/// The bundle the trainer opens: the one asked for, else the bundled default phantom if it is
+/// installed, else none (the practice block).
+fn trainer_twin_dir(argument: Option<&std::path::Path>) -> Option<PathBuf> {
+    match argument {
+        Some(argument) if argument == std::path::Path::new(PRACTICE_BLOCK) => None,
+        Some(argument) => Some(twin_library::from_argument(argument)),
+        None => {
+            let default = twin_library::phantom_dir(lesson::PhantomPreset::Default);
+            default
+                .join(twin::MANIFEST_FILE)
+                .is_file()
+                .then_some(default)
+        }
+    }
 }
 
 #[cfg(test)]

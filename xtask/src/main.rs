@@ -23,6 +23,8 @@ Tasks:
   bench NAME     run a benchmark in release; it prints `bench FIGURE: VALUE UNIT` lines.
                  NAME is a crate under crates/core with examples/NAME_bench.rs;
                  `cargo xtask bench` lists them
+  reference-twin build the twin of the shared reference CT (../shared/data) into
+                 target/twins/reference-ct, for the lesson that uses it
   setup          install the system packages listed in .ci/debian-packages.txt";
 
 fn main() -> Result<()> {
@@ -44,6 +46,7 @@ fn main() -> Result<()> {
         "deps" => deps::check(&root),
         "bench" => bench(&root, rest.first().map(String::as_str)),
         "setup" => system::ensure_packages(&root),
+        "reference-twin" => reference_twin(&root),
         "" | "help" | "-h" | "--help" => {
             println!("{USAGE}");
             Ok(())
@@ -227,6 +230,36 @@ fn python_venv(root: &Path, name: &str, packages: &[&str]) -> Result<PathBuf> {
     std::fs::write(&marker, packages.join("\n"))
         .with_context(|| format!("cannot write {}", marker.display()))?;
     Ok(python)
+}
+
+/// The twin of the shared reference CT, for `scenes/lp-reference-ct.ron`; built, not committed.
+fn reference_twin(root: &Path) -> Result<()> {
+    let ct = root.join("../shared/data/ct/lumbar-3mm/example_ct.nii.gz");
+    if !ct.is_file() {
+        bail!(
+            "{}: the shared reference data must sit beside the project (../shared/data)",
+            ct.display()
+        );
+    }
+    build_twin_bundle(root, &ct, &root.join("target/twins/reference-ct"))
+}
+
+/// Runs the twin build (twin crate, release, no Bevy) from `input` into `out`.
+fn build_twin_bundle(root: &Path, input: &Path, out: &Path) -> Result<()> {
+    cargo(
+        root,
+        &[
+            "run",
+            "--quiet",
+            "--release",
+            "--package",
+            "twin",
+            "--example",
+            "twin_build",
+            "--",
+        ],
+        &[input.display().to_string(), out.display().to_string()],
+    )
 }
 
 fn bench_source(root: &Path, krate: &str) -> PathBuf {

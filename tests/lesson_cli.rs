@@ -1,0 +1,62 @@
+//! `neuraxis lesson check`: a malformed lesson names the file, line and column; a lesson whose
+//! twin is not installed says how to make it; both exit non-zero.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn check(file: &std::path::Path) -> (bool, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_neuraxis"))
+        .args(["lesson", "check"])
+        .arg(file)
+        .env(
+            "NEURAXIS_ASSETS",
+            std::env::temp_dir().join("neuraxis-no-assets"),
+        )
+        .output()
+        .expect("neuraxis runs");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_malformed_lesson_is_named_with_line_and_column() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("lesson_cli");
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let source = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenes/epidural-saline-l3l4.ron"),
+    )
+    .expect("shipped lesson");
+    let broken = dir.join("broken.ron");
+    std::fs::write(
+        &broken,
+        source.replacen("procedure: Epidural", "procedure: Epidurral", 1),
+    )
+    .expect("write");
+    let (ok, _, stderr) = check(&broken);
+    assert!(!ok, "a malformed lesson fails");
+    assert!(stderr.contains("broken.ron"), "{stderr}");
+    let line = source
+        .lines()
+        .position(|l| l.contains("procedure: Epidural"))
+        .expect("the field")
+        + 1;
+    assert!(
+        stderr.contains(&format!(":{line}:")),
+        "line {line}: {stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn a_lesson_without_its_twin_says_how_to_make_it() {
+    let lesson = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenes/lp-scoliosis.ron");
+    let (ok, _, stderr) = check(&lesson);
+    assert!(!ok);
+    assert!(
+        stderr.contains("lp-scoliosis.ron") && stderr.contains("cargo xtask twins"),
+        "{stderr}"
+    );
+}

@@ -20,6 +20,7 @@ pub mod field;
 pub mod needle_kind;
 pub mod obj_mesh;
 pub mod params;
+pub mod section;
 pub mod sim;
 pub mod synthetic;
 pub mod syringe;
@@ -29,6 +30,7 @@ pub use field::{BoneField, BoneHit, NoBone, TissueField};
 pub use needle_kind::{NeedleKind, NeedleSpec, TipShape};
 pub use obj_mesh::{ObjError, ObjTriangles, vhm_to_twin_m};
 pub use params::{ModelParams, ParamsError, TissueParams};
+pub use section::{SagittalSection, section_colour_srgb8};
 pub use sim::{
     HapticCues, InputWarning, NeedleEvent, NeedleSim, NeedleState, SimError, StepInput, StepOutput,
 };

@@ -26,18 +26,15 @@ pub fn render_curve_text(curve: &[CurvePoint]) -> String {
     if curve.is_empty() {
         return "No attempts yet.\n".to_owned();
     }
-    let started_width = curve
-        .iter()
-        .map(|p| p.started_utc.chars().count())
-        .chain([13])
-        .max()
-        .unwrap_or(13);
-    let lesson_width = curve
-        .iter()
-        .map(|p| p.lesson_id.chars().count())
-        .chain([6])
-        .max()
-        .unwrap_or(6);
+    // Columns as wide as their header or their longest entry.
+    let width = |header: &str, entry: fn(&CurvePoint) -> &str| {
+        curve
+            .iter()
+            .map(|point| entry(point).chars().count())
+            .fold(header.chars().count(), usize::max)
+    };
+    let started_width = width("started (UTC)", |point| &point.started_utc);
+    let lesson_width = width("lesson", |point| &point.lesson_id);
     let mut text = String::new();
     let average_header = format!("avg {MOVING_AVERAGE_WINDOW}");
     // Writing to a String cannot fail.

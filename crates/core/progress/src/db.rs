@@ -70,7 +70,7 @@ impl ProgressDb {
         if check != "ok" {
             return Err(ProgressError::Corrupt {
                 path: path.to_path_buf(),
-                detail: format!("SQLite's quick check: {check}"),
+                detail: format!("SQLite's quick check: {}", one_line(&check)),
             });
         }
 
@@ -345,8 +345,21 @@ impl ProgressDb {
         } else {
             Err(ProgressError::Corrupt {
                 path: self.path.clone(),
-                detail: format!("SQLite's integrity check: {}", messages.join("; ")),
+                detail: format!(
+                    "SQLite's integrity check: {}",
+                    one_line(&messages.join("\n"))
+                ),
             })
         }
     }
+}
+
+/// SQLite's multi-line check report as one line for an error message.
+fn one_line(report: &str) -> String {
+    report
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ")
 }

@@ -12,8 +12,9 @@ pub const SPARKLINE_MAX_ATTEMPTS: usize = 60;
 
 /// The sparkline block of a score fraction (clamped to 0–1).
 pub fn spark_level(score_fraction: f64) -> char {
-    let level = (score_fraction.clamp(0.0, 1.0) * (SPARK_LEVELS.len() - 1) as f64).round();
-    SPARK_LEVELS[(level as usize).min(SPARK_LEVELS.len() - 1)]
+    // Eight equal bands of 12.5 %; a full score joins the top band.
+    let band = (score_fraction.clamp(0.0, 1.0) * SPARK_LEVELS.len() as f64).floor();
+    SPARK_LEVELS[(band as usize).min(SPARK_LEVELS.len() - 1)]
 }
 
 fn percent(fraction: f64) -> String {

@@ -10,7 +10,7 @@ pub enum ProgressError {
     /// `ProgressDb::open_existing` was given a path where no file is.
     #[error(
         "no progress database at {path}: it is created when the trainer records the first \
-         attempt; check the path (or the override that names it)"
+         attempt; check the path (or NEURAXIS_PROGRESS_DB, which names it)"
     )]
     NotFound {
         /// The path that was asked for.
@@ -85,6 +85,12 @@ pub enum ProgressError {
         /// The handles that are there.
         known: Vec<String>,
     },
+    /// No environment variable tells where the user's data folder is.
+    #[error(
+        "cannot tell where to keep the progress database (none of NEURAXIS_PROGRESS_DB, \
+         XDG_DATA_HOME, HOME or APPDATA is set); set NEURAXIS_PROGRESS_DB to a file path"
+    )]
+    NoDataFolder,
     /// A stored row does not make sense (edited by hand or by a faulty writer).
     #[error(
         "the progress database {path} holds an invalid attempt (row {attempt_id}): {problem}; \

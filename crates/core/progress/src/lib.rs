@@ -16,6 +16,7 @@
 mod curve;
 mod db;
 mod error;
+mod location;
 mod record;
 mod render_svg;
 mod render_text;
@@ -28,6 +29,7 @@ pub use curve::{
 };
 pub use db::{BUSY_TIMEOUT, DEFAULT_FILE_NAME, ProgressDb};
 pub use error::{ProgressError, Result};
+pub use location::{DATABASE_PATH_VAR, database_path_from, default_database_path};
 pub use record::{
     AttemptRecord, MAX_NAME_CHARS, MAX_TRAINEE_HANDLE_CHARS, StoredAttempt, check_trainee_handle,
 };

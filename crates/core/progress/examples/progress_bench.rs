@@ -15,7 +15,7 @@ fn attempt(index: u32) -> AttemptRecord {
     AttemptRecord {
         trainee: "bench-01".to_owned(),
         lesson_id: format!("lesson-{}", index % 4),
-        session_file: Some(format!("sessions/bench-{index:04}.nxs").into()),
+        session_file: Some(format!("sessions/bench-{index:04}.nxsession").into()),
         started_utc: format!(
             "2026-{:02}-{:02}T{:02}:00:00Z",
             1 + index / 250,

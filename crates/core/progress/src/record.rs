@@ -159,7 +159,7 @@ pub(crate) mod tests {
         AttemptRecord {
             trainee: "r2-07".to_owned(),
             lesson_id: "lp-midline-l3l4".to_owned(),
-            session_file: Some(PathBuf::from("sessions/2026-11-21-r2-07.nxs")),
+            session_file: Some(PathBuf::from("sessions/2026-11-21-r2-07.nxsession")),
             started_utc: "2026-11-21T10:00:00Z".to_owned(),
             duration_s: 312.5,
             score_points: 72.0,

@@ -20,7 +20,7 @@ pub fn attempt(
         trainee: trainee.to_owned(),
         lesson_id: lesson_id.to_owned(),
         session_file: Some(PathBuf::from(format!(
-            "sessions/{trainee}-{day:02}-{minute:02}.nxs"
+            "sessions/{trainee}-{day:02}-{minute:02}.nxsession"
         ))),
         started_utc: format!("2026-11-{day:02}T10:{minute:02}:00Z"),
         duration_s: 200.0 + score_points,

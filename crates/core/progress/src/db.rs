@@ -97,12 +97,9 @@ impl ProgressDb {
             .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
             .map_err(sqlite("switch to write-ahead logging"))?;
         if !journal_mode.eq_ignore_ascii_case("wal") {
-            return Err(ProgressError::Open {
+            return Err(ProgressError::NoWriteAheadLog {
                 path: path.to_path_buf(),
-                source: rusqlite::Error::InvalidParameterName(format!(
-                    "the file system refused write-ahead logging (journal mode stayed \
-                     {journal_mode}); put the database on a local disk"
-                )),
+                journal_mode,
             });
         }
         connection

@@ -28,6 +28,18 @@ pub enum ProgressError {
         #[source]
         source: rusqlite::Error,
     },
+    /// The file system refused write-ahead logging (network file systems lack shared memory).
+    #[error(
+        "the progress database {path} cannot use write-ahead logging (its journal mode stayed \
+         {journal_mode:?}), which safe writing by several processes needs; keep the file on a \
+         local disk"
+    )]
+    NoWriteAheadLog {
+        /// The file.
+        path: PathBuf,
+        /// The journal mode SQLite reported instead of `wal`.
+        journal_mode: String,
+    },
     /// The file is not an SQLite database, or is one that belongs to another program.
     #[error(
         "{path} is not a Neuraxis progress database ({detail}); move the file aside or point \

@@ -112,31 +112,34 @@ fn child_writer() {
     write_attempts(Path::new(&path), &trainee);
 }
 
+/// Starts this test binary again as a writer process running `child_writer`.
+fn spawn_writer(path: &Path, trainee: &str, go_file: &Path) -> std::process::Child {
+    let this_test_binary = std::env::current_exe().expect("test binary path");
+    Command::new(this_test_binary)
+        .args([
+            "child_writer",
+            "--exact",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(CHILD_DB_VAR, path)
+        .env(CHILD_TRAINEE_VAR, trainee)
+        .env(CHILD_GO_FILE_VAR, go_file)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start a writer process")
+}
+
 #[test]
 fn two_processes_writing_at_once_lose_no_row() {
     let (folder, path) = common::temp_db();
     let go_file = folder.path().join("go");
-    let this_test_binary = std::env::current_exe().expect("test binary path");
     let trainees = ["r2-07", "r3-11"];
     let children: Vec<_> = trainees
         .iter()
-        .map(|trainee| {
-            Command::new(&this_test_binary)
-                .args([
-                    "child_writer",
-                    "--exact",
-                    "--ignored",
-                    "--nocapture",
-                    "--test-threads=1",
-                ])
-                .env(CHILD_DB_VAR, &path)
-                .env(CHILD_TRAINEE_VAR, trainee)
-                .env(CHILD_GO_FILE_VAR, &go_file)
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .expect("start a writer process")
-        })
+        .map(|trainee| spawn_writer(&path, trainee, &go_file))
         .collect();
     std::fs::write(&go_file, b"go").expect("go file");
     for (trainee, child) in trainees.iter().zip(children) {
@@ -173,4 +176,42 @@ fn two_threads_with_their_own_connections_lose_no_row() {
         }
     });
     assert_all_rows_present(&path, &trainees);
+}
+
+#[test]
+fn a_writer_killed_mid_run_leaves_a_sound_database_with_every_committed_attempt() {
+    let (folder, path) = common::temp_db();
+    let go_file = folder.path().join("go");
+    std::fs::write(&go_file, b"go").expect("go file");
+    let mut child = spawn_writer(&path, "r2-07", &go_file);
+    // Kill it once it has committed a few attempts, in the middle of its run.
+    let committed = || -> i64 {
+        rusqlite::Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .and_then(|connection| {
+                connection.query_row("SELECT count(*) FROM attempt", [], |row| row.get(0))
+            })
+            .unwrap_or(0)
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while committed() < 10 {
+        assert!(Instant::now() < deadline, "the writer never got going");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    child.kill().expect("kill the writer");
+    child.wait().expect("reap the writer");
+
+    let db = ProgressDb::open_existing(&path).unwrap_or_else(|error| panic!("{error}"));
+    db.check_integrity()
+        .unwrap_or_else(|error| panic!("{error}"));
+    let attempts = db.attempts("r2-07", None).expect("attempts");
+    assert!(
+        (10..ATTEMPTS_PER_WRITER as usize).contains(&attempts.len()),
+        "{} attempts survived",
+        attempts.len()
+    );
+    // Whole attempts only, in order: no attempt is half written.
+    for (index, stored) in (0..).zip(&attempts) {
+        assert_eq!(stored.record.score_points, f64::from(index % 101));
+        assert_eq!(stored.record.metrics.len(), 2);
+    }
 }

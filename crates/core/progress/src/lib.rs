@@ -11,7 +11,8 @@
 //! Privacy: trainees are pseudonymous handles; nothing about patients is stored.
 //!
 //! Key items: [`ProgressDb`], [`AttemptRecord`], [`CurvePoint`], [`CurveSummary`],
-//! [`render_curve_text`], [`render_curve_svg`], [`ProgressError`]. Format: docs/progress.md.
+//! [`render_curve_text`], [`render_curve_svg`], [`default_database_path`], [`ProgressError`].
+//! Format: docs/progress.md.
 
 mod curve;
 mod db;

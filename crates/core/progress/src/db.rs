@@ -2,9 +2,9 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
 
 use crate::curve::{CurvePoint, CurveSummary, learning_curve, summarize};
 use crate::error::{ProgressError, Result};
@@ -14,6 +14,9 @@ use crate::schema::{Found, MIGRATIONS, SCHEMA_VERSION, migrate};
 /// How long a writer waits for another process's write to finish before giving up. A write
 /// holds the lock for milliseconds, so this is only reached when something is stuck.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Pause between tries to switch a file that another process holds to write-ahead logging.
+const WAL_SWITCH_RETRY_PAUSE: Duration = Duration::from_millis(5);
 
 /// File name the app should use inside its data folder
 /// (`$XDG_DATA_HOME/neuraxis/progress.sqlite`).
@@ -91,17 +94,7 @@ impl ProgressDb {
             }
         }
 
-        // WAL lets readers and one writer work at once, and survives a killed writer; the mode
-        // is stored in the file, so this is a no-op after the first open.
-        let journal_mode: String = connection
-            .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
-            .map_err(sqlite("switch to write-ahead logging"))?;
-        if !journal_mode.eq_ignore_ascii_case("wal") {
-            return Err(ProgressError::NoWriteAheadLog {
-                path: path.to_path_buf(),
-                journal_mode,
-            });
-        }
+        enable_write_ahead_log(&connection, path)?;
         connection
             .execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;")
             .map_err(sqlite("set connection options"))?;
@@ -347,6 +340,40 @@ impl ProgressDb {
                     one_line(&messages.join("\n"))
                 ),
             })
+        }
+    }
+}
+
+/// Switches the file to write-ahead logging, which lets readers and one writer work at once and
+/// survives a killed writer. The mode is stored in the file, so this is a no-op after the first
+/// open. SQLite does not call the busy handler for this switch, so two processes creating the
+/// same file retry here until [`BUSY_TIMEOUT`].
+fn enable_write_ahead_log(connection: &Connection, path: &Path) -> Result<()> {
+    let deadline = Instant::now() + BUSY_TIMEOUT;
+    loop {
+        match connection.query_row("PRAGMA journal_mode = WAL", [], |row| {
+            row.get::<_, String>(0)
+        }) {
+            Ok(journal_mode) if journal_mode.eq_ignore_ascii_case("wal") => return Ok(()),
+            Ok(journal_mode) => {
+                return Err(ProgressError::NoWriteAheadLog {
+                    path: path.to_path_buf(),
+                    journal_mode,
+                });
+            }
+            Err(error)
+                if error.sqlite_error_code() == Some(ErrorCode::DatabaseBusy)
+                    && Instant::now() < deadline =>
+            {
+                std::thread::sleep(WAL_SWITCH_RETRY_PAUSE);
+            }
+            Err(error) => {
+                return Err(ProgressError::from_sqlite(
+                    path,
+                    "switch to write-ahead logging",
+                    error,
+                ));
+            }
         }
     }
 }

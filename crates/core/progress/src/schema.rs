@@ -81,8 +81,13 @@ pub(crate) fn migrate(
     migrations: &[Migration],
 ) -> rusqlite::Result<Found> {
     let newest_version = i64::try_from(migrations.len()).unwrap_or(i64::MAX);
-    // Read-only check first, so that a file we refuse is never write-locked or changed.
-    match inspect(connection, newest_version)? {
+    // Read-only check first, so that a file we refuse is never write-locked or changed. One
+    // read transaction, so that the three reads see one snapshot even while another process
+    // is creating the schema.
+    let snapshot = connection.transaction()?;
+    let found = inspect(&snapshot, newest_version)?;
+    snapshot.commit()?;
+    match found {
         Found::Version(version) if version < newest_version => {}
         found => return Ok(found),
     }

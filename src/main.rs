@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod lesson_cmd;
+mod progress_cmd;
 mod session_cmd;
 mod twin_cmd;
 mod twin_library;
@@ -36,7 +37,8 @@ Examples:
   xvfb-run -a neuraxis --screenshot r.png   the same on a machine without a screen
   neuraxis twin build ct/ -o twins/case1     build a twin bundle from a DICOM folder
   neuraxis session verify attempt.nxsession check a recording after a crash
-  neuraxis lesson check scenes/*.ron         validate lesson files"
+  neuraxis lesson check scenes/*.ron         validate lesson files
+  neuraxis progress trainee-07 --chart c.svg a trainee's learning curve"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -57,6 +59,8 @@ enum Command {
     /// Check lesson files.
     #[command(subcommand)]
     Lesson(lesson_cmd::LessonCommand),
+    /// Show a trainee's learning curve (and write it as a chart).
+    Progress(progress_cmd::ProgressArgs),
 }
 
 /// Options of the trainer itself (no subcommand).
@@ -135,6 +139,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Session(command)) => session_cmd::run(command),
         Some(Command::Twin(command)) => twin_cmd::run(command),
         Some(Command::Lesson(command)) => lesson_cmd::run(command),
+        Some(Command::Progress(args)) => progress_cmd::run(args),
         None => run_trainer(cli.trainer),
     }
 }

@@ -60,3 +60,50 @@ fn a_lesson_without_its_twin_says_how_to_make_it() {
         "{stderr}"
     );
 }
+
+#[test]
+fn progress_prints_a_learning_curve_and_writes_its_chart() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("progress_cli");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let database = dir.join("progress.sqlite");
+    let mut db = progress::ProgressDb::open(&database).expect("new database");
+    for (index, points) in [10.0, 13.0, 15.0, 17.0].into_iter().enumerate() {
+        db.record_attempt(&progress::AttemptRecord {
+            trainee: "trainee-07".into(),
+            lesson_id: "epidural-saline-l3l4".into(),
+            session_file: None,
+            started_utc: format!("2026-11-2{index}T10:00:00Z"),
+            duration_s: 120.0,
+            score_points: points,
+            score_max: 20.0,
+            pass_mark_points: Some(16.0),
+            passed: points >= 16.0,
+            metrics: Default::default(),
+        })
+        .expect("recorded");
+    }
+    drop(db);
+    let chart = dir.join("curve.svg");
+    let output = Command::new(env!("CARGO_BIN_EXE_neuraxis"))
+        .args(["progress", "trainee-07", "--database"])
+        .arg(&database)
+        .arg("--chart")
+        .arg(&chart)
+        .output()
+        .expect("neuraxis runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout} {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("improving"), "{stdout}");
+    let svg = std::fs::read_to_string(&chart).expect("chart written");
+    assert!(svg.starts_with("<svg") || svg.starts_with("<?xml"), "{svg}");
+    assert_eq!(
+        svg.matches("<circle class=\"attempt").count(),
+        4,
+        "one point per attempt"
+    );
+}

@@ -156,7 +156,10 @@ mod tests {
             let at = 4 * (p.y as usize * 80 + p.x as usize);
             [rgba[at], rgba[at + 1], rgba[at + 2]]
         };
-        assert_eq!(pixel(section.pixel_of(Vec3::new(0.0, 0.0, 0.01))), [250, 250, 250]);
+        assert_eq!(
+            pixel(section.pixel_of(Vec3::new(0.0, 0.0, 0.01))),
+            [250, 250, 250]
+        );
         assert_eq!(pixel(section.pixel_of(tip)), [230, 30, 30]);
         // Off the needle: tissue colours.
         let beside = section.pixel_of(Vec3::new(0.0, 0.02, 0.01));

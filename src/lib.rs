@@ -33,6 +33,9 @@ pub struct TrainerOptions {
     pub verbosity: u8,
     /// A twin bundle to put on the table instead of the practice block.
     pub twin: Option<std::sync::Arc<twin_plugin::LoadedTwin>>,
+    /// Where the desktop hand starts (entry, tilt, how far pushed in); `None`: poised above
+    /// the twin's origin.
+    pub needle_start: Option<desktop_plugin::DesktopNeedleHand>,
 }
 
 impl Default for TrainerOptions {
@@ -42,6 +45,7 @@ impl Default for TrainerOptions {
             screenshot: None,
             verbosity: 0,
             twin: None,
+            needle_start: None,
         }
     }
 }
@@ -80,6 +84,18 @@ pub fn build_app(options: &TrainerOptions) -> Result<App, StartError> {
         app.add_plugins(twin_plugin::TwinPlugin { twin: twin.clone() });
     }
     app.add_plugins(TrainerPlugin);
+    if let Some(hand) = &options.needle_start {
+        // Poised at the entry, then pushed in steadily: a jump would drive the needle with
+        // the whole coupling force at once.
+        app.insert_resource(desktop_plugin::DesktopNeedleHand {
+            advance_mm: 0.0,
+            ..*hand
+        })
+        .insert_resource(desktop_plugin::ScriptedAdvance {
+            target_mm: hand.advance_mm,
+            speed_mm_per_s: 10.0,
+        });
+    }
     if let Some(request) = &options.screenshot {
         app.add_plugins(capture_plugin::CapturePlugin {
             request: request.clone(),

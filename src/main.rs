@@ -84,6 +84,14 @@ struct TrainerArgs {
           value_parser = clap::value_parser!(u32).range(1..))]
     frames: u32,
 
+    /// Start with the needle placed, for pictures and demonstrations: ENTRY_MM,CEPHALAD_DEG,
+    /// ADVANCE_MM = the entry's height on the skin above the twin's origin, the tilt towards
+    /// the head, and how far the hand pushes it in (at 10 mm/s) from its poised start 10 mm
+    /// above the skin (e.g. -5,1,78 reaches the epidural space of the reference CT's twin).
+    #[arg(long, value_name = "ENTRY_MM,CEPHALAD_DEG,ADVANCE_MM", value_parser = parse_needle_start,
+          allow_hyphen_values = true)]
+    needle: Option<desktop_plugin::DesktopNeedleHand>,
+
     /// Window size in pixels, as WIDTHxHEIGHT.
     #[arg(long, value_name = "WxH", default_value = "1280x720", value_parser = parse_window_size)]
     window: UVec2,
@@ -106,6 +114,35 @@ fn parse_window_size(text: &str) -> Result<UVec2, String> {
             .ok_or_else(|| format!("{side:?} is not a size between 64 and 16384 pixels"))
     };
     Ok(UVec2::new(parse(width)?, parse(height)?))
+}
+
+fn parse_needle_start(text: &str) -> Result<desktop_plugin::DesktopNeedleHand, String> {
+    let values: Vec<f32> = text
+        .split(',')
+        .map(|part| part.trim().parse::<f32>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| {
+            format!("expected three numbers ENTRY_MM,CEPHALAD_DEG,ADVANCE_MM, got {text:?}")
+        })?;
+    let [entry_mm, cephalad_deg, advance_mm] = values[..] else {
+        return Err(format!(
+            "expected three numbers ENTRY_MM,CEPHALAD_DEG,ADVANCE_MM, got {text:?}"
+        ));
+    };
+    if !(-60.0..=60.0).contains(&entry_mm)
+        || !(-45.0..=45.0).contains(&cephalad_deg)
+        || !(0.0..=150.0).contains(&advance_mm)
+    {
+        return Err(format!(
+            "{text:?}: entry within ±60 mm, tilt within ±45°, advance 0–150 mm"
+        ));
+    }
+    Ok(desktop_plugin::DesktopNeedleHand {
+        entry_mm: bevy::math::Vec2::new(0.0, entry_mm),
+        cephalad_deg,
+        advance_mm,
+        ..Default::default()
+    })
 }
 
 fn main() -> ExitCode {
@@ -152,6 +189,7 @@ fn run_trainer(cli: TrainerArgs) -> anyhow::Result<ExitCode> {
             after_frames: cli.frames,
         }),
         verbosity: cli.verbose,
+        needle_start: cli.needle,
         twin: match trainer_twin_dir(cli.twin.as_deref()) {
             Some(dir) => Some(std::sync::Arc::new(
                 twin_plugin::LoadedTwin::open(&dir)

@@ -109,3 +109,33 @@ fn the_needle_is_poised_over_the_interspace_and_the_panel_shows_it() {
         .expect("one panel");
     assert!(panel.0.contains("Tuohy"), "panel: {:?}", panel.0);
 }
+
+#[test]
+fn the_section_view_shows_the_tissues_around_the_tip_and_the_needle() {
+    let mut app = headless_trainer(None);
+    let world = app.world_mut();
+    let handle = world
+        .query_filtered::<&ImageNode, With<desktop_plugin::SectionView>>()
+        .single(world)
+        .expect("one section view")
+        .image
+        .clone();
+    let image = app
+        .world()
+        .resource::<Assets<Image>>()
+        .get(&handle)
+        .expect("the section image");
+    let data = image.data.as_ref().expect("pixels on the CPU");
+    let has = |colour: [u8; 3]| data.chunks_exact(4).any(|p| p[..3] == colour);
+    // Poised 10 mm above the skin: skin, fat and the needle (white) with its tip (red).
+    assert!(
+        has(needle::section_colour_srgb8(anatomy::TissueClass::Skin)),
+        "skin"
+    );
+    assert!(
+        has(needle::section_colour_srgb8(anatomy::TissueClass::Fat)),
+        "fat"
+    );
+    assert!(has([250, 250, 250]), "needle shaft");
+    assert!(has([230, 30, 30]), "needle tip");
+}

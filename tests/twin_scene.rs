@@ -183,3 +183,56 @@ fn the_label_names_the_vertebra_under_the_pointer_through_the_skin() {
         None
     );
 }
+
+#[test]
+fn the_desktop_hand_reaches_the_epidural_space_of_the_reference_twin() {
+    let twin = Arc::new(LoadedTwin::open(reference_bundle()).expect("bundle loads"));
+    let mut app = support::headless::headless_app();
+    app.insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(
+        10,
+    )))
+    .init_resource::<SeenFacts>()
+    .add_plugins((TwinPlugin { twin }, TrainerPlugin))
+    .add_systems(FixedPostUpdate, collect);
+    // The clean midline path of this twin (crates/core/twin/tests/needle_on_twin.rs): entry
+    // 5 mm caudal of the origin, 1° cephalad; the epidural space is 67–70 mm deep.
+    app.insert_resource(desktop_plugin::DesktopNeedleHand {
+        entry_mm: Vec2::new(0.0, -5.0),
+        cephalad_deg: 1.0,
+        ..Default::default()
+    });
+    app.update();
+    // On at 5 mm/s until the tip is in the epidural space (or the hand 85 mm in).
+    for _ in 0..1700 {
+        app.world_mut()
+            .resource_mut::<desktop_plugin::DesktopNeedleHand>()
+            .advance_mm += 0.05;
+        app.update();
+        let tip = app
+            .world()
+            .resource::<NeedleReadout>()
+            .state
+            .map(|s| s.tip_tissue);
+        if tip == Some(anatomy::TissueClass::EpiduralSpace) {
+            break;
+        }
+    }
+    let facts = &app.world().resource::<SeenFacts>().0;
+    let state = app
+        .world()
+        .resource::<NeedleReadout>()
+        .state
+        .expect("the model runs");
+    println!("{state:?}");
+    assert!(
+        !facts
+            .iter()
+            .any(|fact| matches!(fact.event, needle::NeedleEvent::BoneContacted { .. })),
+        "no bone on the clean path: {facts:?}"
+    );
+    assert_eq!(
+        state.tip_tissue,
+        anatomy::TissueClass::EpiduralSpace,
+        "{facts:?}"
+    );
+}

@@ -14,6 +14,7 @@ pub fn headless_app() -> App {
         TransformPlugin,
     ))
     .init_asset::<Mesh>()
-    .init_asset::<StandardMaterial>();
+    .init_asset::<StandardMaterial>()
+    .init_asset::<Image>();
     app
 }

@@ -12,6 +12,10 @@ mod help_line;
 mod needle_controls;
 mod orbit;
 mod readout_panel;
+mod section_view;
+
+pub use needle_controls::ScriptedAdvance;
+pub use section_view::SectionView;
 
 pub use controls::CameraControlSystems;
 pub use help_line::{HELP_TEXT, HelpLine};
@@ -33,6 +37,7 @@ impl Plugin for DesktopViewPlugin {
                     spawn_camera.after(StageSystems),
                     help_line::spawn_help_line,
                     readout_panel::spawn_panel,
+                    section_view::spawn_section_view,
                 ),
             )
             // Before the fixed update, so the physics sees this frame's hand.
@@ -41,7 +46,13 @@ impl Plugin for DesktopViewPlugin {
                 needle_controls::drive_needle_hand
                     .in_set(RunFixedMainLoopSystems::BeforeFixedMainLoop),
             )
-            .add_systems(Update, readout_panel::update_panel)
+            .add_systems(
+                Update,
+                (
+                    readout_panel::update_panel,
+                    section_view::update_section_view,
+                ),
+            )
             .add_systems(
                 Update,
                 (controls::drive_orbit_camera, controls::quit_on_escape)
@@ -86,6 +97,7 @@ mod tests {
         app.add_plugins((MinimalPlugins, AssetPlugin::default()))
             .init_asset::<Mesh>()
             .init_asset::<StandardMaterial>()
+            .init_asset::<Image>()
             .init_resource::<ButtonInput<MouseButton>>()
             .init_resource::<ButtonInput<KeyCode>>()
             .init_resource::<AccumulatedMouseMotion>()

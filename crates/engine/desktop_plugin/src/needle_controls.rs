@@ -32,6 +32,16 @@ impl Default for DesktopNeedleHand {
     }
 }
 
+/// The hand pushes itself in to `target_mm` at `speed_mm_per_s` (demonstrations, pictures):
+/// set by `neuraxis --needle`; the keys still work on top.
+#[derive(Resource, Debug, Clone, Copy, PartialEq)]
+pub struct ScriptedAdvance {
+    /// Advance to reach, millimetres from the poised start.
+    pub target_mm: f32,
+    /// How fast.
+    pub speed_mm_per_s: f32,
+}
+
 const ADVANCE_MM_PER_S: f32 = 4.0;
 const FAST_ADVANCE_MM_PER_S: f32 = 15.0;
 const TILT_DEG_PER_S: f32 = 8.0;
@@ -65,9 +75,17 @@ pub(crate) fn drive_needle_hand(
     mut hand: ResMut<DesktopNeedleHand>,
     input: Option<ResMut<NeedleHandInput>>,
     readout: Option<Res<NeedleReadout>>,
+    scripted: Option<Res<ScriptedAdvance>>,
 ) {
     let Some(mut input) = input else { return };
     let dt_s = time.delta_secs();
+    if let Some(script) = scripted {
+        let step_mm = script.speed_mm_per_s * dt_s;
+        let gap_mm = script.target_mm - hand.advance_mm;
+        if gap_mm.abs() > f32::EPSILON {
+            hand.advance_mm += gap_mm.clamp(-step_mm, step_mm);
+        }
+    }
     let axis = |plus: KeyCode, minus: KeyCode| {
         f32::from(u8::from(keys.pressed(plus))) - f32::from(u8::from(keys.pressed(minus)))
     };

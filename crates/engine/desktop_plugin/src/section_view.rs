@@ -38,7 +38,7 @@ pub(crate) fn spawn_section_view(mut commands: Commands, mut images: ResMut<Asse
             Name::new("Section view"),
             Node {
                 position_type: PositionType::Absolute,
-                bottom: Val::Px(40.0),
+                bottom: Val::Px(64.0),
                 left: Val::Px(12.0),
                 flex_direction: FlexDirection::Column,
                 padding: UiRect::all(Val::Px(4.0)),

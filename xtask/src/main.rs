@@ -23,6 +23,8 @@ Tasks:
   bench NAME     run a benchmark in release; it prints `bench FIGURE: VALUE UNIT` lines.
                  NAME is a crate under crates/core with examples/NAME_bench.rs;
                  `cargo xtask bench` lists them
+  twins          regenerate the bundled twins in assets/twins (default, scoliosis,
+                 high-bmi) from the phantom, through the same pipeline as a patient's CT
   reference-twin build the twin of the shared reference CT (../shared/data) into
                  target/twins/reference-ct, for the lesson that uses it
   setup          install the system packages listed in .ci/debian-packages.txt";
@@ -47,6 +49,7 @@ fn main() -> Result<()> {
         "bench" => bench(&root, rest.first().map(String::as_str)),
         "setup" => system::ensure_packages(&root),
         "reference-twin" => reference_twin(&root),
+        "twins" => bundled_twins(&root),
         "" | "help" | "-h" | "--help" => {
             println!("{USAGE}");
             Ok(())
@@ -242,6 +245,48 @@ fn reference_twin(root: &Path) -> Result<()> {
         );
     }
     build_twin_bundle(root, &ct, &root.join("target/twins/reference-ct"))
+}
+
+/// The phantom presets bundled as twins; the default one goes through the DICOM import, the
+/// others through NIfTI, so both import paths make shipped twins.
+const BUNDLED_TWINS: [(&str, bool); 3] =
+    [("default", true), ("scoliosis", false), ("high-bmi", false)];
+
+/// Writes each preset's synthetic CT (target/phantoms/NAME) and builds its twin into
+/// assets/twins/NAME. Deterministic: the phantom's noise is seeded.
+fn bundled_twins(root: &Path) -> Result<()> {
+    for (name, via_dicom) in BUNDLED_TWINS {
+        let case = root.join("target/phantoms").join(name);
+        if case.exists() {
+            std::fs::remove_dir_all(&case)
+                .with_context(|| format!("cannot clear {}", case.display()))?;
+        }
+        let mut args = vec![name.to_owned(), case.display().to_string()];
+        if via_dicom {
+            args.push("--dicom".to_owned());
+        }
+        cargo(
+            root,
+            &[
+                "run",
+                "--quiet",
+                "--release",
+                "--package",
+                "phantom",
+                "--example",
+                "phantom_case",
+                "--",
+            ],
+            &args,
+        )?;
+        let input = if via_dicom {
+            case.join("dicom")
+        } else {
+            case.join("ct.nii.gz")
+        };
+        build_twin_bundle(root, &input, &root.join("assets/twins").join(name))?;
+    }
+    Ok(())
 }
 
 /// Runs the twin build (twin crate, release, no Bevy) from `input` into `out`.

@@ -26,6 +26,9 @@ const SAC_END_BELOW_S1_MM: f64 = 35.0;
 /// Iliac wing: half length (lateral), half thickness, half height; flare angle.
 const ILIUM_HALF_MM: [f64; 3] = [45.0, 8.0, 50.0];
 const ILIUM_FLARE_DEG: f64 = 25.0;
+/// Rise of the wing per unit lateral run, and how far its centre sits below the joint.
+const ILIUM_RISE: f64 = 0.45;
+const ILIUM_DROP_MM: f64 = 12.0;
 /// Sacroiliac joint gap (at 3 mm voxels it reads as bone, as in real CT).
 const SACROILIAC_GAP_MM: f64 = 0.5;
 
@@ -747,11 +750,13 @@ fn ilium(sacrum: &Sacrum, side: f64) -> Ilium {
     let (a, _, centre_v) = sacrum.section(w);
     let joint = sacrum.frame.world(DVec3::new(side * a, centre_v, w));
     let flare = ILIUM_FLARE_DEG.to_radians();
-    let lateral = DVec3::new(side * flare.cos(), -flare.sin(), 0.0);
-    let across = DVec3::Z.cross(lateral);
+    // The wing flares anteriorly and rises laterally: its crest is highest far from the spine.
+    let lateral = DVec3::new(side * flare.cos(), -flare.sin(), ILIUM_RISE).normalize();
+    let up = (DVec3::Z - lateral * lateral.z).normalize();
+    let across = up.cross(lateral);
     Ilium {
-        centre: joint + lateral * (ILIUM_HALF_MM[0] + SACROILIAC_GAP_MM) + DVec3::Z * 5.0,
-        axes: DMat3::from_cols(lateral, across, DVec3::Z),
+        centre: joint + lateral * (ILIUM_HALF_MM[0] + SACROILIAC_GAP_MM) - up * ILIUM_DROP_MM,
+        axes: DMat3::from_cols(lateral, across, up),
     }
 }
 

@@ -10,13 +10,14 @@ use crate::model::{Phantom, TissueSample};
 /// Largest grid generated (about 800 MB of samples and labels).
 const MAX_VOXELS: usize = 160_000_000;
 /// Cortical shell of every bone.
-pub const CORTEX_MM: f64 = 1.2;
+pub const CORTEX_MM: f64 = 1.0;
 /// Cortical and cancellous bone.
-pub const CORTICAL_HU: f32 = 1200.0;
+pub const CORTICAL_HU: f32 = 1100.0;
 /// Cancellous (trabecular) bone of a healthy adult vertebra.
 pub const CANCELLOUS_HU: f32 = 220.0;
-/// Weight of each neighbour in the separable 3-tap blur (σ ≈ 0.4 voxel: the scanner's PSF).
-const BLUR_NEIGHBOUR: f32 = 0.08;
+/// In-plane point-spread of a clinical CT (Gaussian σ); the voxel's own extent is handled by
+/// the partial-volume model, so at 3 mm voxels the blur all but vanishes.
+pub const PSF_SIGMA_MM: f64 = 0.6;
 
 /// The Hounsfield value of a soft label (bone is handled by partial volume).
 pub fn soft_tissue_hu(label: u8) -> f32 {
@@ -134,7 +135,7 @@ pub(crate) fn rasterise(phantom: &Phantom) -> Result<PhantomVolume, PhantomError
             });
         }
     });
-    blur(&mut hu, dims);
+    blur(&mut hu, dims, neighbour_weight(spacing));
     add_noise(&mut hu, params.noise_sigma_hu as f32, params.seed);
     Ok(PhantomVolume {
         dims,
@@ -182,8 +183,17 @@ fn voxel_hu(sample: &TissueSample, spacing: f64) -> f32 {
     (outside as f32) * soft + (cortex as f32) * CORTICAL_HU + (cancellous as f32) * CANCELLOUS_HU
 }
 
+/// Weight of each neighbour in a 3-tap kernel sampling the PSF at ±1 voxel.
+fn neighbour_weight(spacing_mm: f64) -> f32 {
+    let side = (-0.5 * (spacing_mm / PSF_SIGMA_MM).powi(2)).exp();
+    (side / (1.0 + 2.0 * side)) as f32
+}
+
 /// Separable [w, 1 − 2w, w] blur along each axis, edges clamped.
-fn blur(hu: &mut [f32], dims: [usize; 3]) {
+fn blur(hu: &mut [f32], dims: [usize; 3], weight: f32) {
+    if weight < 1e-4 {
+        return;
+    }
     let strides = [1, dims[0], dims[0] * dims[1]];
     let mut scratch = hu.to_vec();
     for (axis, &n) in dims.iter().enumerate() {
@@ -200,8 +210,8 @@ fn blur(hu: &mut [f32], dims: [usize; 3]) {
             } else {
                 index
             };
-            *value = (1.0 - 2.0 * BLUR_NEIGHBOUR) * scratch[index]
-                + BLUR_NEIGHBOUR * (scratch[before] + scratch[after]);
+            *value = (1.0 - 2.0 * weight) * scratch[index]
+                + weight * (scratch[before] + scratch[after]);
         }
     }
 }
@@ -258,23 +268,26 @@ mod tests {
         assert_eq!(voxel_hu(&sample(5.0), 3.0), 50.0);
         let deep = voxel_hu(&sample(-10.0), 3.0);
         assert!((deep - CANCELLOUS_HU).abs() < 1e-3, "{deep}");
-        // Centred on the surface: half muscle, 1.2 mm cortex, 0.3 mm cancellous of 3 mm.
+        // Centred on the surface: half muscle, 1 mm cortex, 0.5 mm cancellous of 3 mm.
         let surface = voxel_hu(&sample(0.0), 3.0);
-        let expected = 0.5 * 50.0 + 0.4 * CORTICAL_HU + 0.1 * CANCELLOUS_HU;
+        let expected = 0.5 * 50.0 + CORTICAL_HU / 3.0 + CANCELLOUS_HU / 6.0;
         assert!((surface - expected).abs() < 1e-2, "{surface} vs {expected}");
     }
 
     #[test]
     fn blur_keeps_a_constant_volume_constant_and_spreads_a_spike() {
         let dims = [4, 3, 5];
+        let weight = neighbour_weight(1.0);
+        assert!(weight > 0.1 && weight < 0.2, "{weight}");
+        assert!(neighbour_weight(3.0) < 1e-4, "3 mm voxels are not blurred");
         let mut flat = vec![7.0_f32; 60];
-        blur(&mut flat, dims);
+        blur(&mut flat, dims, weight);
         assert!(flat.iter().all(|v| (v - 7.0).abs() < 1e-5));
         let mut spike = vec![0.0_f32; 60];
         let centre = 1 + 4 * (1 + 3 * 2);
         spike[centre] = 1.0;
-        blur(&mut spike, dims);
-        let centre_weight = (1.0 - 2.0 * BLUR_NEIGHBOUR).powi(3);
+        blur(&mut spike, dims, weight);
+        let centre_weight = (1.0 - 2.0 * weight).powi(3);
         assert!((spike[centre] - centre_weight).abs() < 1e-6);
         assert!(spike[centre + 1] > 0.0 && spike[centre + 4] > 0.0 && spike[centre + 12] > 0.0);
         assert!((spike.iter().sum::<f32>() - 1.0).abs() < 1e-5);

@@ -29,8 +29,10 @@ const ILIUM_FLARE_DEG: f64 = 25.0;
 /// Rise of the wing per unit lateral run, and how far its centre sits below the joint.
 const ILIUM_RISE: f64 = 0.45;
 const ILIUM_DROP_MM: f64 = 12.0;
-/// Sacroiliac joint gap (at 3 mm voxels it reads as bone, as in real CT).
-const SACROILIAC_GAP_MM: f64 = 0.5;
+/// Sacroiliac joint: the iliac and sacral cortices lie against each other (no soft gap).
+const SACROILIAC_GAP_MM: f64 = 0.0;
+/// Width of the ilium's collar around the sacral ala at the joint.
+const COLLAR_MM: f64 = 22.0;
 
 /// One tissue sample of the continuous model.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -239,6 +241,18 @@ impl Sacrum {
             2.0,
         );
         plate.min(facet)
+    }
+
+    /// The iliac side of the sacroiliac joints: a collar of ilium hugging the ala from S1 to
+    /// S3, so the wings join the sacrum along the joint, not at a point.
+    fn iliac_collar(&self, local: DVec3) -> f64 {
+        let (u, v, w) = (local.x, local.y, local.z);
+        let (a, b, centre) = self.section(w);
+        let profile = ellipse(u, v - centre, a + COLLAR_MM, 0.75 * b + 2.0)
+            .max(-ellipse(u, v - centre, a, b))
+            .max(v - centre - 0.6 * b)
+            .max(centre - 0.6 * b - v);
+        extrude(profile, w, -0.5 * self.length, -0.05 * self.length)
     }
 }
 
@@ -524,9 +538,16 @@ impl Phantom {
             }
         }
         if s < 45.0 {
-            let d = self.sacrum.bone(self.sacrum.frame.local(p)).max(-canal);
+            let local = self.sacrum.frame.local(p);
+            let d = self.sacrum.bone(local).max(-canal);
             if d < best.0 {
                 best = (d, labels::vertebra_code(VertebraLevel::Sacrum));
+            }
+            if !self.ilia.is_empty() {
+                let d = self.sacrum.iliac_collar(local);
+                if d < best.0 {
+                    best = (d, labels::OTHER_BONE);
+                }
             }
             for ilium in &self.ilia {
                 let d = ilium.bone(p);

@@ -215,7 +215,7 @@ impl Sacrum {
         (
             self.base_half_width * (1.0 - 0.7 * t),
             self.base_half_depth * (1.0 - 0.6 * t),
-            self.base_centre_v - 14.0 * t * t,
+            self.base_centre_v - 20.0 * t * t,
         )
     }
 
@@ -631,9 +631,9 @@ impl Phantom {
         // Roots settle in the dependent (posterior, supine) part of the sac.
         let roots = ellipse(
             u,
-            v - (sac_centre + 0.15 * sac_half_depth),
+            v - (sac_centre + 0.1 * sac_half_depth),
             0.5 * sac_half_width,
-            0.45 * sac_half_depth,
+            0.4 * sac_half_depth,
         );
         if roots < 0.0 {
             labels::CAUDA_EQUINA

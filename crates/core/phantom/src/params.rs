@@ -67,7 +67,7 @@ impl LevelMorphometry {
 pub struct SacrumParams {
     /// Width across the alae at the base.
     pub base_width_mm: f64,
-    /// Length from the S1 endplate to the apex, along the sacrum.
+    /// Length from the S1 endplate to the tip of the coccyx, along the sacrum.
     pub length_mm: f64,
     /// Antero-posterior thickness at the base (S1 body front to the median crest).
     pub base_depth_mm: f64,
@@ -79,7 +79,7 @@ impl Default for SacrumParams {
     fn default() -> Self {
         Self {
             base_width_mm: 112.0,
-            length_mm: 105.0,
+            length_mm: 140.0,
             base_depth_mm: 62.0,
             with_ilia: true,
         }
@@ -306,7 +306,7 @@ impl PhantomParams {
                 60.0,
                 160.0,
             ),
-            ("sacrum.length_mm", self.sacrum.length_mm, 50.0, 150.0),
+            ("sacrum.length_mm", self.sacrum.length_mm, 50.0, 180.0),
             (
                 "sacrum.base_depth_mm",
                 self.sacrum.base_depth_mm,

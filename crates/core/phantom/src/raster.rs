@@ -210,8 +210,8 @@ fn blur(hu: &mut [f32], dims: [usize; 3], weight: f32) {
             } else {
                 index
             };
-            *value = (1.0 - 2.0 * weight) * scratch[index]
-                + weight * (scratch[before] + scratch[after]);
+            *value =
+                (1.0 - 2.0 * weight) * scratch[index] + weight * (scratch[before] + scratch[after]);
         }
     }
 }

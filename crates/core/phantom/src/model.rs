@@ -31,6 +31,8 @@ const ILIUM_RISE: f64 = 0.45;
 const ILIUM_DROP_MM: f64 = 12.0;
 /// Sacroiliac joint: the iliac and sacral cortices lie against each other (no soft gap).
 const SACROILIAC_GAP_MM: f64 = 0.0;
+/// Muscle reaches this fraction of the torso width either side of the spine.
+const MUSCLE_HALF_WIDTH_OF_TORSO: f64 = 0.33;
 /// Width of the ilium's collar around the sacral ala at the joint.
 const COLLAR_MM: f64 = 22.0;
 
@@ -599,7 +601,11 @@ impl Phantom {
                 return labels::SUPRASPINOUS_LIGAMENT;
             }
         }
-        if v > profile.body_half_depth - 5.0 {
+        // Paraspinal, psoas and quadratus muscles lie behind the bodies and beside the spine;
+        // far lateral points (whose projection on the curve means little) are viscera.
+        if v > profile.body_half_depth - 5.0
+            && u.abs() < MUSCLE_HALF_WIDTH_OF_TORSO * h.torso_width_mm
+        {
             if v > profile.canal_centre_v + h.paraspinal_muscle_mm
                 && u.abs() > SPINOUS_HALF_WIDTH_MM
             {

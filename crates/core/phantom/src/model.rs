@@ -107,8 +107,8 @@ impl Vertebra {
             tip_v,
             lamina_low_w,
             lamina_high_w,
-            bounds_lo: [-reach, -d / 2.0 - 4.0, lamina_low_w - 15.0],
-            bounds_hi: [reach, tip_v + 4.0, h / 2.0 + 13.0],
+            bounds_lo: [-reach, -d / 2.0 - 4.0, lamina_low_w - 16.0],
+            bounds_hi: [reach, tip_v + 4.0, h / 2.0 + 14.0],
         }
     }
 
@@ -179,12 +179,12 @@ impl Vertebra {
         let superior_facet = rounded_box(
             [au, v, w],
             [half_canal + 4.5, vc - 2.0, self.lamina_high_w - 6.0],
-            [half_canal + 12.0, vb + 5.0, h / 2.0 + 9.0],
+            [half_canal + 12.0, vb + 5.0, h / 2.0 + 10.5],
             2.0,
         );
         let inferior_facet = rounded_box(
             [au, v, w],
-            [half_canal - 2.0, vb - 3.0, self.lamina_low_w - 11.0],
+            [half_canal - 2.0, vb - 3.0, self.lamina_low_w - 12.5],
             [half_canal + 3.5, vb + 8.0, self.lamina_low_w + 6.0],
             2.0,
         );

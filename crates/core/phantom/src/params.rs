@@ -78,9 +78,9 @@ pub struct SacrumParams {
 impl Default for SacrumParams {
     fn default() -> Self {
         Self {
-            base_width_mm: 112.0,
+            base_width_mm: 120.0,
             length_mm: 140.0,
-            base_depth_mm: 62.0,
+            base_depth_mm: 68.0,
             with_ilia: true,
         }
     }

@@ -392,8 +392,10 @@ mod tests {
         params.levels.swap(0, 1);
         let error = params.validate().unwrap_err().to_string();
         assert!(error.contains("levels"), "{error}");
-        let mut params = PhantomParams::default();
-        params.spacing_mm = f64::NAN;
+        let params = PhantomParams {
+            spacing_mm: f64::NAN,
+            ..PhantomParams::default()
+        };
         assert!(params.validate().is_err());
     }
 

@@ -72,9 +72,11 @@ fn the_ct_is_written_as_a_dicom_series_the_importer_reads() {
     assert_eq!(slices.len(), volume.dims[2]);
     let (ct, _) = import_ct(&dicom, &ImportOptions::default()).expect("series imports");
     assert_eq!(ct.dims(), volume.dims);
-    let centre = |v: glam::DVec3| v;
-    let expected = volume.voxel_centre_lps_mm([0, 0, 0]);
-    assert!((centre(ct.voxel_to_lps_mm(glam::DVec3::ZERO)) - expected).length() < 1e-3);
+    for corner in [[0, 0, 0], volume.dims.map(|d| d - 1)] {
+        let expected = volume.voxel_centre_lps_mm(corner);
+        let found = ct.voxel_to_lps_mm(glam::DVec3::from_array(corner.map(|c| c as f64)));
+        assert!((found - expected).length() < 1e-3, "{found} vs {expected}");
+    }
     let worst = ct
         .hu()
         .iter()

@@ -33,29 +33,20 @@ impl PhantomVolume {
 
     /// Writes the CT to `path` (.nii or .nii.gz) with its LPS geometry as RAS sform/qform.
     pub fn write_ct_nifti(&self, path: &Path) -> Result<(), PhantomError> {
-        imaging::write_nifti(
-            path,
-            self.dims,
-            NiftiSamples::Hu(&self.hu),
-            self.voxel_to_lps_mm,
-        )
-        .map_err(|source| PhantomError::Write {
-            path: path.to_path_buf(),
-            source,
-        })
+        self.write_nifti(path, NiftiSamples::Hu(&self.hu))
     }
 
     /// Writes the labels to `path` (.nii or .nii.gz), on the CT's grid.
     pub fn write_labels_nifti(&self, path: &Path) -> Result<(), PhantomError> {
-        imaging::write_nifti(
-            path,
-            self.dims,
-            NiftiSamples::Labels(&self.labels),
-            self.voxel_to_lps_mm,
-        )
-        .map_err(|source| PhantomError::Write {
-            path: path.to_path_buf(),
-            source,
+        self.write_nifti(path, NiftiSamples::Labels(&self.labels))
+    }
+
+    fn write_nifti(&self, path: &Path, samples: NiftiSamples<'_>) -> Result<(), PhantomError> {
+        imaging::write_nifti(path, self.dims, samples, self.voxel_to_lps_mm).map_err(|source| {
+            PhantomError::Write {
+                path: path.to_path_buf(),
+                source,
+            }
         })
     }
 

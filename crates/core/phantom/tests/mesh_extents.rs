@@ -9,21 +9,10 @@ use segment::labels;
 
 /// Vertex positions of an OBJ file in millimetres (the meshes are in metres).
 fn obj_vertices_mm(path: &Path) -> Vec<[f64; 3]> {
-    let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|error| panic!("{}: cannot read ({error})", path.display()));
-    text.lines()
-        .filter_map(|line| line.strip_prefix("v "))
-        .map(|rest| {
-            let values: Vec<f64> = rest
-                .split_whitespace()
-                .map(|v| {
-                    v.parse()
-                        .unwrap_or_else(|_| panic!("{}: bad vertex", path.display()))
-                })
-                .collect();
-            assert!(values.len() >= 3, "{}: short vertex line", path.display());
-            [values[0] * 1000.0, values[1] * 1000.0, values[2] * 1000.0]
-        })
+    let mesh = needle::ObjTriangles::read(path).unwrap_or_else(|error| panic!("{error}"));
+    mesh.vertices
+        .iter()
+        .map(|v| (*v * 1000.0).to_array())
         .collect()
 }
 

@@ -5,14 +5,8 @@ use anatomy::VertebraLevel;
 use phantom::{Phantom, PhantomParams, PhantomVolume};
 use segment::labels;
 
-const LEVELS: [VertebraLevel; 6] = [
-    VertebraLevel::Sacrum,
-    VertebraLevel::L5,
-    VertebraLevel::L4,
-    VertebraLevel::L3,
-    VertebraLevel::L2,
-    VertebraLevel::L1,
-];
+/// The sacrum and L5–L1: the default phantom's levels, caudal to cranial.
+const LEVELS: &[VertebraLevel] = VertebraLevel::ALL.split_at(6).0;
 
 fn dice_of(ours: &[u8], theirs: &[u8], code: u8) -> (f64, usize, usize) {
     let (mut both, mut a, mut b) = (0, 0, 0);

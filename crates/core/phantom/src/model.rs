@@ -31,6 +31,8 @@ const ILIUM_RISE: f64 = 0.45;
 const ILIUM_DROP_MM: f64 = 12.0;
 /// Sacroiliac joint: the iliac and sacral cortices lie against each other (no soft gap).
 const SACROILIAC_GAP_MM: f64 = 0.0;
+/// How far the foraminal fat reaches beyond the canal's side.
+const FORAMEN_MM: f64 = 8.0;
 /// Muscle reaches this fraction of the torso width either side of the spine.
 const MUSCLE_HALF_WIDTH_OF_TORSO: f64 = 0.33;
 /// Width of the ilium's collar around the sacral ala at the joint.
@@ -600,6 +602,14 @@ impl Phantom {
             {
                 return labels::SUPRASPINOUS_LIGAMENT;
             }
+        }
+        // Fat of the anterior epidural space, lateral recesses and foramina: behind the bodies,
+        // in front of the canal's centre, beside it.
+        if v > profile.body_half_depth - 3.0
+            && v < profile.canal_centre_v
+            && u.abs() < profile.canal_half_width + FORAMEN_MM
+        {
+            return labels::EPIDURAL_SPACE;
         }
         // Paraspinal, psoas and quadratus muscles lie behind the bodies and beside the spine;
         // far lateral points (whose projection on the curve means little) are viscera.

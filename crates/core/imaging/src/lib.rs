@@ -16,6 +16,7 @@ mod dicom_read;
 mod dicom_write;
 mod error;
 mod nifti;
+mod nifti_write;
 mod report;
 mod stack;
 mod volume;
@@ -26,6 +27,7 @@ pub use dicom_read::{import_dicom_file, import_dicom_folder};
 pub use dicom_write::{DicomEncoding, DicomWriteOptions, write_dicom_series};
 pub use error::{ImportError, VolumeError, WriteError};
 pub use nifti::import_nifti;
+pub use nifti_write::{NiftiSamples, write_hu_nifti, write_nifti};
 pub use report::{
     DEFAULT_MAX_VOLUME_BYTES, ImportOptions, ImportReport, ImportSource, ImportWarning,
     NiftiGeometrySource, SeriesChoice, SeriesSummary,

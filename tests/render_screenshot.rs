@@ -58,7 +58,12 @@ fn share(picture: &image::RgbImage, x: (f32, f32), y: (f32, f32), surface: Surfa
 fn trainer_renders_room_floor_and_table_in_the_operators_view() {
     let out_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("render_screenshot");
     std::fs::create_dir_all(&out_dir).expect("output dir");
-    let picture = support::render::render_trainer(&out_dir, "room", (WIDTH_PX, HEIGHT_PX), &[]);
+    let picture = support::render::render_trainer(
+        &out_dir,
+        "room",
+        (WIDTH_PX, HEIGHT_PX),
+        &["--twin".as_ref(), "practice-block".as_ref()],
+    );
     assert_eq!(picture.dimensions(), (WIDTH_PX, HEIGHT_PX));
 
     let whole = ((0.0, 1.0), (0.0, 1.0));

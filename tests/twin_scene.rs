@@ -236,3 +236,34 @@ fn the_desktop_hand_reaches_the_epidural_space_of_the_reference_twin() {
         "{facts:?}"
     );
 }
+
+#[test]
+fn the_trainer_opens_on_the_bundled_default_twin() {
+    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("twin_scene");
+    // No --twin: the bundled default phantom (assets/twins/default) is on the table.
+    let picture = support::render::render_trainer(&out, "default-twin", (960, 540), &[]);
+    let (w, h) = picture.dimensions();
+    let (mut warm, mut total) = (0u32, 0u32);
+    for y in (h * 35 / 100)..(h * 60 / 100) {
+        for x in (w * 45 / 100)..(w * 65 / 100) {
+            let [r, _, b] = picture.get_pixel(x, y).0;
+            warm += u32::from(i32::from(r) - i32::from(b) > 15);
+            total += 1;
+        }
+    }
+    let share = warm as f32 / total as f32;
+    assert!(
+        share > 0.6,
+        "the default twin's skin covers {:.0} % of the centre",
+        share * 100.0
+    );
+    let twin =
+        LoadedTwin::open(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/twins/default"))
+            .expect("the bundled default twin opens and verifies");
+    for name in ["sacrum", "L5", "L4", "L3", "L2", "L1", "skin"] {
+        assert!(
+            twin.structures.iter().any(|s| s.name == name),
+            "default twin lacks {name}"
+        );
+    }
+}

@@ -96,6 +96,20 @@ fn the_needle_moves_through_the_twin_not_the_practice_block() {
     assert_ne!(state.tip_tissue, anatomy::TissueClass::Air);
 }
 
+/// Share of warm pixels (red above blue: skin) in the middle of the view.
+fn warm_share_of_centre(picture: &image::RgbImage) -> f32 {
+    let (w, h) = picture.dimensions();
+    let (mut warm, mut total) = (0u32, 0u32);
+    for y in (h * 35 / 100)..(h * 60 / 100) {
+        for x in (w * 45 / 100)..(w * 65 / 100) {
+            let [r, _, b] = picture.get_pixel(x, y).0;
+            warm += u32::from(i32::from(r) - i32::from(b) > 15);
+            total += 1;
+        }
+    }
+    warm as f32 / total as f32
+}
+
 #[test]
 fn the_trainer_draws_the_twin_on_the_table() {
     let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("twin_scene");
@@ -107,16 +121,7 @@ fn the_trainer_draws_the_twin_on_the_table() {
     );
     // The translucent skin over the body: warm pixels (red above blue) fill the view's centre,
     // where the bare table's teal pad would otherwise be.
-    let (w, h) = picture.dimensions();
-    let (mut warm, mut total) = (0u32, 0u32);
-    for y in (h * 35 / 100)..(h * 60 / 100) {
-        for x in (w * 45 / 100)..(w * 65 / 100) {
-            let [r, _, b] = picture.get_pixel(x, y).0;
-            warm += u32::from(i32::from(r) - i32::from(b) > 15);
-            total += 1;
-        }
-    }
-    let share = warm as f32 / total as f32;
+    let share = warm_share_of_centre(&picture);
     assert!(
         share > 0.6,
         "twin covers {:.0} % of the centre",
@@ -242,16 +247,7 @@ fn the_trainer_opens_on_the_bundled_default_twin() {
     let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("twin_scene");
     // No --twin: the bundled default phantom (assets/twins/default) is on the table.
     let picture = support::render::render_trainer(&out, "default-twin", (960, 540), &[]);
-    let (w, h) = picture.dimensions();
-    let (mut warm, mut total) = (0u32, 0u32);
-    for y in (h * 35 / 100)..(h * 60 / 100) {
-        for x in (w * 45 / 100)..(w * 65 / 100) {
-            let [r, _, b] = picture.get_pixel(x, y).0;
-            warm += u32::from(i32::from(r) - i32::from(b) > 15);
-            total += 1;
-        }
-    }
-    let share = warm as f32 / total as f32;
+    let share = warm_share_of_centre(&picture);
     assert!(
         share > 0.6,
         "the default twin's skin covers {:.0} % of the centre",

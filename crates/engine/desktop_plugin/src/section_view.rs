@@ -7,7 +7,7 @@ use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
 use needle::SagittalSection;
 use physics_plugin::{NeedleAnatomy, NeedleReadout};
 
-/// Pixels per side of the section picture (drawn at twice this size on screen).
+/// Pixels per side of the section picture (drawn at 1.5 times this size on screen).
 const SECTION_PX: usize = 120;
 /// The section spans this much around the tip, metres.
 const HALF_EXTENT_M: f32 = 0.045;
@@ -38,7 +38,8 @@ pub(crate) fn spawn_section_view(mut commands: Commands, mut images: ResMut<Asse
             Name::new("Section view"),
             Node {
                 position_type: PositionType::Absolute,
-                bottom: Val::Px(64.0),
+                // Under the readout panel, clear of the help lines and the floor in view.
+                top: Val::Px(172.0),
                 left: Val::Px(12.0),
                 flex_direction: FlexDirection::Column,
                 padding: UiRect::all(Val::Px(4.0)),
@@ -59,8 +60,8 @@ pub(crate) fn spawn_section_view(mut commands: Commands, mut images: ResMut<Asse
                 SectionView::default(),
                 ImageNode::new(images.add(image)),
                 Node {
-                    width: Val::Px(2.0 * side as f32),
-                    height: Val::Px(2.0 * side as f32),
+                    width: Val::Px(1.5 * side as f32),
+                    height: Val::Px(1.5 * side as f32),
                     ..default()
                 },
             ));

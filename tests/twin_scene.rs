@@ -38,8 +38,8 @@ fn collect(mut reader: MessageReader<NeedleFact>, mut seen: ResMut<SeenFacts>) {
     seen.0.extend(reader.read().cloned());
 }
 
-#[test]
-fn the_needle_moves_through_the_twin_not_the_practice_block() {
+/// The headless trainer with the reference twin, 10 ms frames, and the needle's facts kept.
+fn reference_twin_app() -> App {
     let twin = Arc::new(LoadedTwin::open(reference_bundle()).expect("bundle loads"));
     let mut app = support::headless::headless_app();
     app.insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(
@@ -48,6 +48,12 @@ fn the_needle_moves_through_the_twin_not_the_practice_block() {
     .init_resource::<SeenFacts>()
     .add_plugins((TwinPlugin { twin }, TrainerPlugin))
     .add_systems(FixedPostUpdate, collect);
+    app
+}
+
+#[test]
+fn the_needle_moves_through_the_twin_not_the_practice_block() {
+    let mut app = reference_twin_app();
     app.update();
 
     let world = app.world_mut();
@@ -191,14 +197,7 @@ fn the_label_names_the_vertebra_under_the_pointer_through_the_skin() {
 
 #[test]
 fn the_desktop_hand_reaches_the_epidural_space_of_the_reference_twin() {
-    let twin = Arc::new(LoadedTwin::open(reference_bundle()).expect("bundle loads"));
-    let mut app = support::headless::headless_app();
-    app.insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(
-        10,
-    )))
-    .init_resource::<SeenFacts>()
-    .add_plugins((TwinPlugin { twin }, TrainerPlugin))
-    .add_systems(FixedPostUpdate, collect);
+    let mut app = reference_twin_app();
     // The clean midline path of this twin (crates/core/twin/tests/needle_on_twin.rs): entry
     // 5 mm caudal of the origin, 1° cephalad; the epidural space is 67–70 mm deep.
     app.insert_resource(desktop_plugin::DesktopNeedleHand {

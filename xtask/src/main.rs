@@ -116,20 +116,7 @@ fn bench(root: &Path, name: Option<&str>) -> Result<()> {
             available.join(" ")
         );
     }
-    let example = format!("{name}_bench");
-    cargo(
-        root,
-        &[
-            "run",
-            "--quiet",
-            "--release",
-            "--package",
-            name,
-            "--example",
-            &example,
-        ],
-        &[],
-    )?;
+    run_example(root, name, &format!("{name}_bench"), &[])?;
     if name == "twin" {
         isosurface_ratio_vs_vtk(root)?;
     }
@@ -140,18 +127,7 @@ fn bench(root: &Path, name: Option<&str>) -> Result<()> {
 /// `mesh_isosurface_s` of the mesh benchmark over `vtk_isosurface_s` of
 /// xtask/scripts/vtk_isosurface_bench.py (VTK from PyPI, in a venv under target/tools).
 fn isosurface_ratio_vs_vtk(root: &Path) -> Result<()> {
-    let ours = cargo_output(
-        root,
-        &[
-            "run",
-            "--quiet",
-            "--release",
-            "--package",
-            "mesh",
-            "--example",
-            "mesh_bench",
-        ],
-    )?;
+    let ours = cargo_output(root, &example_args("mesh", "mesh_bench"))?;
     let ours_s = bench_figure(&ours, "bench mesh_isosurface_s:")?;
     let python = python_venv(root, "vtk", &["vtk", "nibabel", "numpy"])?;
     let output = Command::new(&python)
@@ -265,20 +241,7 @@ fn bundled_twins(root: &Path) -> Result<()> {
         if via_dicom {
             args.push("--dicom".to_owned());
         }
-        cargo(
-            root,
-            &[
-                "run",
-                "--quiet",
-                "--release",
-                "--package",
-                "phantom",
-                "--example",
-                "phantom_case",
-                "--",
-            ],
-            &args,
-        )?;
+        run_example(root, "phantom", "phantom_case", &args)?;
         let input = if via_dicom {
             case.join("dicom")
         } else {
@@ -291,20 +254,34 @@ fn bundled_twins(root: &Path) -> Result<()> {
 
 /// Runs the twin build (twin crate, release, no Bevy) from `input` into `out`.
 fn build_twin_bundle(root: &Path, input: &Path, out: &Path) -> Result<()> {
-    cargo(
+    run_example(
         root,
-        &[
-            "run",
-            "--quiet",
-            "--release",
-            "--package",
-            "twin",
-            "--example",
-            "twin_build",
-            "--",
-        ],
+        "twin",
+        "twin_build",
         &[input.display().to_string(), out.display().to_string()],
     )
+}
+
+/// `cargo run` arguments for an example of a workspace package, optimised.
+fn example_args<'a>(package: &'a str, example: &'a str) -> [&'a str; 7] {
+    [
+        "run",
+        "--quiet",
+        "--release",
+        "--package",
+        package,
+        "--example",
+        example,
+    ]
+}
+
+/// Runs an example of a workspace package, optimised, with `args` after `--`.
+fn run_example(root: &Path, package: &str, example: &str, args: &[String]) -> Result<()> {
+    let mut cargo_args = example_args(package, example).to_vec();
+    if !args.is_empty() {
+        cargo_args.push("--");
+    }
+    cargo(root, &cargo_args, args)
 }
 
 fn bench_source(root: &Path, krate: &str) -> PathBuf {

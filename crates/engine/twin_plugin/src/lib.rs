@@ -279,8 +279,19 @@ fn pick_hovered_structure(
         &GlobalTransform,
         Option<&Visibility>,
     )>,
+    moved_or_toggled: Query<
+        (),
+        (
+            With<TwinStructure>,
+            Or<(Changed<GlobalTransform>, Changed<Visibility>)>,
+        ),
+    >,
     mut hovered: ResMut<HoveredStructure>,
 ) {
+    // Ray casts only when the pointer, or a structure's place or visibility, changed.
+    if !pointer.is_changed() && moved_or_toggled.is_empty() {
+        return;
+    }
     let Some(ray) = pointer.0 else {
         hovered.set_if_neq(HoveredStructure(None));
         return;

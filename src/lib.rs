@@ -33,6 +33,10 @@ pub struct TrainerOptions {
     pub verbosity: u8,
     /// A twin bundle to put on the table instead of the practice block.
     pub twin: Option<std::sync::Arc<twin_plugin::LoadedTwin>>,
+    /// Where the desktop camera starts.
+    pub start_view: desktop_plugin::StartView,
+    /// Draw the twin's skin (false: the spine is seen from the start; K toggles it).
+    pub show_skin: bool,
     /// Where the desktop hand starts (entry, tilt, how far pushed in); `None`: poised above
     /// the twin's origin.
     pub needle_start: Option<desktop_plugin::DesktopNeedleHand>,
@@ -45,6 +49,8 @@ impl Default for TrainerOptions {
             screenshot: None,
             verbosity: 0,
             twin: None,
+            show_skin: true,
+            start_view: desktop_plugin::StartView::Operator,
             needle_start: None,
         }
     }
@@ -81,9 +87,11 @@ pub fn build_app(options: &TrainerOptions) -> Result<App, StartError> {
     )
     .insert_resource(ClearColor(Color::srgb(0.05, 0.06, 0.08)));
     if let Some(twin) = &options.twin {
-        app.add_plugins(twin_plugin::TwinPlugin { twin: twin.clone() });
+        app.insert_resource(twin_plugin::SkinShown(options.show_skin))
+            .add_plugins(twin_plugin::TwinPlugin { twin: twin.clone() });
     }
-    app.add_plugins(TrainerPlugin);
+    app.insert_resource(options.start_view)
+        .add_plugins(TrainerPlugin);
     if let Some(hand) = &options.needle_start {
         // Poised at the entry, then pushed in steadily: a jump would drive the needle with
         // the whole coupling force at once.

@@ -92,6 +92,16 @@ struct TrainerArgs {
           allow_hyphen_values = true)]
     needle: Option<desktop_plugin::DesktopNeedleHand>,
 
+    /// Draw the twin's skin (on) or start with the spine laid bare (off); K toggles it.
+    #[arg(long, value_name = "on|off", default_value = "on", value_parser = parse_on_off,
+          action = clap::ArgAction::Set)]
+    skin: bool,
+
+    /// Where the camera starts: operator (at the table edge) or back (straight at the spine,
+    /// e.g. with --skin off).
+    #[arg(long, value_name = "operator|back", default_value = "operator", value_parser = parse_view)]
+    view: desktop_plugin::StartView,
+
     /// Window size in pixels, as WIDTHxHEIGHT.
     #[arg(long, value_name = "WxH", default_value = "1280x720", value_parser = parse_window_size)]
     window: UVec2,
@@ -100,6 +110,22 @@ struct TrainerArgs {
     /// Quiet by default.
     #[arg(short, long, action = clap::ArgAction::Count)]
     verbose: u8,
+}
+
+fn parse_on_off(text: &str) -> Result<bool, String> {
+    match text {
+        "on" => Ok(true),
+        "off" => Ok(false),
+        _ => Err(format!("expected on or off, not {text:?}")),
+    }
+}
+
+fn parse_view(text: &str) -> Result<desktop_plugin::StartView, String> {
+    match text {
+        "operator" => Ok(desktop_plugin::StartView::Operator),
+        "back" => Ok(desktop_plugin::StartView::Back),
+        _ => Err(format!("expected operator or back, not {text:?}")),
+    }
 }
 
 fn parse_window_size(text: &str) -> Result<UVec2, String> {
@@ -190,6 +216,8 @@ fn run_trainer(cli: TrainerArgs) -> anyhow::Result<ExitCode> {
         }),
         verbosity: cli.verbose,
         needle_start: cli.needle,
+        show_skin: cli.skin,
+        start_view: cli.view,
         twin: match trainer_twin_dir(cli.twin.as_deref()) {
             Some(dir) => Some(std::sync::Arc::new(
                 twin_plugin::LoadedTwin::open(&dir)

@@ -262,3 +262,75 @@ fn the_trainer_opens_on_the_bundled_default_twin() {
         );
     }
 }
+
+/// Share of bone-coloured pixels (pale, grey-beige: red a little above blue, green close to
+/// red; the skin is redder) in the middle of the view.
+fn bone_share_of_centre(picture: &image::RgbImage) -> f32 {
+    let (w, h) = picture.dimensions();
+    let (mut bone, mut total) = (0u32, 0u32);
+    for y in (h * 35 / 100)..(h * 60 / 100) {
+        for x in (w * 35 / 100)..(w * 65 / 100) {
+            let [r, g, b] = picture.get_pixel(x, y).0.map(i32::from);
+            bone += u32::from((10..=45).contains(&(r - b)) && r - g < 14 && r > 90);
+            total += 1;
+        }
+    }
+    bone as f32 / total as f32
+}
+
+#[test]
+fn each_bundled_twin_shows_its_spine_from_behind_with_the_skin_hidden() {
+    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("twin_scene");
+    for name in ["default", "scoliosis", "high-bmi"] {
+        let picture = support::render::render_trainer(
+            &out,
+            &format!("{name}-spine-from-behind"),
+            (960, 540),
+            &[
+                "--twin".as_ref(),
+                name.as_ref(),
+                "--skin".as_ref(),
+                "off".as_ref(),
+                "--view".as_ref(),
+                "back".as_ref(),
+            ],
+        );
+        let share = bone_share_of_centre(&picture);
+        assert!(
+            share > 0.35,
+            "{name}: bone fills only {:.0} % of the centre of the back view",
+            share * 100.0
+        );
+    }
+}
+
+#[test]
+fn a_twin_can_start_with_its_skin_hidden_and_k_shows_it() {
+    let twin = Arc::new(LoadedTwin::open(reference_bundle()).expect("bundle loads"));
+    let mut app = support::headless::headless_app();
+    app.insert_resource(twin_plugin::SkinShown(false))
+        .add_plugins((TwinPlugin { twin }, TrainerPlugin));
+    app.update();
+    let skin_visibility = |app: &mut App| {
+        let world = app.world_mut();
+        world
+            .query::<(&TwinStructure, Option<&Visibility>)>()
+            .iter(world)
+            .find(|(structure, _)| structure.tissue == anatomy::TissueClass::Skin)
+            .and_then(|(_, visibility)| visibility.copied())
+            .expect("the skin is spawned with a visibility")
+    };
+    assert_eq!(skin_visibility(&mut app), Visibility::Hidden);
+    // Through the input plugin, as a key press arrives from the window.
+    app.world_mut()
+        .write_message(bevy::input::keyboard::KeyboardInput {
+            key_code: KeyCode::KeyK,
+            logical_key: bevy::input::keyboard::Key::Character("k".into()),
+            state: bevy::input::ButtonState::Pressed,
+            text: None,
+            repeat: false,
+            window: Entity::PLACEHOLDER,
+        });
+    app.update();
+    assert_eq!(skin_visibility(&mut app), Visibility::Inherited);
+}

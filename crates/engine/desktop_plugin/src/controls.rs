@@ -25,6 +25,10 @@ pub(crate) fn drive_orbit_camera(
         MouseScrollUnit::Line => scroll.delta.y,
         MouseScrollUnit::Pixel => scroll.delta.y / PIXELS_PER_LINE,
     };
+    // With Ctrl held the mouse drives the needle instead.
+    if crate::mouse_needle::mouse_drives_needle(&keys) {
+        return;
+    }
     for (mut orbit, mut transform, projection) in &mut cameras {
         let before = orbit.rig;
         if keys.just_pressed(KeyCode::KeyR) || keys.just_pressed(KeyCode::Home) {

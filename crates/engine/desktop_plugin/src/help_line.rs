@@ -5,7 +5,7 @@ use bevy::prelude::*;
 /// The words of the help line.
 pub const HELP_TEXT: &str = "\
 View   Left-drag: orbit   Right-drag: pan   Wheel: zoom   R: reset view   K: skin on/off   Esc: quit
-Needle W/S: advance/withdraw (Shift: faster)   Arrows: tilt   A/D Q/E: entry point
+Needle W/S or Ctrl+wheel: advance/withdraw (Shift: faster)   Arrows or Ctrl+drag: aim   Ctrl+click on the back or A/D Q/E: entry point
        T: stylet out/in (syringe on)   Space: press plunger   F: saline/air   N: next needle   Backspace: new attempt";
 
 /// Marks the help line's text.

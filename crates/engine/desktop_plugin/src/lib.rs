@@ -9,6 +9,7 @@ use stage_plugin::StageSystems;
 
 mod controls;
 mod help_line;
+mod mouse_needle;
 mod needle_controls;
 mod orbit;
 mod readout_panel;
@@ -43,7 +44,11 @@ impl Plugin for DesktopViewPlugin {
             // Before the fixed update, so the physics sees this frame's hand.
             .add_systems(
                 RunFixedMainLoop,
-                needle_controls::drive_needle_hand
+                (
+                    mouse_needle::drive_needle_with_mouse,
+                    needle_controls::drive_needle_hand,
+                )
+                    .chain()
                     .in_set(RunFixedMainLoopSystems::BeforeFixedMainLoop),
             )
             .add_systems(
@@ -61,6 +66,22 @@ impl Plugin for DesktopViewPlugin {
     }
 }
 
+/// Where the desktop camera starts (and returns to on reset).
+#[derive(Resource, Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum StartView {
+    /// A seated operator at the table edge, looking slightly down at the back.
+    #[default]
+    Operator,
+    /// Straight at the back, close up: spinous processes, laminae and facets face the camera
+    /// (with the skin hidden).
+    Back,
+}
+
+/// How far from the spine the back view stands.
+const BACK_VIEW_DISTANCE_M: f32 = 0.34;
+/// The spine lies this far in front of the skin over L3–L4: the back view looks at it.
+const BACK_VIEW_FOCUS_DEPTH_M: f32 = 0.04;
+
 /// The desktop camera's rig, and the view it returns to on reset.
 #[derive(Component, Debug, Clone, Copy)]
 pub struct OrbitCamera {
@@ -73,12 +94,21 @@ pub struct OrbitCamera {
 fn spawn_camera(
     mut commands: Commands,
     anchors: Query<&Transform, With<stage_plugin::TwinAnchor>>,
+    start_view: Option<Res<StartView>>,
 ) {
-    let focus = anchors
-        .iter()
-        .next()
-        .map_or(Vec3::new(0.0, 0.9, 0.2), |anchor| anchor.translation);
-    let home = OrbitRig::operator_view(focus);
+    let anchor = anchors.iter().next().copied();
+    let focus = anchor.map_or(Vec3::new(0.0, 0.9, 0.2), |anchor| anchor.translation);
+    let home = match (start_view.as_deref().copied().unwrap_or_default(), anchor) {
+        (StartView::Back, Some(anchor)) => {
+            let posterior = anchor.rotation * Vec3::Z;
+            OrbitRig::looking_along(
+                focus - posterior * BACK_VIEW_FOCUS_DEPTH_M,
+                -posterior,
+                BACK_VIEW_DISTANCE_M,
+            )
+        }
+        _ => OrbitRig::operator_view(focus),
+    };
     commands.spawn((
         Name::new("Desktop camera"),
         Camera3d::default(),
@@ -196,5 +226,57 @@ mod tests {
                 "help line lacks {word}"
             );
         }
+    }
+
+    #[test]
+    fn ctrl_click_chooses_the_entry_then_ctrl_drag_aims_and_ctrl_wheel_advances_without_moving_the_camera()
+     {
+        let mut app = headless_app();
+        let (camera_before, _) = camera(&mut app);
+        let world = app.world_mut();
+        let anchor = *world
+            .query_filtered::<&GlobalTransform, With<stage_plugin::TwinAnchor>>()
+            .single(world)
+            .expect("anchor");
+        let target = anchor.transform_point(Vec3::new(0.015, 0.030, 0.0));
+        let eye = camera_before.translation;
+        world.insert_resource(stage_plugin::PointerRay(Some(Ray3d::new(
+            eye,
+            Dir3::new(target - eye).expect("eye off the back"),
+        ))));
+        world
+            .resource_mut::<ButtonInput<KeyCode>>()
+            .press(KeyCode::ControlLeft);
+        world
+            .resource_mut::<ButtonInput<MouseButton>>()
+            .press(MouseButton::Left);
+        app.update();
+        let hand = *app.world().resource::<DesktopNeedleHand>();
+        assert!(
+            hand.entry_mm.distance(Vec2::new(15.0, 30.0)) < 0.5,
+            "entry under the pointer: {}",
+            hand.entry_mm
+        );
+
+        let world = app.world_mut();
+        world.resource_mut::<ButtonInput<MouseButton>>().clear();
+        world.resource_mut::<AccumulatedMouseMotion>().delta = Vec2::new(0.0, -40.0);
+        world.resource_mut::<AccumulatedMouseScroll>().delta = Vec2::new(0.0, 5.0);
+        app.update();
+        let hand = *app.world().resource::<DesktopNeedleHand>();
+        assert!(
+            hand.cephalad_deg > 5.0,
+            "dragging up tilts cephalad: {hand:?}"
+        );
+        assert!(
+            (hand.advance_mm - 5.0).abs() < 1e-4,
+            "wheel advances: {hand:?}"
+        );
+        assert!(
+            hand.entry_mm.distance(Vec2::new(15.0, 30.0)) < 0.5,
+            "dragging keeps the entry"
+        );
+        let (camera_after, _) = camera(&mut app);
+        assert_eq!(camera_after, camera_before, "the camera kept still");
     }
 }

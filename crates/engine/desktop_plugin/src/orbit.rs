@@ -36,6 +36,21 @@ impl OrbitRig {
         }
     }
 
+    /// A view of `focus_m` from `distance_m` away, looking along `view_direction` (towards the
+    /// focus); straight up or down is tipped to the pitch limit so "up" stays defined.
+    pub fn looking_along(focus_m: Vec3, view_direction: Vec3, distance_m: f32) -> Self {
+        let forward = view_direction.normalize_or(Vec3::NEG_Z);
+        Self {
+            focus_m,
+            yaw_rad: (-forward.x).atan2(-forward.z),
+            pitch_rad: (-forward.y)
+                .clamp(-1.0, 1.0)
+                .asin()
+                .clamp(-PITCH_LIMIT_RAD, PITCH_LIMIT_RAD),
+            distance_m: distance_m.clamp(DISTANCE_RANGE_M.0, DISTANCE_RANGE_M.1),
+        }
+    }
+
     fn rotation(&self) -> Quat {
         Quat::from_euler(EulerRot::YXZ, self.yaw_rad, -self.pitch_rad, 0.0)
     }
@@ -133,5 +148,25 @@ mod tests {
         let expected_m = 100.0 * 2.0 * before.distance_m * (fov_y_rad / 2.0).tan() / 720.0;
         assert!((moved.length() - expected_m).abs() < 1e-5);
         assert_eq!(rig.distance_m, before.distance_m);
+    }
+
+    #[test]
+    fn looking_along_a_direction_puts_the_camera_behind_it() {
+        let focus = Vec3::new(0.1, 0.9, -0.2);
+        for direction in [Vec3::NEG_X, Vec3::new(0.3, -0.4, 0.5), Vec3::Z] {
+            let rig = OrbitRig::looking_along(focus, direction, 0.5);
+            let transform = rig.transform();
+            assert!(
+                transform.forward().dot(direction.normalize()) > 0.9999,
+                "{direction}: looks along {}",
+                transform.forward()
+            );
+            assert!((transform.translation.distance(focus) - 0.5).abs() < 1e-5);
+        }
+        let down = OrbitRig::looking_along(focus, Vec3::NEG_Y, 0.5);
+        assert!(
+            (down.pitch_rad - PITCH_LIMIT_RAD).abs() < 1e-6,
+            "tipped to the limit"
+        );
     }
 }

@@ -1,15 +1,19 @@
 //! The procedure room the trainee works in: floor, walls, lights, the patient table, and the
 //! [`TwinAnchor`] where a twin bundle is placed.
 //!
-//! Glue only: dimensions come from [`anatomy::ProcedureRoom`]. Knows nothing of cameras, XR
-//! or physics. Key types: [`StagePlugin`], [`RoomLayout`], [`TwinAnchor`].
+//! Glue only: dimensions come from [`anatomy::ProcedureRoom`]. Knows nothing of XR or physics;
+//! it reads the active camera only to turn the mouse into the pointer ray. Key types:
+//! [`StagePlugin`], [`RoomLayout`], [`TwinAnchor`],
+//! [`PointerRay`].
 
 use anatomy::{PatientPosition, ProcedureRoom};
 use bevy::prelude::*;
 
+mod pointer;
 mod room;
 mod table;
 
+pub use pointer::{PointerRay, PointerSystems, ray_on_skin_plane};
 pub use table::TableTop;
 
 /// Builds the procedure room at start-up.
@@ -22,7 +26,9 @@ impl Plugin for StagePlugin {
             .add_systems(
                 Startup,
                 (room::spawn_room, table::spawn_table, spawn_twin_anchor).in_set(StageSystems),
-            );
+            )
+            .init_resource::<PointerRay>()
+            .add_systems(Update, pointer::mouse_pointer_ray.in_set(PointerSystems));
     }
 }
 

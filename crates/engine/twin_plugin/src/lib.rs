@@ -23,6 +23,17 @@ pub struct TwinPlugin {
     pub twin: Arc<LoadedTwin>,
 }
 
+/// Whether the twin's skin is drawn (K toggles it); insert before start-up to begin with it
+/// hidden.
+#[derive(Resource, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SkinShown(pub bool);
+
+impl Default for SkinShown {
+    fn default() -> Self {
+        Self(true)
+    }
+}
+
 /// A bundle read from disk: its meshes and the needle's anatomy, ready to place.
 pub struct LoadedTwin {
     /// The bundle folder.
@@ -121,10 +132,7 @@ impl TwinStructure {
     }
 }
 
-/// The world-space ray under the pointer (the mouse now, a hand's aim ray in XR), or `None`
-/// when the pointer is outside the view.
-#[derive(Resource, Debug, Clone, Copy, Default, PartialEq)]
-pub struct PointerRay(pub Option<Ray3d>);
+pub use stage_plugin::PointerRay;
 
 /// The structure under the pointer: the nearest opaque one it meets, else the nearest
 /// translucent one (so vertebrae are named through the skin).
@@ -153,19 +161,15 @@ impl Plugin for TwinPlugin {
     fn build(&self, app: &mut App) {
         app.insert_resource(self.twin.anatomy.clone())
             .insert_resource(TwinToShow(self.twin.clone()))
+            .init_resource::<SkinShown>()
             .add_systems(Startup, spawn_twin.after(stage_plugin::StageSystems))
-            .init_resource::<PointerRay>()
             .init_resource::<HoveredStructure>()
             .add_systems(Startup, spawn_hover_label)
             .add_systems(
                 Update,
-                (
-                    toggle_skin,
-                    mouse_pointer_ray,
-                    pick_hovered_structure,
-                    show_hover_label,
-                )
-                    .chain(),
+                (toggle_skin, pick_hovered_structure, show_hover_label)
+                    .chain()
+                    .after(stage_plugin::PointerSystems),
             );
     }
 }
@@ -203,6 +207,7 @@ fn spawn_twin(
     anchors: Query<Entity, With<TwinAnchor>>,
     mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<StandardMaterial>>,
+    skin_shown: Res<SkinShown>,
 ) {
     let Some(anchor) = anchors.iter().next() else {
         warn!("no twin anchor: the twin is not drawn");
@@ -231,43 +236,38 @@ fn spawn_twin(
                 ..default()
             })),
             Transform::IDENTITY,
+            if structure.tissue == TissueClass::Skin {
+                skin_visibility(skin_shown.0)
+            } else {
+                Visibility::Inherited
+            },
         ));
+    }
+}
+
+fn skin_visibility(shown: bool) -> Visibility {
+    if shown {
+        Visibility::Inherited
+    } else {
+        Visibility::Hidden
     }
 }
 
 /// K shows or hides the skin, to see the spine beneath.
 fn toggle_skin(
     keys: Option<Res<ButtonInput<KeyCode>>>,
+    mut skin_shown: ResMut<SkinShown>,
     mut structures: Query<(&TwinStructure, &mut Visibility)>,
 ) {
     if !keys.is_some_and(|keys| keys.just_pressed(KeyCode::KeyK)) {
         return;
     }
+    skin_shown.0 = !skin_shown.0;
     for (structure, mut visibility) in &mut structures {
         if structure.tissue == TissueClass::Skin {
-            visibility.toggle_visible_hidden();
+            *visibility = skin_visibility(skin_shown.0);
         }
     }
-}
-
-/// The mouse's ray from the active camera that renders to the primary window; `None` when the
-/// cursor is outside it. Leaves the ray alone where there is no window (tests, XR sets it).
-fn mouse_pointer_ray(
-    windows: Query<&Window, With<PrimaryWindow>>,
-    cameras: Query<(&Camera, &GlobalTransform)>,
-    mut pointer: ResMut<PointerRay>,
-) {
-    let Ok(window) = windows.single() else {
-        return;
-    };
-    let ray = window.cursor_position().and_then(|cursor| {
-        cameras
-            .iter()
-            .filter(|(camera, _)| camera.is_active)
-            .max_by_key(|(camera, _)| camera.order)
-            .and_then(|(camera, transform)| camera.viewport_to_world(transform, cursor).ok())
-    });
-    pointer.set_if_neq(PointerRay(ray));
 }
 
 fn pick_hovered_structure(

@@ -10,8 +10,9 @@
 //! OpenXR or ONNX Runtime, not even transitively. Deterministic: no clock, no hash-map order.
 //!
 //! Key types: [`Lesson`], [`LessonError`], [`AttemptMetrics`], [`MetricsTracker`], [`Score`],
-//! [`StepTracker`]. Formats: docs/lessons.md.
+//! [`StepTracker`], [`AttemptWatch`] (one attempt live: steps, metrics, when it ends). Formats: docs/lessons.md.
 
+mod attempt;
 pub mod live;
 mod load;
 mod metrics;
@@ -19,6 +20,7 @@ mod schema;
 mod score;
 mod steps;
 
+pub use attempt::{AttemptEnd, AttemptResult, AttemptWatch};
 pub use load::{LessonError, check_lesson};
 pub use metrics::{
     AttemptMetrics, BoneContact, LOR_PRESSED_FORCE_N, LossOfResistance, MetricsTracker,

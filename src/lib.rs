@@ -37,6 +37,14 @@ pub struct TrainerOptions {
     pub start_view: desktop_plugin::StartView,
     /// Draw the twin's skin (false: the spine is seen from the start; K toggles it).
     pub show_skin: bool,
+    /// The lessons the menu offers.
+    pub lessons: Vec<lesson_plugin::CatalogueEntry>,
+    /// The lesson to start in (index into `lessons`); `None`: free practice.
+    pub start_lesson: Option<usize>,
+    /// Open the lesson menu at start.
+    pub open_menu: bool,
+    /// Where finished attempts are stored.
+    pub progress: Option<lesson_plugin::ProgressTarget>,
     /// Where the desktop hand starts (entry, tilt, how far pushed in); `None`: poised above
     /// the twin's origin.
     pub needle_start: Option<desktop_plugin::DesktopNeedleHand>,
@@ -50,6 +58,10 @@ impl Default for TrainerOptions {
             verbosity: 0,
             twin: None,
             show_skin: true,
+            lessons: Vec::new(),
+            start_lesson: None,
+            open_menu: false,
+            progress: None,
             start_view: desktop_plugin::StartView::Operator,
             needle_start: None,
         }
@@ -91,7 +103,13 @@ pub fn build_app(options: &TrainerOptions) -> Result<App, StartError> {
             .add_plugins(twin_plugin::TwinPlugin { twin: twin.clone() });
     }
     app.insert_resource(options.start_view)
-        .add_plugins(TrainerPlugin);
+        .add_plugins(TrainerPlugin)
+        .add_plugins(lesson_plugin::LessonPlugin {
+            catalogue: options.lessons.clone(),
+            start_lesson: options.start_lesson,
+            open_menu: options.open_menu,
+            progress: options.progress.clone(),
+        });
     if let Some(hand) = &options.needle_start {
         // Poised at the entry, then pushed in steadily: a jump would drive the needle with
         // the whole coupling force at once.

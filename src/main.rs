@@ -7,6 +7,7 @@ use neuraxis::{TrainerOptions, build_app};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod lesson_catalogue;
 mod lesson_cmd;
 mod progress_cmd;
 mod session_cmd;
@@ -101,6 +102,26 @@ struct TrainerArgs {
     /// e.g. with --skin off).
     #[arg(long, value_name = "operator|back", default_value = "operator", value_parser = parse_view)]
     view: desktop_plugin::StartView,
+
+    /// Start in a lesson: its id (e.g. epidural-saline-l3l4) or a lesson file. Without it the
+    /// lesson menu opens (M opens it any time).
+    #[arg(long, value_name = "ID|FILE")]
+    lesson: Option<String>,
+
+    /// Open the lesson menu at start: the default, except with --lesson or --screenshot
+    /// (pictures show the scene unless this is given).
+    #[arg(long)]
+    menu: bool,
+
+    /// Pseudonymous trainee handle under which finished attempts are stored (never a real
+    /// name); see `neuraxis progress`.
+    #[arg(long, value_name = "HANDLE", default_value = "guest")]
+    trainee: String,
+
+    /// The progress database (default: NEURAXIS_PROGRESS_DB, else the user's data folder);
+    /// `none` keeps attempts only on screen.
+    #[arg(long, value_name = "FILE")]
+    progress_db: Option<PathBuf>,
 
     /// Window size in pixels, as WIDTHxHEIGHT.
     #[arg(long, value_name = "WxH", default_value = "1280x720", value_parser = parse_window_size)]
@@ -208,6 +229,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 fn run_trainer(cli: TrainerArgs) -> anyhow::Result<ExitCode> {
+    let mut lessons = lesson_catalogue::load_catalogue(&lesson_catalogue::scenes_dir());
+    let start_lesson = cli
+        .lesson
+        .as_deref()
+        .map(|argument| lesson_catalogue::find_lesson(&mut lessons, argument))
+        .transpose()?;
+    // A lesson brings its own twin unless one was asked for.
+    let twin_dir = match (start_lesson, &cli.twin) {
+        (Some(index), None) => Some(lessons[index].twin_dir.clone().map_err(|problem| {
+            anyhow::anyhow!("lesson {}: {problem}", lessons[index].lesson.id)
+        })?),
+        _ => trainer_twin_dir(cli.twin.as_deref()),
+    };
+    let progress = progress_target(&cli)?;
+    let open_menu = cli.menu || (start_lesson.is_none() && cli.screenshot.is_none());
     let options = TrainerOptions {
         window_size_px: cli.window,
         screenshot: cli.screenshot.map(|path| capture_plugin::CaptureRequest {
@@ -218,7 +254,11 @@ fn run_trainer(cli: TrainerArgs) -> anyhow::Result<ExitCode> {
         needle_start: cli.needle,
         show_skin: cli.skin,
         start_view: cli.view,
-        twin: match trainer_twin_dir(cli.twin.as_deref()) {
+        open_menu,
+        lessons,
+        start_lesson,
+        progress,
+        twin: match twin_dir {
             Some(dir) => Some(std::sync::Arc::new(
                 twin_plugin::LoadedTwin::open(&dir)
                     .with_context(|| format!("cannot load the twin in {}", dir.display()))?,
@@ -233,6 +273,21 @@ fn run_trainer(cli: TrainerArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// Where finished attempts go: `--progress-db`, else the default database; `none`: nowhere.
+fn progress_target(cli: &TrainerArgs) -> anyhow::Result<Option<lesson_plugin::ProgressTarget>> {
+    progress::check_trainee_handle(&cli.trainee)
+        .map_err(|problem| anyhow::anyhow!("--trainee: {problem}"))?;
+    let database = match &cli.progress_db {
+        Some(path) if path == std::path::Path::new("none") => return Ok(None),
+        Some(path) => path.clone(),
+        None => progress::default_database_path()?,
+    };
+    Ok(Some(lesson_plugin::ProgressTarget {
+        trainee: cli.trainee.clone(),
+        database,
+    }))
 }
 
 /// `--twin` value for the synthetic practice block instead of a twin.

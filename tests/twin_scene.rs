@@ -8,28 +8,11 @@ use bevy::prelude::*;
 use bevy::time::TimeUpdateStrategy;
 use neuraxis::TrainerPlugin;
 use physics_plugin::{NeedleFact, NeedleReadout};
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
+use support::reference_twin::reference_bundle;
 use twin_plugin::{LoadedTwin, TwinPlugin, TwinStructure};
-
-/// Builds the reference twin once per test binary.
-fn reference_bundle() -> &'static Path {
-    static BUNDLE: OnceLock<PathBuf> = OnceLock::new();
-    BUNDLE.get_or_init(|| {
-        let ct = shared_data::locate(shared_data::LUMBAR_CT)
-            .unwrap_or_else(|missing| panic!("{missing}"));
-        let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("twin_scene/reference");
-        let _ = std::fs::remove_dir_all(&out);
-        std::fs::create_dir_all(out.parent().expect("parent")).expect("output dir");
-        let options = twin::TwinBuildOptions {
-            max_triangles: 4000,
-            ..Default::default()
-        };
-        twin::build_twin(&ct, &out, &options, &mut |_, _| {}).expect("the reference twin builds");
-        out
-    })
-}
 
 #[derive(Resource, Default)]
 struct SeenFacts(Vec<NeedleFact>);

@@ -2,4 +2,5 @@
 #![allow(dead_code)]
 
 pub mod headless;
+pub mod reference_twin;
 pub mod render;

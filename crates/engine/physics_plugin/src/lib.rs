@@ -176,6 +176,8 @@ impl BoneField for SceneBone {
 pub struct NeedleSimulation {
     sim: NeedleSim<SceneTissue, SceneBone>,
     needle: NeedleKind,
+    /// The anatomy it moves through (a new one restarts the needle).
+    anatomy: NeedleAnatomy,
     last_hub_m: Vec3,
 }
 
@@ -210,6 +212,7 @@ fn new_simulation(
         Ok(sim) => Some(NeedleSimulation {
             sim,
             needle: input.needle,
+            anatomy: anatomy.clone(),
             last_hub_m: input.hub_m,
         }),
         Err(problem) => {
@@ -248,7 +251,8 @@ fn start_simulation(
     }
 }
 
-/// A different needle in the hand is a fresh needle, poised above the skin.
+/// A different needle in the hand, or a different anatomy on the table (another twin), is a
+/// fresh needle, poised above the skin.
 fn restart_on_needle_change(
     mut commands: Commands,
     params: Res<NeedleParams>,
@@ -260,7 +264,9 @@ fn restart_on_needle_change(
     let (Some(simulation), Some(anatomy)) = (simulation, anatomy) else {
         return;
     };
-    if simulation.needle == input.needle {
+    let same_anatomy = Arc::ptr_eq(&simulation.anatomy.tissue, &anatomy.tissue)
+        && Arc::ptr_eq(&simulation.anatomy.bone, &anatomy.bone);
+    if simulation.needle == input.needle && same_anatomy {
         return;
     }
     if let Some(spec) = params.0.needle(input.needle) {

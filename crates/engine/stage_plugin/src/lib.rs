@@ -28,7 +28,13 @@ impl Plugin for StagePlugin {
                 (room::spawn_room, table::spawn_table, spawn_twin_anchor).in_set(StageSystems),
             )
             .init_resource::<PointerRay>()
-            .add_systems(Update, pointer::mouse_pointer_ray.in_set(PointerSystems));
+            .add_systems(
+                Update,
+                (
+                    pointer::mouse_pointer_ray.in_set(PointerSystems),
+                    move_twin_anchor.run_if(resource_changed::<PatientPose>),
+                ),
+            );
     }
 }
 
@@ -66,6 +72,19 @@ fn spawn_twin_anchor(mut commands: Commands, layout: Res<RoomLayout>, pose: Res<
             .with_rotation(layout.twin_rotation(pose.0)),
         Visibility::default(),
     ));
+}
+
+/// A new patient position (a lesson's) moves the anchor, and the twin with it.
+fn move_twin_anchor(
+    layout: Res<RoomLayout>,
+    pose: Res<PatientPose>,
+    mut anchors: Query<&mut Transform, With<TwinAnchor>>,
+) {
+    for mut anchor in &mut anchors {
+        let placed = Transform::from_translation(layout.lumbar_target_m(pose.0))
+            .with_rotation(layout.twin_rotation(pose.0));
+        anchor.set_if_neq(placed);
+    }
 }
 
 #[cfg(test)]

@@ -154,20 +154,31 @@ pub struct Hovered {
 #[derive(Component)]
 struct HoverLabel;
 
+/// The twin on the table. Replace it (a lesson on another twin) and the scene and the
+/// needle's anatomy follow within the frame.
+#[derive(Resource, Clone, Debug)]
+pub struct ShownTwin(pub Arc<LoadedTwin>);
+
+/// The twin whose structures are drawn now.
 #[derive(Resource, Clone)]
-struct TwinToShow(Arc<LoadedTwin>);
+struct DrawnTwin(Arc<LoadedTwin>);
 
 impl Plugin for TwinPlugin {
     fn build(&self, app: &mut App) {
         app.insert_resource(self.twin.anatomy.clone())
-            .insert_resource(TwinToShow(self.twin.clone()))
+            .insert_resource(ShownTwin(self.twin.clone()))
             .init_resource::<SkinShown>()
             .add_systems(Startup, spawn_twin.after(stage_plugin::StageSystems))
             .init_resource::<HoveredStructure>()
             .add_systems(Startup, spawn_hover_label)
             .add_systems(
                 Update,
-                (toggle_skin, pick_hovered_structure, show_hover_label)
+                (
+                    swap_twin,
+                    toggle_skin,
+                    pick_hovered_structure,
+                    show_hover_label,
+                )
                     .chain()
                     .after(stage_plugin::PointerSystems),
             );
@@ -201,14 +212,32 @@ pub fn bevy_mesh(surface: &mesh::SurfaceMesh) -> Mesh {
     ))
 }
 
+/// Draws the twin asked for in place of the one drawn, and hands the needle its anatomy.
+fn swap_twin(
+    mut commands: Commands,
+    shown: Res<ShownTwin>,
+    drawn: Option<Res<DrawnTwin>>,
+    structures: Query<Entity, With<TwinStructure>>,
+) {
+    if drawn.is_some_and(|drawn| Arc::ptr_eq(&drawn.0, &shown.0)) {
+        return;
+    }
+    for entity in &structures {
+        commands.entity(entity).despawn();
+    }
+    commands.insert_resource(shown.0.anatomy.clone());
+    commands.run_system_cached(spawn_twin);
+}
+
 fn spawn_twin(
     mut commands: Commands,
-    twin: Res<TwinToShow>,
+    twin: Res<ShownTwin>,
     anchors: Query<Entity, With<TwinAnchor>>,
     mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<StandardMaterial>>,
     skin_shown: Res<SkinShown>,
 ) {
+    commands.insert_resource(DrawnTwin(twin.0.clone()));
     let Some(anchor) = anchors.iter().next() else {
         warn!("no twin anchor: the twin is not drawn");
         return;
@@ -272,7 +301,7 @@ fn toggle_skin(
 
 fn pick_hovered_structure(
     pointer: Res<PointerRay>,
-    twin: Res<TwinToShow>,
+    twin: Res<ShownTwin>,
     structures: Query<(
         Entity,
         &TwinStructure,

@@ -16,6 +16,16 @@ const SPINOUS_HALF_WIDTH_MM: f64 = 3.5;
 const SUPRASPINOUS_HALF_WIDTH_MM: f64 = 5.0;
 /// Lamina thickness behind the canal at the midline.
 const LAMINA_MM: f64 = 7.0;
+/// The lamina's lower edge above the body's lower endplate, and its upper edge below the upper
+/// endplate: an 18 mm lamina at L3, the cranio-caudal projection of the ~22 mm laminar surface
+/// height measured on CT (inclined laminae), which leaves the 12–14 mm interlaminar windows of
+/// CT and cadaver morphometry (docs/phantom.md).
+const LAMINA_ABOVE_LOWER_ENDPLATE_MM: f64 = 2.0;
+const LAMINA_BELOW_UPPER_ENDPLATE_MM: f64 = 7.0;
+/// The spinous process's lower and upper edges as fractions of the body height from its
+/// centre: ~17 mm tall at L3, leaving the L3–L4 interspinous gap a midline needle passes.
+const SPINOUS_BELOW_CENTRE: f64 = 0.55;
+const SPINOUS_ABOVE_CENTRE: f64 = 0.08;
 /// Dura with arachnoid.
 const DURA_MM: f64 = 0.6;
 /// Epidural space lateral and anterior to the sac.
@@ -96,8 +106,8 @@ impl Vertebra {
         let canal_centre_v = d / 2.0 + size.canal_depth_mm / 2.0;
         let canal_back_v = d / 2.0 + size.canal_depth_mm;
         let tip_v = canal_back_v + 4.0 + size.spinous_length_mm;
-        let lamina_low_w = -h / 2.0 - 3.0;
-        let lamina_high_w = h / 2.0 - 5.0;
+        let lamina_low_w = -h / 2.0 + LAMINA_ABOVE_LOWER_ENDPLATE_MM;
+        let lamina_high_w = h / 2.0 - LAMINA_BELOW_UPPER_ENDPLATE_MM;
         let reach = size.transverse_half_span_mm.max(size.body_width_mm / 2.0) + 4.0;
         Self {
             size: size.clone(),
@@ -109,7 +119,7 @@ impl Vertebra {
             tip_v,
             lamina_low_w,
             lamina_high_w,
-            bounds_lo: [-reach, -d / 2.0 - 4.0, lamina_low_w - 16.0],
+            bounds_lo: [-reach, -d / 2.0 - 4.0, -h / 2.0 - 19.0],
             bounds_hi: [reach, tip_v + 4.0, h / 2.0 + 14.0],
         }
     }
@@ -168,8 +178,8 @@ impl Vertebra {
         let arch = extrude(ring, w, self.lamina_low_w, self.lamina_high_w);
         let spinous = rounded_box(
             [u, v, w],
-            [-SPINOUS_HALF_WIDTH_MM, vb + 2.0, -0.62 * h],
-            [SPINOUS_HALF_WIDTH_MM, self.tip_v, 0.12 * h],
+            [-SPINOUS_HALF_WIDTH_MM, vb + 2.0, -SPINOUS_BELOW_CENTRE * h],
+            [SPINOUS_HALF_WIDTH_MM, self.tip_v, SPINOUS_ABOVE_CENTRE * h],
             2.5,
         );
         let transverse = rounded_box(
@@ -180,14 +190,14 @@ impl Vertebra {
         );
         let superior_facet = rounded_box(
             [au, v, w],
-            [half_canal + 4.5, vc - 2.0, self.lamina_high_w - 6.0],
+            [half_canal + 4.5, vc - 2.0, h / 2.0 - 11.0],
             [half_canal + 12.0, vb + 5.0, h / 2.0 + 10.5],
             2.0,
         );
         let inferior_facet = rounded_box(
             [au, v, w],
-            [half_canal - 2.0, vb - 3.0, self.lamina_low_w - 12.5],
-            [half_canal + 3.5, vb + 8.0, self.lamina_low_w + 6.0],
+            [half_canal - 2.0, vb - 3.0, -h / 2.0 - 15.5],
+            [half_canal + 3.5, vb + 8.0, -h / 2.0 + 3.0],
             2.0,
         );
         body.min(pedicle)
@@ -298,8 +308,12 @@ pub struct MidlinePath {
     pub start_lps_mm: DVec3,
     /// Unit direction (anterior along the spine's normal).
     pub direction: DVec3,
-    /// Cranio-caudal width of the bone-free window the path goes through, at the midline.
+    /// Cranio-caudal width of the bone-free window the path goes through, at the midline
+    /// (from the flavum to the spinous-process tips: what a perpendicular needle passes).
     pub window_mm: f64,
+    /// Cranio-caudal height of the interlaminar window at the midline: the gap between the
+    /// laminae alone (from the canal's back wall through the lamina's thickness).
+    pub interlaminar_mm: f64,
 }
 
 /// Where a vertebra sits: its rigid frame (origin at the body centre; columns left,
@@ -710,37 +724,50 @@ impl Phantom {
             .checked_sub(1)
             .map_or(0.0, |i| self.vertebrae[i].s_centre);
         let step = 0.25;
-        let mut best: Option<(f64, f64)> = None;
-        let mut run_start: Option<f64> = None;
-        let mut s = s_low;
-        while s <= above.s_centre + step {
+        // Bone-free along the spine's normal at the midline, from just behind the canal to
+        // `depth_mm` behind it.
+        let clear_to = |s: f64, depth_mm: f64| {
             let profile = self.profile(s);
             let frame = self.line.frame(s);
             let canal_back = profile.canal_centre_v + profile.canal_half_depth;
-            let free = s < above.s_centre && {
-                let mut v = canal_back + 0.5;
-                let mut clear = true;
-                while v < profile.tip_v && clear {
-                    let point = frame.world(DVec3::new(0.0, v, 0.0));
-                    // No canal cut: only the arch itself can block the window.
-                    clear = self.bone(point, s, f64::INFINITY).0 > 0.0;
-                    v += 0.5;
+            let far = (canal_back + depth_mm).min(profile.tip_v);
+            let mut v = canal_back + 0.5;
+            while v < far {
+                // No canal cut: only the arch itself can block the window.
+                if self
+                    .bone(frame.world(DVec3::new(0.0, v, 0.0)), s, f64::INFINITY)
+                    .0
+                    <= 0.0
+                {
+                    return false;
                 }
-                clear
-            };
-            match (free, run_start) {
-                (true, None) => run_start = Some(s),
-                (false, Some(start)) => {
-                    let width = s - start;
-                    if best.is_none_or(|(_, w)| width > w) {
-                        best = Some((start + width / 2.0, width));
-                    }
-                    run_start = None;
-                }
-                _ => {}
+                v += 0.5;
             }
-            s += step;
-        }
+            true
+        };
+        let widest_run = |depth_mm: f64| {
+            let mut best: Option<(f64, f64)> = None;
+            let mut run_start: Option<f64> = None;
+            let mut s = s_low;
+            while s <= above.s_centre + step {
+                let free = s < above.s_centre && clear_to(s, depth_mm);
+                match (free, run_start) {
+                    (true, None) => run_start = Some(s),
+                    (false, Some(start)) => {
+                        let width = s - start;
+                        if best.is_none_or(|(_, w)| width > w) {
+                            best = Some((start + width / 2.0, width));
+                        }
+                        run_start = None;
+                    }
+                    _ => {}
+                }
+                s += step;
+            }
+            best
+        };
+        let best = widest_run(f64::INFINITY);
+        let interlaminar_mm = widest_run(LAMINA_MM).map_or(0.0, |(_, width)| width);
         let (s_mid, window_mm) = best?;
         let frame = self.line.frame(s_mid);
         let outside = self.profile(s_mid).tip_v + self.params.habitus.subcutaneous_fat_mm + 60.0;
@@ -748,6 +775,7 @@ impl Phantom {
             start_lps_mm: frame.world(DVec3::new(0.0, outside, 0.0)),
             direction: -frame.posterior.normalize(),
             window_mm,
+            interlaminar_mm,
         })
     }
 

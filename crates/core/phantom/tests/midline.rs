@@ -135,3 +135,36 @@ fn voxel_labels_show_the_same_layers_in_the_same_order() {
         "voxel runs {runs:?}"
     );
 }
+
+/// Interlaminar window height at the midline: 12–15 mm in the neutral cadaveric lumbar spine
+/// and 11–14 mm on CT, decreasing caudally (docs/phantom.md). The supine phantom is lordotic, so
+/// its windows close posteriorly; the L3–L4 window must still let a midline needle through.
+#[test]
+fn interlaminar_windows_are_as_tall_as_published() {
+    let phantom = Phantom::new(&PhantomParams::default_adult()).expect("phantom builds");
+    let uppers = [
+        VertebraLevel::L1,
+        VertebraLevel::L2,
+        VertebraLevel::L3,
+        VertebraLevel::L4,
+    ];
+    for upper in uppers {
+        let path = phantom
+            .midline_path(upper)
+            .unwrap_or_else(|| panic!("no window below {upper}"));
+        println!(
+            "below {upper}: interlaminar {:.1} mm, clear to the spinous tips {:.1} mm",
+            path.interlaminar_mm, path.window_mm
+        );
+        assert!(
+            (10.0..=17.0).contains(&path.interlaminar_mm),
+            "below {upper}: interlaminar {:.1} mm",
+            path.interlaminar_mm
+        );
+        assert!(
+            path.window_mm >= 7.0,
+            "below {upper}: a perpendicular midline needle has {:.1} mm",
+            path.window_mm
+        );
+    }
+}

@@ -51,7 +51,7 @@ struct Agreement {
 
 fn agreement(params: &PhantomParams, levels: &[VertebraLevel]) -> Vec<Agreement> {
     let volume = Phantom::generate(params).expect("generated");
-    let segmentation = segment::segment(&volume.ct_view("default phantom, 3 mm"))
+    let segmentation = segment::segment(&volume.ct_view("phantom, 3 mm"))
         .expect("the segmentation runs on the phantom");
     let found: Vec<VertebraLevel> = segmentation.report.levels.iter().map(|l| l.level).collect();
     assert_eq!(found, levels, "levels found: {:?}", segmentation.report);
@@ -91,6 +91,21 @@ fn with_t12_all_seven_levels_are_found() {
         &VertebraLevel::ALL,
     );
     for result in results {
+        assert!(result.dice >= 0.72, "{}: {:.3}", result.level, result.dice);
+    }
+}
+
+#[test]
+fn scoliosis_levels_are_all_found_and_named() {
+    // Cobb 35° with its apex at L2: the canal drifts sideways and the discs are wedged.
+    for result in agreement(&PhantomParams::scoliosis(), LEVELS) {
+        assert!(result.dice >= 0.72, "{}: {:.3}", result.level, result.dice);
+    }
+}
+
+#[test]
+fn high_bmi_levels_are_all_found_and_named() {
+    for result in agreement(&PhantomParams::high_bmi(), LEVELS) {
         assert!(result.dice >= 0.72, "{}: {:.3}", result.level, result.dice);
     }
 }

@@ -8,7 +8,7 @@ use crate::morphology;
 use crate::volume::CanonicalGrid;
 
 /// Canal candidates further than this from the body's left–right middle are not the canal.
-const CANAL_MAX_OFF_MIDLINE_MM: f64 = 25.0;
+const CANAL_MAX_OFF_MIDLINE_MM: f64 = 40.0;
 /// Candidates further than this from the median canal position are outliers.
 const CANAL_MAX_SPREAD_MM: f64 = 12.0;
 /// The vertebral body lies this far in front of the canal centre (min, max), in millimetres.
@@ -23,6 +23,13 @@ const PROFILE_RADIUS_MM: f64 = 18.0;
 const MIN_DISC_SPACING_MM: f64 = 27.0;
 /// A disc's profile value is below this fraction of the median (bodies fill the disk).
 const DISC_MAX_FRACTION: f64 = 0.55;
+/// Profile valleys below this fraction of the median are re-cut with tilted planes.
+const REFINE_BELOW: f64 = 0.8;
+/// Largest tilt of a re-cut plane from the column's normal plane, and steps either side.
+const MAX_TILT_DEG: f64 = 20.0;
+const TILT_STEPS: i32 = 4;
+/// A disc found on the tilted cuts and by the column's cut this near it is the same disc.
+const SNAP_SAMPLES: usize = 3;
 /// The canal is wider than deep: left–right radius = r × this, front–back = r / this.
 pub(crate) const CANAL_ASPECT: f64 = 1.2;
 /// The sacrum's bone (ala, joined to the ilia) reaches this far either side of the midline.
@@ -88,17 +95,18 @@ pub(crate) fn track_canal(grid: &CanonicalGrid, masks: &SliceMasks) -> Result<Ca
             picks.len()
         ));
     }
-    let median_i = median(picks.iter().map(|p| p.1[0]).collect());
-    picks.retain(|p| ((p.1[0] - median_i) * sx).abs() <= CANAL_MAX_SPREAD_MM);
-    // Drop picks far from their neighbours along the spine (a hole in a sacral wing).
+    // A scoliotic canal drifts sideways: judge each pick against its neighbours along the
+    // spine (a hole in a sacral wing is far from them), not against one median line.
     let local: Vec<bool> = (0..picks.len())
         .map(|n| {
-            let near: Vec<f64> = picks
+            let near: Vec<&(usize, [f64; 2], f64)> = picks
                 .iter()
                 .filter(|p| p.0.abs_diff(picks[n].0) <= 10)
-                .map(|p| p.1[1])
                 .collect();
-            ((picks[n].1[1] - median(near)) * sy).abs() <= CANAL_MAX_SPREAD_MM
+            let median_i = median(near.iter().map(|p| p.1[0]).collect());
+            let median_j = median(near.iter().map(|p| p.1[1]).collect());
+            ((picks[n].1[0] - median_i) * sx).abs() <= CANAL_MAX_SPREAD_MM
+                && ((picks[n].1[1] - median_j) * sy).abs() <= CANAL_MAX_SPREAD_MM
         })
         .collect();
     let mut kept = local.iter();
@@ -277,6 +285,15 @@ pub(crate) fn sample_hu(grid: &CanonicalGrid, point_mm: DVec3) -> f32 {
 
 /// Area (mm²) of filled body bone in the plane normal to the column at each curve sample.
 pub(crate) fn disc_profile(grid: &CanonicalGrid, curve: &[(DVec3, DVec3)]) -> Vec<f64> {
+    curve
+        .iter()
+        .map(|&(centre, tangent)| plane_bone_area_mm2(grid, centre, tangent))
+        .collect()
+}
+
+/// Area (mm²) of filled bone within `PROFILE_RADIUS_MM` of `centre` in the plane normal to
+/// `normal`.
+fn plane_bone_area_mm2(grid: &CanonicalGrid, centre: DVec3, normal: DVec3) -> f64 {
     let step_mm = grid
         .spacing_mm
         .iter()
@@ -284,34 +301,75 @@ pub(crate) fn disc_profile(grid: &CanonicalGrid, curve: &[(DVec3, DVec3)]) -> Ve
         .fold(f64::INFINITY, f64::min);
     let half = (PROFILE_RADIUS_MM * 1.4 / step_mm).ceil() as isize;
     let side = (2 * half + 1) as usize;
-    curve
-        .iter()
-        .map(|&(centre, tangent)| {
-            let (u, v) = plane_basis(tangent);
-            let mut bone = vec![false; side * side];
-            for b in -half..=half {
-                for a in -half..=half {
-                    let point = centre + u * (a as f64 * step_mm) + v * (b as f64 * step_mm);
-                    bone[(a + half) as usize + side * (b + half) as usize] =
-                        sample_hu(grid, point) > BONE_HU;
+    let (u, v) = plane_basis(normal);
+    let mut bone = vec![false; side * side];
+    for b in -half..=half {
+        for a in -half..=half {
+            let point = centre + u * (a as f64 * step_mm) + v * (b as f64 * step_mm);
+            bone[(a + half) as usize + side * (b + half) as usize] =
+                sample_hu(grid, point) > BONE_HU;
+        }
+    }
+    let closed = morphology::close(&bone, side, side);
+    let holes = morphology::holes(&closed, side, side);
+    let radius_px = PROFILE_RADIUS_MM / step_mm;
+    let mut count = 0;
+    for b in -half..=half {
+        for a in -half..=half {
+            let at = (a + half) as usize + side * (b + half) as usize;
+            let inside = ((a * a + b * b) as f64).sqrt() <= radius_px;
+            if inside && (closed[at] || holes[at]) {
+                count += 1;
+            }
+        }
+    }
+    count as f64 * step_mm * step_mm
+}
+
+/// Valleys of the profile (local minima below `REFINE_BELOW` of its median) may be discs
+/// wedged against the column (scoliosis, the lumbosacral junction): at each, and its
+/// neighbours, the plane is tilted up to `MAX_TILT_DEG` about both in-plane axes and the
+/// thinnest cut kept. Returns the refined profile and the plane normal per sample.
+pub(crate) fn refine_valleys(
+    grid: &CanonicalGrid,
+    curve: &[(DVec3, DVec3)],
+    profile: &[f64],
+) -> (Vec<f64>, Vec<DVec3>) {
+    let mut refined = profile.to_vec();
+    let mut normals: Vec<DVec3> = curve.iter().map(|c| c.1).collect();
+    if profile.len() < 3 {
+        return (refined, normals);
+    }
+    let typical = median(profile.to_vec());
+    let tilts: Vec<f64> = (-TILT_STEPS..=TILT_STEPS)
+        .map(|t| (MAX_TILT_DEG * t as f64 / TILT_STEPS as f64).to_radians())
+        .collect();
+    let mut visit = vec![false; profile.len()];
+    for n in 1..profile.len() - 1 {
+        let valley = profile[n] <= profile[n - 1] && profile[n] <= profile[n + 1];
+        if valley && profile[n] < REFINE_BELOW * typical {
+            let end = (n + 3).min(profile.len());
+            visit[n.saturating_sub(2)..end].fill(true);
+        }
+    }
+    for (n, _) in visit.iter().enumerate().filter(|(_, v)| **v) {
+        let (centre, tangent) = curve[n];
+        let (u, v) = plane_basis(tangent);
+        for &a in &tilts {
+            for &b in &tilts {
+                if a == 0.0 && b == 0.0 {
+                    continue;
+                }
+                let normal = (tangent + u * a.tan() + v * b.tan()).normalize();
+                let area = plane_bone_area_mm2(grid, centre, normal);
+                if area < refined[n] {
+                    refined[n] = area;
+                    normals[n] = normal;
                 }
             }
-            let closed = morphology::close(&bone, side, side);
-            let holes = morphology::holes(&closed, side, side);
-            let radius_px = PROFILE_RADIUS_MM / step_mm;
-            let mut count = 0;
-            for b in -half..=half {
-                for a in -half..=half {
-                    let at = (a + half) as usize + side * (b + half) as usize;
-                    let inside = ((a * a + b * b) as f64).sqrt() <= radius_px;
-                    if inside && (closed[at] || holes[at]) {
-                        count += 1;
-                    }
-                }
-            }
-            count as f64 * step_mm * step_mm
-        })
-        .collect()
+        }
+    }
+    (refined, normals)
 }
 
 /// Indices of curve samples at discs, bottom to top.
@@ -382,7 +440,20 @@ pub(crate) fn layout(grid: &CanonicalGrid, masks: &SliceMasks) -> Result<SpineLa
     let body_centre_mm = body_column(grid, masks, &canal)?;
     let curve = resample_curve(&body_centre_mm);
     let profile = disc_profile(grid, &curve);
-    let disc_samples = find_discs(&profile);
+    let (refined, _) = refine_valleys(grid, &curve, &profile);
+    // The tilted cuts find the discs a wedge hides from the column's own cut; where that cut
+    // found the disc too, its place is kept.
+    let column_discs = find_discs(&profile);
+    let disc_samples: Vec<usize> = find_discs(&refined)
+        .into_iter()
+        .map(|n| {
+            column_discs
+                .iter()
+                .copied()
+                .find(|c| c.abs_diff(n) <= SNAP_SAMPLES)
+                .unwrap_or(n)
+        })
+        .collect();
     let discs: Vec<DiscPlane> = disc_samples
         .iter()
         .map(|&n| DiscPlane {

@@ -1,6 +1,8 @@
 //! Shared fixtures for the twin integration tests: reference data paths and a quiet build.
 #![allow(dead_code)]
 
+pub mod needle_run;
+
 use std::path::{Path, PathBuf};
 
 use twin::{Stage, TwinBuildOptions, TwinBuildReport, TwinError, build_twin};

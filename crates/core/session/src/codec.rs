@@ -7,8 +7,8 @@ use crate::event::{
     NeedleEvent, SessionEvent, TimedEvent,
 };
 use crate::frame::{
-    ControllerState, Frame, HAND_JOINT_COUNT, HandInput, HandJointPose, NeedleState, PlungerState,
-    TrackedHand,
+    ControllerState, Frame, HAND_JOINT_COUNT, HandInput, HandJointPose, NeedleInput, NeedleState,
+    PlungerState, SyringeFluid, SyringePress, TrackedHand,
 };
 use crate::layout::{RECORD_EVENT, RECORD_FRAME};
 use crate::pose::Pose;
@@ -99,7 +99,39 @@ pub(crate) fn encode_frame(frame: &Frame, out: &mut Vec<u8>) -> Result<(), Strin
     put_f32(out, frame.needle.plunger.force_n);
     out.push(tissue_code(frame.needle.tissue_at_tip));
     put_f32(out, frame.needle.applied_force_n);
+    put_needle_input(out, frame.needle_input.as_ref());
     end_record(out, start)
+}
+
+// Needle input flags (version 2): bit 0 input present, bit 1 stylet in, bit 2 syringe on, bit 3
+// syringe holds air.
+const INPUT_PRESENT: u8 = 1;
+const INPUT_STYLET_IN: u8 = 2;
+const INPUT_SYRINGE: u8 = 4;
+const INPUT_SYRINGE_AIR: u8 = 8;
+const INPUT_KNOWN_FLAGS: u8 = 15;
+
+fn put_needle_input(out: &mut Vec<u8>, input: Option<&NeedleInput>) {
+    let Some(input) = input else {
+        out.push(0);
+        return;
+    };
+    let mut flags = INPUT_PRESENT;
+    if input.stylet_in {
+        flags |= INPUT_STYLET_IN;
+    }
+    if let Some(syringe) = input.syringe {
+        flags |= INPUT_SYRINGE;
+        if syringe.fluid == SyringeFluid::Air {
+            flags |= INPUT_SYRINGE_AIR;
+        }
+    }
+    out.push(flags);
+    put_point(out, &input.hand_hub_m);
+    put_point(out, &input.hand_direction);
+    if let Some(syringe) = input.syringe {
+        put_f32(out, syringe.press_0_1);
+    }
 }
 
 /// Appends one event record to `out`. Nothing is appended on error.
@@ -434,6 +466,12 @@ impl<'a> Decoder<'a> {
             tissue_at_tip: self.tissue()?,
             applied_force_n: self.f32()?,
         };
+        // Version 1 frames end here; version 2 frames always carry the input flags.
+        let needle_input = if self.position < self.bytes.len() {
+            self.needle_input()?
+        } else {
+            None
+        };
         self.finish()?;
         Ok(Frame {
             time_s,
@@ -441,7 +479,38 @@ impl<'a> Decoder<'a> {
             left_hand,
             right_hand,
             needle,
+            needle_input,
         })
+    }
+
+    fn needle_input(&mut self) -> Result<Option<NeedleInput>, String> {
+        let flags = self.u8()?;
+        if flags & !INPUT_KNOWN_FLAGS != 0 {
+            return Err(format!("unknown needle input flags {flags:#04x}"));
+        }
+        if flags & INPUT_PRESENT == 0 {
+            return Ok(None);
+        }
+        let hand_hub_m = self.point()?;
+        let hand_direction = self.point()?;
+        let syringe = if flags & INPUT_SYRINGE != 0 {
+            Some(SyringePress {
+                fluid: if flags & INPUT_SYRINGE_AIR != 0 {
+                    SyringeFluid::Air
+                } else {
+                    SyringeFluid::Saline
+                },
+                press_0_1: self.f32()?,
+            })
+        } else {
+            None
+        };
+        Ok(Some(NeedleInput {
+            hand_hub_m,
+            hand_direction,
+            stylet_in: flags & INPUT_STYLET_IN != 0,
+            syringe,
+        }))
     }
 
     fn event(&mut self) -> Result<TimedEvent, String> {

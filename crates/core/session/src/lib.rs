@@ -10,9 +10,10 @@
 //! Must not depend on Bevy, wgpu, OpenXR or ONNX Runtime: records are plain serialisable
 //! structs (positions `[f32; 3]`, rotations `[x, y, z, w]`); the engine's record plugin converts.
 //!
-//! Key types: [`SessionWriter`], [`SessionReader`] / [`read_session`], [`SessionIndex`] (seek by time), [`Frame`],
+//! Key types: [`SessionWriter`] / [`BackgroundWriter`] (on its own thread), [`SessionReader`] / [`read_session`], [`SessionIndex`] (seek by time), [`Frame`],
 //! [`SessionEvent`], [`Damage`]. Layout: docs/session-format.md.
 
+mod background;
 mod codec;
 mod error;
 mod event;
@@ -25,6 +26,7 @@ mod reader;
 mod recovery;
 mod writer;
 
+pub use background::BackgroundWriter;
 pub use codec::Record;
 pub use error::{Damage, DamageKind, SessionError};
 pub use event::{

@@ -234,7 +234,7 @@ pub fn write_session(
     for index in 0..frame_count {
         let world = frame(index, controllers);
         writer.record_frame(&world, anchor).expect("frame records");
-        written.frames.push(world.in_twin_frame(anchor));
+        written.frames.push(world.in_twin_frame(anchor).as_stored());
         if index % 90 == 45 {
             for event in events_at(world.time_s) {
                 writer.record_event(&event, anchor).expect("event records");

@@ -36,6 +36,8 @@ pub struct TrainerOptions {
     /// Where the desktop hand starts (entry, tilt, how far pushed in); `None`: poised above
     /// the twin's origin.
     pub needle_start: Option<desktop_plugin::DesktopNeedleHand>,
+    /// Recording of attempts and lessons (the twin's id is filled in from `twin`).
+    pub recording: record_plugin::RecordSettings,
 }
 
 impl Default for TrainerOptions {
@@ -46,6 +48,7 @@ impl Default for TrainerOptions {
             verbosity: 0,
             twin: None,
             needle_start: None,
+            recording: record_plugin::RecordSettings::default(),
         }
     }
 }
@@ -84,6 +87,12 @@ pub fn build_app(options: &TrainerOptions) -> Result<App, StartError> {
         app.add_plugins(twin_plugin::TwinPlugin { twin: twin.clone() });
     }
     app.add_plugins(TrainerPlugin);
+    let mut recording = options.recording.clone();
+    if let Some(twin) = &options.twin {
+        recording.twin_bundle_id.clone_from(&twin.id);
+    }
+    app.insert_resource(recording)
+        .add_plugins(record_plugin::RecordPlugin);
     if let Some(hand) = &options.needle_start {
         // Poised at the entry, then pushed in steadily: a jump would drive the needle with
         // the whole coupling force at once.

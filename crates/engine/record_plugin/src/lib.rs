@@ -360,7 +360,12 @@ fn record_frame(
         time_s: time.elapsed_secs_f64() - active.started_s,
         head,
         needle: readout
-            .and_then(|readout| readout.state.as_ref().map(lesson::live::session_needle_state))
+            .and_then(|readout| {
+                readout
+                    .state
+                    .as_ref()
+                    .map(lesson::live::session_needle_state)
+            })
             .unwrap_or_default(),
         needle_input: hand.map(|hand| NeedleInput {
             hand_hub_m: hand.hub_m.to_array(),

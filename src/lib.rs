@@ -48,6 +48,8 @@ pub struct TrainerOptions {
     /// Where the desktop hand starts (entry, tilt, how far pushed in); `None`: poised above
     /// the twin's origin.
     pub needle_start: Option<desktop_plugin::DesktopNeedleHand>,
+    /// Recording of attempts and lessons (the twin's id is filled in from `twin`).
+    pub recording: record_plugin::RecordSettings,
 }
 
 impl Default for TrainerOptions {
@@ -64,7 +66,40 @@ impl Default for TrainerOptions {
             progress: None,
             start_view: desktop_plugin::StartView::Operator,
             needle_start: None,
+            recording: record_plugin::RecordSettings::default(),
         }
+    }
+}
+
+/// Keeps the recorder's header labels on the twin and lesson in use (a lesson may swap the
+/// twin), and tells the lessons which file records the attempt.
+fn link_recording_and_lessons(
+    twin: Option<Res<twin_plugin::ShownTwin>>,
+    lesson: Res<lesson_plugin::ActiveLesson>,
+    status: Option<Res<record_plugin::RecordingStatus>>,
+    mut settings: ResMut<record_plugin::RecordSettings>,
+    mut attempt_file: ResMut<lesson_plugin::AttemptRecordingFile>,
+) {
+    if let Some(twin) = twin.filter(|twin| twin.is_changed()) {
+        settings.twin_bundle_id.clone_from(&twin.0.id);
+    }
+    if lesson.is_changed() {
+        let lesson_id = lesson
+            .0
+            .as_ref()
+            .map(|run| run.watch.lesson().id.clone())
+            .unwrap_or_default();
+        if settings.lesson_id != lesson_id {
+            settings.lesson_id = lesson_id;
+        }
+    }
+    let trainee_file = status.and_then(|status| match &status.active {
+        Some((session::Role::Trainee, path)) => Some(path.clone()),
+        _ => None,
+    });
+    // Only a new recording replaces the file: the attempt ends after its file closes.
+    if trainee_file.is_some() {
+        attempt_file.set_if_neq(lesson_plugin::AttemptRecordingFile(trainee_file));
     }
 }
 
@@ -110,6 +145,13 @@ pub fn build_app(options: &TrainerOptions) -> Result<App, StartError> {
             open_menu: options.open_menu,
             progress: options.progress.clone(),
         });
+    let mut recording = options.recording.clone();
+    if let Some(twin) = &options.twin {
+        recording.twin_bundle_id.clone_from(&twin.id);
+    }
+    app.insert_resource(recording)
+        .add_plugins(record_plugin::RecordPlugin)
+        .add_systems(Update, link_recording_and_lessons);
     if let Some(hand) = &options.needle_start {
         // Poised at the entry, then pushed in steadily: a jump would drive the needle with
         // the whole coupling force at once.

@@ -123,6 +123,16 @@ struct TrainerArgs {
     #[arg(long, value_name = "FILE")]
     progress_db: Option<PathBuf>,
 
+    /// Record each attempt (skin puncture to withdrawal) as a session file: on (default) or
+    /// off. F9 records an instructor lesson either way.
+    #[arg(long, value_name = "on|off", default_value = "on", value_parser = ["on", "off"])]
+    record: String,
+
+    /// Folder for recorded sessions (default: $NEURAXIS_SESSIONS_DIR, else the platform data
+    /// folder, e.g. ~/.local/share/neuraxis/sessions).
+    #[arg(long, value_name = "DIR")]
+    sessions_dir: Option<PathBuf>,
+
     /// Window size in pixels, as WIDTHxHEIGHT.
     #[arg(long, value_name = "WxH", default_value = "1280x720", value_parser = parse_window_size)]
     window: UVec2,
@@ -258,6 +268,14 @@ fn run_trainer(cli: TrainerArgs) -> anyhow::Result<ExitCode> {
         lessons,
         start_lesson,
         progress,
+        recording: record_plugin::RecordSettings {
+            record_attempts: cli.record == "on",
+            sessions_dir: cli
+                .sessions_dir
+                .unwrap_or_else(record_plugin::default_sessions_dir),
+            app_version: env!("CARGO_PKG_VERSION").to_owned(),
+            ..record_plugin::RecordSettings::default()
+        },
         twin: match twin_dir {
             Some(dir) => Some(std::sync::Arc::new(
                 twin_plugin::LoadedTwin::open(&dir)

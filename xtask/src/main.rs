@@ -116,10 +116,50 @@ fn bench(root: &Path, name: Option<&str>) -> Result<()> {
             available.join(" ")
         );
     }
+    if name == "session" {
+        return session_bytes_vs_rerun(root);
+    }
     run_example(root, name, &format!("{name}_bench"), &[])?;
     if name == "twin" {
         isosurface_ratio_vs_vtk(root)?;
     }
+    Ok(())
+}
+
+/// The session benchmark, then the same minute of poses logged to a Rerun .rrd by
+/// xtask/scripts/rerun_session_bench.py (rerun-sdk from PyPI, in a venv under target/tools):
+/// bytes per minute side by side and `session_bytes_ratio_vs_rerun`, ours over Rerun's.
+fn session_bytes_vs_rerun(root: &Path) -> Result<()> {
+    let stream = root.join("target/bench-data/session_stream.npy");
+    let rrd = root.join("target/bench-data/session_stream.rrd");
+    let mut args = example_args("session", "session_bench").to_vec();
+    let stream_arg = stream.display().to_string();
+    args.extend(["--", "--stream-npy", &stream_arg]);
+    let ours = cargo_output(root, &args)?;
+    print!("{ours}");
+    let ours_bytes = bench_figure(&ours, "bench session_bytes_per_minute:")?;
+    let python = python_venv(root, "rerun", &["rerun-sdk", "numpy"])?;
+    let output = Command::new(&python)
+        .arg(root.join("xtask/scripts/rerun_session_bench.py"))
+        .args([&stream, &rrd])
+        .current_dir(root)
+        .output()
+        .with_context(|| format!("cannot start {}", python.display()))?;
+    if !output.status.success() {
+        bail!(
+            "rerun_session_bench.py failed ({}): {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let rerun = String::from_utf8_lossy(&output.stdout).into_owned();
+    let rerun_bytes = bench_figure(&rerun, "rerun_bytes_per_minute:")?;
+    println!("bench session_bytes_per_minute_ours: {ours_bytes:.0} B");
+    println!("bench session_bytes_per_minute_rerun: {rerun_bytes:.0} B");
+    println!(
+        "bench session_bytes_ratio_vs_rerun: {:.3} ratio",
+        ours_bytes / rerun_bytes
+    );
     Ok(())
 }
 

@@ -7,8 +7,8 @@ use crate::event::{
     NeedleEvent, SessionEvent, TimedEvent,
 };
 use crate::frame::{
-    ControllerState, Frame, HAND_JOINT_COUNT, HandInput, HandJointPose, NeedleState, PlungerState,
-    TrackedHand,
+    ControllerState, Frame, HAND_JOINT_COUNT, HandInput, HandJointPose, NeedleInput, NeedleState,
+    PlungerState, SyringeFluid, SyringePress, TrackedHand,
 };
 use crate::layout::{RECORD_EVENT, RECORD_FRAME};
 use crate::pose::Pose;
@@ -69,6 +69,15 @@ fn level_code(level: VertebraLevel) -> u8 {
 const HAND_ABSENT: u8 = 0;
 const HAND_TRACKED: u8 = 1;
 const HAND_CONTROLLER: u8 = 2;
+/// Version 2: joints as offsets from the first tracked joint and smallest-three rotations.
+const HAND_TRACKED_COMPACT: u8 = 3;
+
+/// Compact hand joints: offsets from the first tracked joint in steps of 10 µm (well under
+/// hand tracking's millimetre accuracy; ±0.33 m covers a hand), radii in micrometres.
+const JOINT_OFFSET_STEP_M: f32 = 1e-5;
+const JOINT_RADIUS_STEP_M: f32 = 1e-6;
+/// Smallest-three quaternion components lie within ±1/√2.
+const QUAT_COMPONENT_SCALE: f32 = 32_767.0 * std::f32::consts::SQRT_2;
 
 const EVENT_SKIN_PUNCTURED: u8 = 1;
 const EVENT_LAYER_ENTERED: u8 = 2;
@@ -99,7 +108,53 @@ pub(crate) fn encode_frame(frame: &Frame, out: &mut Vec<u8>) -> Result<(), Strin
     put_f32(out, frame.needle.plunger.force_n);
     out.push(tissue_code(frame.needle.tissue_at_tip));
     put_f32(out, frame.needle.applied_force_n);
+    put_needle_input(out, frame.needle_input.as_ref());
     end_record(out, start)
+}
+
+// Needle input flags (version 2): bit 0 input present, bit 1 stylet in, bit 2 syringe on, bit 3
+// syringe holds air.
+const INPUT_PRESENT: u8 = 1;
+const INPUT_STYLET_IN: u8 = 2;
+const INPUT_SYRINGE: u8 = 4;
+const INPUT_SYRINGE_AIR: u8 = 8;
+const INPUT_KNOWN_FLAGS: u8 = 15;
+
+fn put_needle_input(out: &mut Vec<u8>, input: Option<&NeedleInput>) {
+    let Some(input) = input else {
+        out.push(0);
+        return;
+    };
+    let mut flags = INPUT_PRESENT;
+    if input.stylet_in {
+        flags |= INPUT_STYLET_IN;
+    }
+    if let Some(syringe) = input.syringe {
+        flags |= INPUT_SYRINGE;
+        if syringe.fluid == SyringeFluid::Air {
+            flags |= INPUT_SYRINGE_AIR;
+        }
+    }
+    out.push(flags);
+    put_point(out, &input.hand_hub_m);
+    put_point(out, &input.hand_direction);
+    if let Some(syringe) = input.syringe {
+        put_f32(out, syringe.press_0_1);
+    }
+}
+
+/// `frame` as a file holds it (tracked hands in their compact form); `frame` itself when it
+/// cannot be encoded.
+pub(crate) fn stored_frame(frame: &Frame) -> Frame {
+    let mut bytes = Vec::new();
+    let mut records = Vec::with_capacity(1);
+    match encode_frame(frame, &mut bytes).and_then(|()| decode_records(&bytes, 1, &mut records)) {
+        Ok(()) => match records.pop() {
+            Some(Record::Frame(stored)) => stored,
+            _ => frame.clone(),
+        },
+        Err(_) => frame.clone(),
+    }
 }
 
 /// Appends one event record to `out`. Nothing is appended on error.
@@ -269,14 +324,11 @@ fn put_hand(out: &mut Vec<u8>, hand: &HandInput) {
     match hand {
         HandInput::Absent => out.push(HAND_ABSENT),
         HandInput::Tracked(tracked) => {
+            if put_compact_hand(out, tracked) {
+                return;
+            }
             out.push(HAND_TRACKED);
-            let mask = tracked
-                .joints
-                .iter()
-                .enumerate()
-                .filter(|(_, joint)| joint.is_some())
-                .fold(0u32, |mask, (index, _)| mask | 1 << index);
-            put_u32(out, mask);
+            put_u32(out, joint_mask(tracked));
             for joint in tracked.joints.iter().flatten() {
                 put_pose(out, &joint.pose);
                 put_f32(out, joint.radius_m);
@@ -290,6 +342,100 @@ fn put_hand(out: &mut Vec<u8>, hand: &HandInput) {
             put_f32(out, controller.squeeze_value);
         }
     }
+}
+
+fn joint_mask(hand: &TrackedHand) -> u32 {
+    hand.joints
+        .iter()
+        .enumerate()
+        .filter(|(_, joint)| joint.is_some())
+        .fold(0u32, |mask, (index, _)| mask | 1 << index)
+}
+
+/// Writes `hand` in the compact form when every value fits it; returns false (writing nothing)
+/// when one does not (a joint far from the others, a huge radius, a non-finite value), so the
+/// caller writes the exact form.
+fn put_compact_hand(out: &mut Vec<u8>, hand: &TrackedHand) -> bool {
+    let Some(reference) = hand
+        .joints
+        .iter()
+        .flatten()
+        .next()
+        .map(|joint| joint.pose.position_m)
+    else {
+        return false;
+    };
+    let quantise = |value: f32, step: f32, min: f32, max: f32| {
+        let steps = (value / step).round();
+        (steps.is_finite() && (min..=max).contains(&steps)).then_some(steps)
+    };
+    let start = out.len();
+    out.push(HAND_TRACKED_COMPACT);
+    put_u32(out, joint_mask(hand));
+    put_point(out, &reference);
+    for joint in hand.joints.iter().flatten() {
+        let offsets = (0..3).map(|axis| {
+            quantise(
+                joint.pose.position_m[axis] - reference[axis],
+                JOINT_OFFSET_STEP_M,
+                -32_767.0,
+                32_767.0,
+            )
+        });
+        let radius = quantise(joint.radius_m, JOINT_RADIUS_STEP_M, 0.0, 65_535.0);
+        let rotation = smallest_three(joint.pose.rotation_xyzw);
+        let (Some(offsets), Some(radius), Some((largest, rest))) =
+            (offsets.collect::<Option<Vec<f32>>>(), radius, rotation)
+        else {
+            out.truncate(start);
+            return false;
+        };
+        for offset in offsets {
+            out.extend_from_slice(&(offset as i16).to_le_bytes());
+        }
+        out.push(largest);
+        for component in rest {
+            out.extend_from_slice(&component.to_le_bytes());
+        }
+        out.extend_from_slice(&(radius as u16).to_le_bytes());
+    }
+    true
+}
+
+/// A unit quaternion as the index of its largest component (made positive: q and −q are the
+/// same rotation) and the other three scaled to i16. `None` for a non-finite or zero one.
+fn smallest_three(xyzw: [f32; 4]) -> Option<(u8, [i16; 3])> {
+    let length = xyzw.iter().map(|c| c * c).sum::<f32>().sqrt();
+    if !length.is_finite() || length < 1e-6 {
+        return None;
+    }
+    let largest = (0..4).max_by(|a, b| xyzw[*a].abs().total_cmp(&xyzw[*b].abs()))?;
+    let sign = if xyzw[largest] < 0.0 { -1.0 } else { 1.0 };
+    let mut rest = [0i16; 3];
+    for (slot, index) in rest
+        .iter_mut()
+        .zip((0..4).filter(|index| *index != largest))
+    {
+        let scaled = (sign * xyzw[index] / length * QUAT_COMPONENT_SCALE).round();
+        *slot = scaled.clamp(-32_767.0, 32_767.0) as i16;
+    }
+    Some((largest as u8, rest))
+}
+
+fn from_smallest_three(largest: u8, rest: [i16; 3]) -> Result<[f32; 4], String> {
+    let largest = usize::from(largest);
+    if largest > 3 {
+        return Err(format!("quaternion component index {largest}"));
+    }
+    let mut xyzw = [0.0f32; 4];
+    let mut sum_squares = 0.0;
+    for (value, index) in rest.iter().zip((0..4).filter(|index| *index != largest)) {
+        let component = f32::from(*value) / QUAT_COMPONENT_SCALE;
+        xyzw[index] = component;
+        sum_squares += component * component;
+    }
+    xyzw[largest] = (1.0 - sum_squares).max(0.0).sqrt();
+    Ok(xyzw)
 }
 
 /// Reads fields off a byte slice; every read is bounds-checked.
@@ -332,6 +478,10 @@ impl<'a> Decoder<'a> {
 
     fn u16(&mut self) -> Result<u16, String> {
         Ok(u16::from_le_bytes(self.array()?))
+    }
+
+    fn i16(&mut self) -> Result<i16, String> {
+        Ok(i16::from_le_bytes(self.array()?))
     }
 
     fn u32(&mut self) -> Result<u32, String> {
@@ -409,6 +559,33 @@ impl<'a> Decoder<'a> {
                 }
                 Ok(HandInput::Tracked(Box::new(hand)))
             }
+            HAND_TRACKED_COMPACT => {
+                let mask = self.u32()?;
+                if mask >> HAND_JOINT_COUNT != 0 || mask == 0 {
+                    return Err(format!("compact hand joint mask {mask:#x}"));
+                }
+                let reference = self.point()?;
+                let mut hand = TrackedHand::default();
+                for (index, slot) in hand.joints.iter_mut().enumerate() {
+                    if mask & (1 << index) == 0 {
+                        continue;
+                    }
+                    let mut position_m = reference;
+                    for value in &mut position_m {
+                        *value += f32::from(self.i16()?) * JOINT_OFFSET_STEP_M;
+                    }
+                    let largest = self.u8()?;
+                    let rest = [self.i16()?, self.i16()?, self.i16()?];
+                    *slot = Some(HandJointPose {
+                        pose: Pose {
+                            position_m,
+                            rotation_xyzw: from_smallest_three(largest, rest)?,
+                        },
+                        radius_m: f32::from(self.u16()?) * JOINT_RADIUS_STEP_M,
+                    });
+                }
+                Ok(HandInput::Tracked(Box::new(hand)))
+            }
             HAND_CONTROLLER => Ok(HandInput::Controller(ControllerState {
                 grip: self.pose()?,
                 aim: self.pose()?,
@@ -434,6 +611,12 @@ impl<'a> Decoder<'a> {
             tissue_at_tip: self.tissue()?,
             applied_force_n: self.f32()?,
         };
+        // Version 1 frames end here; version 2 frames always carry the input flags.
+        let needle_input = if self.position < self.bytes.len() {
+            self.needle_input()?
+        } else {
+            None
+        };
         self.finish()?;
         Ok(Frame {
             time_s,
@@ -441,7 +624,38 @@ impl<'a> Decoder<'a> {
             left_hand,
             right_hand,
             needle,
+            needle_input,
         })
+    }
+
+    fn needle_input(&mut self) -> Result<Option<NeedleInput>, String> {
+        let flags = self.u8()?;
+        if flags & !INPUT_KNOWN_FLAGS != 0 {
+            return Err(format!("unknown needle input flags {flags:#04x}"));
+        }
+        if flags & INPUT_PRESENT == 0 {
+            return Ok(None);
+        }
+        let hand_hub_m = self.point()?;
+        let hand_direction = self.point()?;
+        let syringe = if flags & INPUT_SYRINGE != 0 {
+            Some(SyringePress {
+                fluid: if flags & INPUT_SYRINGE_AIR != 0 {
+                    SyringeFluid::Air
+                } else {
+                    SyringeFluid::Saline
+                },
+                press_0_1: self.f32()?,
+            })
+        } else {
+            None
+        };
+        Ok(Some(NeedleInput {
+            hand_hub_m,
+            hand_direction,
+            stylet_in: flags & INPUT_STYLET_IN != 0,
+            syringe,
+        }))
     }
 
     fn event(&mut self) -> Result<TimedEvent, String> {
@@ -546,6 +760,55 @@ mod tests {
         level_codes.sort_unstable();
         level_codes.dedup();
         assert_eq!(level_codes.len(), VertebraLevel::ALL.len());
+    }
+
+    fn hand_with(position_m: impl Fn(usize) -> [f32; 3]) -> HandInput {
+        let mut hand = TrackedHand::default();
+        for (index, slot) in hand.joints.iter_mut().enumerate().skip(1) {
+            let angle = index as f32 * 0.37;
+            *slot = Some(HandJointPose {
+                pose: Pose::new(
+                    glam::Vec3::from_array(position_m(index)),
+                    glam::Quat::from_euler(glam::EulerRot::XYZ, angle, -2.0 * angle, 0.5),
+                ),
+                radius_m: 0.004 + 0.000_123_4 * index as f32,
+            });
+        }
+        HandInput::Tracked(Box::new(hand))
+    }
+
+    #[test]
+    fn compact_hands_keep_joints_within_ten_micrometres_and_far_joints_exact() {
+        let near =
+            hand_with(|index| [0.3 + 0.007 * index as f32, 1.1, -0.2 - 0.003 * index as f32]);
+        let mut bytes = Vec::new();
+        put_hand(&mut bytes, &near);
+        assert_eq!(bytes[0], HAND_TRACKED_COMPACT);
+        // 25 joints of 15 bytes, kind, mask, reference: under half the exact form's 32 a joint.
+        assert_eq!(bytes.len(), 1 + 4 + 12 + 25 * 15);
+        let decoded = Decoder::new(&bytes).hand().expect("decodes");
+        let (HandInput::Tracked(original), HandInput::Tracked(decoded)) = (&near, &decoded) else {
+            panic!("hand kinds differ");
+        };
+        assert!(decoded.joints[0].is_none());
+        for (original, decoded) in original.joints.iter().zip(&decoded.joints).skip(1) {
+            let (Some(original), Some(decoded)) = (original, decoded) else {
+                panic!("joint presence differs");
+            };
+            let error_m = (original.pose.position() - decoded.pose.position()).length();
+            assert!(error_m <= 9e-6, "{error_m} m");
+            // Component-wise (an f32 angle is too coarse near zero), sign-aligned.
+            let (a, b) = (original.pose.rotation(), decoded.pose.rotation());
+            let error = (a - b).length().min((a + b).length());
+            assert!(error < 5e-5, "rotation components {error} apart");
+            assert!((original.radius_m - decoded.radius_m).abs() <= 5e-7);
+        }
+        // A joint half a metre from the others does not fit: the hand is stored exactly.
+        let far = hand_with(|index| [if index == 20 { 0.8 } else { 0.3 }, 1.1, -0.2]);
+        bytes.clear();
+        put_hand(&mut bytes, &far);
+        assert_eq!(bytes[0], HAND_TRACKED);
+        assert_eq!(Decoder::new(&bytes).hand().expect("decodes"), far);
     }
 
     #[test]

@@ -162,6 +162,40 @@ impl Default for NeedleState {
     }
 }
 
+/// What a syringe on the hub is filled with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SyringeFluid {
+    /// Normal saline.
+    Saline,
+    /// Air.
+    Air,
+}
+
+/// The loss-of-resistance syringe as the hand works it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SyringePress {
+    /// What the syringe holds.
+    pub fluid: SyringeFluid,
+    /// How hard the thumb presses the plunger, 0 (not at all) to 1 (a full press).
+    pub press_0_1: f32,
+}
+
+/// What the hand holding the needle asked of the needle model this frame (its target, not
+/// where the needle ended up), so a recording can be fed back through the physics. Stored from
+/// format version 2 on.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct NeedleInput {
+    /// Where the hand holds the hub, metres (twin frame in a file).
+    pub hand_hub_m: [f32; 3],
+    /// Which way the hand points the needle, hub towards tip (a direction: rotated, never
+    /// moved, by the anchor).
+    pub hand_direction: [f32; 3],
+    /// The stylet is in the needle.
+    pub stylet_in: bool,
+    /// The syringe on the hub, if any.
+    pub syringe: Option<SyringePress>,
+}
+
 /// One sampled frame of a session.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Frame {
@@ -175,6 +209,9 @@ pub struct Frame {
     pub right_hand: HandInput,
     /// Needle, plunger and tissue at the tip.
     pub needle: NeedleState,
+    /// The needle hand's input to the physics this frame (`None` in version 1 files and where
+    /// no hand drives the needle).
+    pub needle_input: Option<NeedleInput>,
 }
 
 impl Frame {
@@ -189,6 +226,13 @@ impl Frame {
         self.placed(Placement::IntoWorld(anchor))
     }
 
+    /// This (twin-relative) frame exactly as a file stores it: tracked hand joints to 10 µm
+    /// and about 1e-4 rad (each rotation with its largest component positive), radii to 1 µm;
+    /// everything else, the needle input included, exact.
+    pub fn as_stored(&self) -> Frame {
+        crate::codec::stored_frame(self)
+    }
+
     fn placed(&self, placement: Placement<'_>) -> Frame {
         Frame {
             time_s: self.time_s,
@@ -200,6 +244,11 @@ impl Frame {
                 tip: placement.pose(&self.needle.tip),
                 ..self.needle
             },
+            needle_input: self.needle_input.map(|input| NeedleInput {
+                hand_hub_m: placement.point(input.hand_hub_m),
+                hand_direction: placement.direction(input.hand_direction),
+                ..input
+            }),
         }
     }
 }

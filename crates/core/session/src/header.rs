@@ -41,6 +41,10 @@ pub struct SessionHeader {
     pub frame_rate_hz: f32,
     /// When recording started, UTC, RFC 3339 (`2026-05-01T09:30:00.000Z`).
     pub started_utc: String,
+    /// Needle model in the hand when recording started (the needle crate's kind name, e.g.
+    /// `Tuohy18G`), so the physics can be replayed; empty when unknown (version 1 files).
+    #[serde(default)]
+    pub needle_model: String,
 }
 
 /// `time` as RFC 3339 UTC text with milliseconds (`2026-05-01T09:30:00.123Z`). Times before

@@ -3,8 +3,10 @@
 /// First bytes of every session file. The high byte catches 7-bit transfers and the newline
 /// catches line-ending conversion, like PNG's signature.
 pub const FILE_MAGIC: [u8; 8] = *b"\x89NXSESS\n";
-/// Format version this build writes, and the newest it reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// Format version this build writes, and the newest it reads. Version 2 added the needle
+/// hand's input to frames ([`crate::NeedleInput`]) and the header's `needle_model`; version 1
+/// files still read (without them).
+pub const FORMAT_VERSION: u32 = 2;
 /// Suggested file extension.
 pub const FILE_EXTENSION: &str = "nxsession";
 

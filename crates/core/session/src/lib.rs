@@ -10,20 +10,23 @@
 //! Must not depend on Bevy, wgpu, OpenXR or ONNX Runtime: records are plain serialisable
 //! structs (positions `[f32; 3]`, rotations `[x, y, z, w]`); the engine's record plugin converts.
 //!
-//! Key types: [`SessionWriter`], [`SessionReader`] / [`read_session`], [`Frame`],
+//! Key types: [`SessionWriter`] / [`BackgroundWriter`] (on its own thread), [`SessionReader`] / [`read_session`], [`SessionIndex`] (seek by time), [`Frame`],
 //! [`SessionEvent`], [`Damage`]. Layout: docs/session-format.md.
 
+mod background;
 mod codec;
 mod error;
 mod event;
 mod frame;
 mod header;
+mod index;
 mod layout;
 mod pose;
 mod reader;
 mod recovery;
 mod writer;
 
+pub use background::BackgroundWriter;
 pub use codec::Record;
 pub use error::{Damage, DamageKind, SessionError};
 pub use event::{
@@ -31,10 +34,11 @@ pub use event::{
     NeedleEvent, SessionEvent, TimedEvent,
 };
 pub use frame::{
-    ControllerState, Frame, HAND_JOINT_COUNT, HandInput, HandJoint, HandJointPose, NeedleState,
-    PlungerState, TrackedHand,
+    ControllerState, Frame, HAND_JOINT_COUNT, HandInput, HandJoint, HandJointPose, NeedleInput,
+    NeedleState, PlungerState, SyringeFluid, SyringePress, TrackedHand,
 };
 pub use header::{Role, SessionHeader, is_rfc3339, rfc3339_utc, rfc3339_utc_now};
+pub use index::SessionIndex;
 pub use layout::{FILE_EXTENSION, FILE_MAGIC, FORMAT_VERSION};
 pub use pose::{Anchor, Pose};
 pub use reader::{ReadStats, Recording, SessionReader, read_session};

@@ -127,6 +127,15 @@ impl Placement<'_> {
         }
     }
 
+    pub(crate) fn direction(self, direction: [f32; 3]) -> [f32; 3] {
+        let direction = Vec3::from_array(direction);
+        match self {
+            Placement::IntoTwin(anchor) => anchor.rotation.inverse() * direction,
+            Placement::IntoWorld(anchor) => anchor.rotation * direction,
+        }
+        .to_array()
+    }
+
     pub(crate) fn pose(self, pose: &Pose) -> Pose {
         match self {
             Placement::IntoTwin(anchor) => anchor.world_pose_to_twin(pose),

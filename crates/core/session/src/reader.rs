@@ -163,6 +163,11 @@ impl SessionReader {
         })
     }
 
+    /// Offset of the first chunk after the header; meaningful right after [`open`](Self::open).
+    pub(crate) fn first_chunk_offset(&self) -> u64 {
+        self.offset
+    }
+
     /// The session header.
     pub fn header(&self) -> &SessionHeader {
         &self.header
@@ -231,19 +236,9 @@ impl SessionReader {
         if stored.len() < header.stored_len as usize {
             return self.damaged(DamageKind::Truncated);
         }
-        if header.checksum(&stored) != header.crc32 {
-            return self.damaged(DamageKind::ChecksumMismatch);
-        }
-        let raw = if header.flags & CHUNK_FLAG_DEFLATE != 0 {
-            match miniz_oxide::inflate::decompress_to_vec_with_limit(
-                &stored,
-                header.raw_len as usize,
-            ) {
-                Ok(raw) if raw.len() == header.raw_len as usize => raw,
-                _ => return self.damaged(DamageKind::BadCompression),
-            }
-        } else {
-            stored
+        let raw = match unpack_payload(&header, stored) {
+            Ok(raw) => raw,
+            Err(kind) => return self.damaged(kind),
         };
         let chunk_end = chunk_offset + (CHUNK_HEADER_LEN as u64) + u64::from(header.stored_len);
         match header.kind {
@@ -310,7 +305,22 @@ impl SessionReader {
     }
 }
 
-fn header_problem(header: &ChunkHeader) -> Option<String> {
+/// A chunk's raw payload from its stored bytes: checksum checked, inflated if deflated.
+pub(crate) fn unpack_payload(header: &ChunkHeader, stored: Vec<u8>) -> Result<Vec<u8>, DamageKind> {
+    if header.checksum(&stored) != header.crc32 {
+        return Err(DamageKind::ChecksumMismatch);
+    }
+    if header.flags & CHUNK_FLAG_DEFLATE == 0 {
+        return Ok(stored);
+    }
+    match miniz_oxide::inflate::decompress_to_vec_with_limit(&stored, header.raw_len as usize) {
+        Ok(raw) if raw.len() == header.raw_len as usize => Ok(raw),
+        _ => Err(DamageKind::BadCompression),
+    }
+}
+
+/// What is impossible about a parsed chunk header, if anything.
+pub(crate) fn header_problem(header: &ChunkHeader) -> Option<String> {
     if header.flags & !CHUNK_KNOWN_FLAGS != 0 {
         return Some(format!("unknown flags {:#04x}", header.flags));
     }
@@ -327,7 +337,7 @@ fn header_problem(header: &ChunkHeader) -> Option<String> {
 }
 
 /// Fills `buf` as far as the input goes; returns how many bytes were read (less only at EOF).
-fn read_full(input: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+pub(crate) fn read_full(input: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
     let mut filled = 0;
     while filled < buf.len() {
         match input.read(&mut buf[filled..]) {
@@ -340,7 +350,7 @@ fn read_full(input: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
     Ok(filled)
 }
 
-fn read_error(path: &Path, source: std::io::Error) -> SessionError {
+pub(crate) fn read_error(path: &Path, source: std::io::Error) -> SessionError {
     SessionError::Io {
         path: path.to_path_buf(),
         action: "read",

@@ -13,10 +13,16 @@ use session::{
 
 const TOLERANCE_M: f32 = 2e-6;
 const TOLERANCE_RAD: f32 = 2e-3;
+/// Hand joints are stored to 10 µm steps: at most half a step's diagonal off.
+const JOINT_TOLERANCE_M: f32 = 9e-6;
 
 fn assert_pose_close(actual: &Pose, expected: &Pose, what: &str) {
+    assert_pose_within(actual, expected, what, TOLERANCE_M);
+}
+
+fn assert_pose_within(actual: &Pose, expected: &Pose, what: &str, tolerance_m: f32) {
     let distance_m = (actual.position() - expected.position()).length();
-    assert!(distance_m < TOLERANCE_M, "{what}: {distance_m} m apart");
+    assert!(distance_m < tolerance_m, "{what}: {distance_m} m apart");
     let angle_rad = actual.rotation().angle_between(expected.rotation());
     assert!(angle_rad < TOLERANCE_RAD, "{what}: {angle_rad} rad apart");
 }
@@ -31,7 +37,9 @@ fn assert_frame_close(actual: &Frame, expected: &Frame) {
         (HandInput::Tracked(a), HandInput::Tracked(e)) => {
             for (joint_a, joint_e) in a.joints.iter().zip(&e.joints) {
                 match (joint_a, joint_e) {
-                    (Some(a), Some(e)) => assert_pose_close(&a.pose, &e.pose, "joint"),
+                    (Some(a), Some(e)) => {
+                        assert_pose_within(&a.pose, &e.pose, "joint", JOINT_TOLERANCE_M);
+                    }
                     (None, None) => {}
                     _ => panic!("joint presence differs"),
                 }

@@ -53,6 +53,8 @@ fn header_type_has_no_field_that_could_carry_patient_information() {
             "device_names",
             "frame_rate_hz",
             "started_utc",
+            // The needle in the hand: equipment, not a person.
+            "needle_model",
         ]
     );
     let identifying = [

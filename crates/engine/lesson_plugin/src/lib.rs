@@ -91,6 +91,11 @@ pub struct AttemptFinished {
     pub started_utc: String,
 }
 
+/// The session file recording the attempt under way, if a recorder keeps one (stored with the
+/// attempt so a report can be made from it).
+#[derive(Resource, Debug, Clone, Default, PartialEq)]
+pub struct AttemptRecordingFile(pub Option<PathBuf>);
+
 /// Ask for a lesson by catalogue index (`None`: free practice); the menu keys send these.
 #[derive(Message, Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ChooseLesson(pub Option<usize>);
@@ -110,6 +115,7 @@ impl Plugin for LessonPlugin {
                 problem: None,
             })
             .init_resource::<ActiveLesson>()
+            .init_resource::<AttemptRecordingFile>()
             .init_resource::<LessonPanelText>()
             .init_resource::<LessonMenuText>()
             .add_systems(Startup, panels::spawn_panels);
@@ -294,6 +300,7 @@ fn follow_attempt(
 fn finish_attempt(
     mut active: ResMut<ActiveLesson>,
     progress: Option<Res<ProgressTarget>>,
+    recording: Res<AttemptRecordingFile>,
     mut finished: MessageWriter<AttemptFinished>,
 ) {
     let Some(run) = active.0.as_mut() else { return };
@@ -305,7 +312,8 @@ fn finish_attempt(
     };
     let lesson = run.watch.lesson();
     if let Some(progress) = progress {
-        match store_attempt(&progress, lesson, &result, &run.started_utc) {
+        let session_file = recording.0.as_deref();
+        match store_attempt(&progress, lesson, &result, &run.started_utc, session_file) {
             Ok(()) => info!(
                 "attempt at {} stored for {} in {}",
                 lesson.id,
@@ -332,13 +340,14 @@ fn store_attempt(
     lesson: &Lesson,
     result: &AttemptResult,
     started_utc: &str,
+    session_file: Option<&std::path::Path>,
 ) -> Result<(), progress::ProgressError> {
     let mut database = progress::ProgressDb::open(&progress.database)?;
     let pass_percent = lesson.pass_criteria.min_score_percent;
     database.record_attempt(&progress::AttemptRecord {
         trainee: progress.trainee.clone(),
         lesson_id: lesson.id.clone(),
-        session_file: None,
+        session_file: session_file.map(std::path::Path::to_path_buf),
         started_utc: started_utc.to_owned(),
         duration_s: result.metrics.duration_s.max(0.0),
         score_points: f64::from(result.score.points),

@@ -9,8 +9,9 @@ use anatomy::{TissueClass, VertebraLevel};
 use glam::{Quat, Vec3};
 use session::{
     Anchor, Annotation, ControllerState, FORMAT_VERSION, Frame, HandInput, HandJointPose,
-    LessonStepChange, NeedleEvent, NeedleState, PlungerState, Pose, Role, SessionEvent,
-    SessionHeader, SessionWriter, TimedEvent, TrackedHand, WriterOptions,
+    LessonStepChange, NeedleEvent, NeedleInput, NeedleState, PlungerState, Pose, Role,
+    SessionEvent, SessionHeader, SessionWriter, SyringeFluid, SyringePress, TimedEvent,
+    TrackedHand, WriterOptions,
 };
 
 /// Frame rate of the fixtures, hertz.
@@ -59,6 +60,7 @@ pub fn header() -> SessionHeader {
         device_names: vec!["Quest 3".to_owned(), "haptic needle v1".to_owned()],
         frame_rate_hz: FRAME_RATE_HZ as f32,
         started_utc: "2026-05-01T09:30:00.000Z".to_owned(),
+        needle_model: "Tuohy18G".to_owned(),
     }
 }
 
@@ -139,7 +141,27 @@ pub fn frame(index: usize, controllers: bool) -> Frame {
             tissue_at_tip: TissueClass::ALL[index % TissueClass::ALL.len()],
             applied_force_n: 4.5 + phase.sin(),
         },
+        needle_input: needle_input(index, depth_m),
     }
+}
+
+/// The needle hand's input of frame `index`: none, bare, or with a saline or air syringe.
+fn needle_input(index: usize, depth_m: f32) -> Option<NeedleInput> {
+    let syringe = match index % 4 {
+        0 => return None,
+        1 => None,
+        2 => Some(SyringeFluid::Saline),
+        _ => Some(SyringeFluid::Air),
+    };
+    Some(NeedleInput {
+        hand_hub_m: [0.001, 1.0, 0.5 - depth_m * 1.01],
+        hand_direction: [0.0, 0.05, -1.0],
+        stylet_in: index % 8 < 4,
+        syringe: syringe.map(|fluid| SyringePress {
+            fluid,
+            press_0_1: (index % 10) as f32 / 10.0,
+        }),
+    })
 }
 
 /// One event of every kind, at `time_s`, in room coordinates.
@@ -212,7 +234,7 @@ pub fn write_session(
     for index in 0..frame_count {
         let world = frame(index, controllers);
         writer.record_frame(&world, anchor).expect("frame records");
-        written.frames.push(world.in_twin_frame(anchor));
+        written.frames.push(world.in_twin_frame(anchor).as_stored());
         if index % 90 == 45 {
             for event in events_at(world.time_s) {
                 writer.record_event(&event, anchor).expect("event records");

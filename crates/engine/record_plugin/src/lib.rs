@@ -1,0 +1,406 @@
+//! Recording in the trainer: each trainee attempt (skin puncture to withdrawal, or app exit)
+//! becomes one session file, written off the frame loop by [`session::BackgroundWriter`];
+//! F9 starts and stops an instructor recording. A red "● REC" shows while either runs.
+//!
+//! Glue only: the format, crash safety and anchoring are the `session` crate's; the needle's
+//! state and facts come from `physics_plugin`, converted by `lesson::live`. Frames are sampled
+//! every rendered frame, in the twin frame of [`stage_plugin::TwinAnchor`] (the head is the
+//! desktop camera). The header names the twin (id, hash), the lesson, role, app version,
+//! runtime and needle, and the UTC start; never the patient.
+//!
+//! Key types: [`RecordPlugin`], [`RecordSettings`], [`RecordingStatus`], [`RecordSystems`].
+
+use std::path::{Path, PathBuf};
+
+use bevy::prelude::*;
+use physics_plugin::{NeedleFact, NeedleHandInput, NeedleReadout};
+use session::{
+    Anchor, BackgroundWriter, FORMAT_VERSION, Frame, NeedleInput, Pose, Role, SessionEvent,
+    SessionHeader, SyringeFluid, SyringePress, TimedEvent, WriterOptions,
+};
+
+/// Records attempts and lessons. Settings come from a [`RecordSettings`] resource inserted
+/// before the plugin, else the defaults (on, platform sessions folder).
+pub struct RecordPlugin;
+
+impl Plugin for RecordPlugin {
+    fn build(&self, app: &mut App) {
+        app.init_resource::<RecordSettings>()
+            .init_resource::<RecordingStatus>()
+            .init_resource::<ActiveRecording>()
+            .add_systems(Startup, spawn_indicator)
+            .add_systems(
+                PostUpdate,
+                (
+                    toggle_instructor_recording,
+                    follow_needle_facts,
+                    record_frame,
+                    finish_on_exit,
+                    show_indicator,
+                )
+                    .chain()
+                    .in_set(RecordSystems)
+                    .before(TransformSystems::Propagate),
+            );
+    }
+}
+
+/// The recording systems (in `PostUpdate`, after the frame's physics and input).
+#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RecordSystems;
+
+/// What to record and where.
+#[derive(Resource, Debug, Clone, PartialEq)]
+pub struct RecordSettings {
+    /// Record trainee attempts automatically (`--record off` clears it).
+    pub record_attempts: bool,
+    /// Folder the session files go to (created when the first one is written).
+    pub sessions_dir: PathBuf,
+    /// The twin on the table: bundle id and content hash, for the header.
+    pub twin_bundle_id: String,
+    /// Content hash of that bundle.
+    pub twin_content_hash: String,
+    /// Lesson running, if any.
+    pub lesson_id: String,
+    /// Version of the app, for the header.
+    pub app_version: String,
+}
+
+impl Default for RecordSettings {
+    fn default() -> Self {
+        Self {
+            record_attempts: true,
+            sessions_dir: default_sessions_dir(),
+            twin_bundle_id: "practice-block".to_owned(),
+            twin_content_hash: String::new(),
+            lesson_id: String::new(),
+            app_version: env!("CARGO_PKG_VERSION").to_owned(),
+        }
+    }
+}
+
+/// The sessions folder: `$NEURAXIS_SESSIONS_DIR`, else the platform data folder
+/// (`$XDG_DATA_HOME` or `~/.local/share` on Linux, `%APPDATA%` on Windows,
+/// `~/Library/Application Support` on macOS) + `neuraxis/sessions`, else `./sessions`.
+pub fn default_sessions_dir() -> PathBuf {
+    let env = |name: &str| std::env::var_os(name).filter(|value| !value.is_empty());
+    if let Some(dir) = env("NEURAXIS_SESSIONS_DIR") {
+        return PathBuf::from(dir);
+    }
+    let data_dir = if cfg!(windows) {
+        env("APPDATA").map(PathBuf::from)
+    } else if cfg!(target_os = "macos") {
+        env("HOME").map(|home| PathBuf::from(home).join("Library/Application Support"))
+    } else {
+        env("XDG_DATA_HOME")
+            .map(PathBuf::from)
+            .or_else(|| env("HOME").map(|home| PathBuf::from(home).join(".local/share")))
+    };
+    data_dir
+        .map(|dir| dir.join("neuraxis").join("sessions"))
+        .unwrap_or_else(|| PathBuf::from("sessions"))
+}
+
+/// What is being recorded now and what has been written, for panels, tests and review.
+#[derive(Resource, Debug, Clone, Default, PartialEq)]
+pub struct RecordingStatus {
+    /// The recording under way: who and which file.
+    pub active: Option<(Role, PathBuf)>,
+    /// Files finished this run, oldest first.
+    pub finished: Vec<PathBuf>,
+    /// The last recording problem (the trainer goes on without recording).
+    pub last_error: Option<String>,
+}
+
+/// The "● REC" text in the top-right corner.
+#[derive(Component, Debug, Clone, Copy)]
+pub struct RecIndicator;
+
+/// The writer of the recording under way.
+#[derive(Resource, Default)]
+struct ActiveRecording {
+    writer: Option<BackgroundWriter>,
+    role: Option<Role>,
+    started_s: f64,
+}
+
+fn spawn_indicator(mut commands: Commands) {
+    commands.spawn((
+        Name::new("Recording indicator"),
+        RecIndicator,
+        Text::new("● REC"),
+        TextFont {
+            font_size: FontSize::Px(22.0),
+            ..default()
+        },
+        TextColor(Color::srgb(0.95, 0.1, 0.1)),
+        Node {
+            position_type: PositionType::Absolute,
+            top: Val::Px(10.0),
+            right: Val::Px(14.0),
+            ..default()
+        },
+        Visibility::Hidden,
+    ));
+}
+
+fn show_indicator(
+    status: Res<RecordingStatus>,
+    mut indicators: Query<&mut Visibility, With<RecIndicator>>,
+) {
+    let wanted = if status.active.is_some() {
+        Visibility::Inherited
+    } else {
+        Visibility::Hidden
+    };
+    for mut visibility in &mut indicators {
+        visibility.set_if_neq(wanted);
+    }
+}
+
+fn start(
+    active: &mut ActiveRecording,
+    status: &mut RecordingStatus,
+    settings: &RecordSettings,
+    role: Role,
+    needle: Option<&NeedleHandInput>,
+    now_s: f64,
+) {
+    let header = SessionHeader {
+        format_version: FORMAT_VERSION,
+        app_version: settings.app_version.clone(),
+        twin_bundle_id: settings.twin_bundle_id.clone(),
+        twin_content_hash: settings.twin_content_hash.clone(),
+        lesson_id: settings.lesson_id.clone(),
+        role,
+        runtime_name: "desktop".to_owned(),
+        device_names: vec!["keyboard and mouse".to_owned()],
+        frame_rate_hz: 60.0,
+        started_utc: session::rfc3339_utc_now(),
+        needle_model: needle
+            .and_then(|input| ron::to_string(&input.needle).ok())
+            .unwrap_or_default(),
+    };
+    let created = std::fs::create_dir_all(&settings.sessions_dir)
+        .map_err(|error| format!("{}: {error}", settings.sessions_dir.display()))
+        .and_then(|()| {
+            let path = unused_path(&settings.sessions_dir, role, &header.started_utc);
+            BackgroundWriter::create(&path, &header, WriterOptions::default())
+                .map(|writer| (writer, path))
+                .map_err(|error| error.to_string())
+        });
+    match created {
+        Ok((writer, path)) => {
+            info!("recording {role:?} session to {}", path.display());
+            active.writer = Some(writer);
+            active.role = Some(role);
+            active.started_s = now_s;
+            status.active = Some((role, path));
+        }
+        Err(problem) => {
+            warn!("cannot record: {problem}");
+            status.last_error = Some(problem);
+        }
+    }
+}
+
+/// `attempt-2026-05-01T09-30-00.000Z.nxsession` (or `lesson-…`), with `-2`, `-3` … if taken.
+fn unused_path(dir: &Path, role: Role, started_utc: &str) -> PathBuf {
+    let prefix = match role {
+        Role::Trainee => "attempt",
+        Role::Instructor => "lesson",
+    };
+    let stamp = started_utc.replace(':', "-");
+    let mut path = dir.join(format!("{prefix}-{stamp}.{}", session::FILE_EXTENSION));
+    let mut counter = 2;
+    while path.exists() {
+        path = dir.join(format!(
+            "{prefix}-{stamp}-{counter}.{}",
+            session::FILE_EXTENSION
+        ));
+        counter += 1;
+    }
+    path
+}
+
+fn stop(active: &mut ActiveRecording, status: &mut RecordingStatus) {
+    let Some(writer) = active.writer.take() else {
+        return;
+    };
+    active.role = None;
+    let path = writer.path().to_path_buf();
+    match writer.finish() {
+        Ok(summary) => info!(
+            "recorded {} frames and {} events to {}",
+            summary.frame_count,
+            summary.event_count,
+            path.display()
+        ),
+        Err(error) => {
+            warn!("recording {} ended badly: {error}", path.display());
+            status.last_error = Some(error.to_string());
+        }
+    }
+    status.active = None;
+    status.finished.push(path);
+}
+
+fn toggle_instructor_recording(
+    keys: Option<Res<ButtonInput<KeyCode>>>,
+    time: Res<Time<Real>>,
+    settings: Res<RecordSettings>,
+    needle: Option<Res<NeedleHandInput>>,
+    mut status: ResMut<RecordingStatus>,
+    mut active: ResMut<ActiveRecording>,
+) {
+    if !keys.is_some_and(|keys| keys.just_pressed(KeyCode::F9)) {
+        return;
+    }
+    match active.role {
+        Some(Role::Instructor) => stop(&mut active, &mut status),
+        other => {
+            // An instructor recording takes over from a trainee attempt in progress.
+            if other.is_some() {
+                stop(&mut active, &mut status);
+            }
+            let now_s = time.elapsed_secs_f64();
+            start(
+                &mut active,
+                &mut status,
+                &settings,
+                Role::Instructor,
+                needle.as_deref(),
+                now_s,
+            );
+        }
+    }
+}
+
+fn follow_needle_facts(
+    mut facts: MessageReader<NeedleFact>,
+    time: Res<Time<Real>>,
+    settings: Res<RecordSettings>,
+    needle: Option<Res<NeedleHandInput>>,
+    mut status: ResMut<RecordingStatus>,
+    mut active: ResMut<ActiveRecording>,
+) {
+    let now_s = time.elapsed_secs_f64();
+    for fact in facts.read() {
+        let punctured = matches!(fact.event, needle::NeedleEvent::SkinPunctured { .. });
+        if punctured && active.writer.is_none() && settings.record_attempts {
+            start(
+                &mut active,
+                &mut status,
+                &settings,
+                Role::Trainee,
+                needle.as_deref(),
+                now_s,
+            );
+        }
+        let session_time_s = now_s - active.started_s;
+        if let Some(writer) = &active.writer {
+            let event = lesson::live::timed_event(session_time_s, &fact.event);
+            if let Err(error) = writer.record_event(event, &Anchor::IDENTITY) {
+                status.last_error = Some(error.to_string());
+            }
+        }
+        let withdrawn = matches!(fact.event, needle::NeedleEvent::NeedleWithdrawn);
+        if withdrawn && active.role == Some(Role::Trainee) {
+            stop(&mut active, &mut status);
+        }
+    }
+}
+
+/// Adds an annotation to the recording under way (twin-frame points); false when none runs.
+pub fn record_annotation(world: &mut World, annotation: session::Annotation) -> bool {
+    let now_s = world.resource::<Time<Real>>().elapsed_secs_f64();
+    let Some(active) = world.get_resource::<ActiveRecording>() else {
+        return false;
+    };
+    let Some(writer) = &active.writer else {
+        return false;
+    };
+    let event = TimedEvent {
+        time_s: now_s - active.started_s,
+        event: SessionEvent::Annotation(annotation),
+    };
+    writer.record_event(event, &Anchor::IDENTITY).is_ok()
+}
+
+fn record_frame(
+    time: Res<Time<Real>>,
+    readout: Option<Res<NeedleReadout>>,
+    hand: Option<Res<NeedleHandInput>>,
+    anchors: Query<&GlobalTransform, With<stage_plugin::TwinAnchor>>,
+    cameras: Query<&GlobalTransform, With<Camera3d>>,
+    mut status: ResMut<RecordingStatus>,
+    active: Res<ActiveRecording>,
+) {
+    let Some(writer) = &active.writer else {
+        return;
+    };
+    // Physics runs in the twin frame; only the camera needs moving into it.
+    let anchor = anchors
+        .iter()
+        .next()
+        .map(|transform| {
+            let (_, rotation, translation) = transform.to_scale_rotation_translation();
+            Anchor::new(translation, rotation)
+        })
+        .unwrap_or(Anchor::IDENTITY);
+    let head = cameras
+        .iter()
+        .next()
+        .map(|transform| {
+            let (_, rotation, translation) = transform.to_scale_rotation_translation();
+            anchor.world_pose_to_twin(&Pose::new(translation, rotation))
+        })
+        .unwrap_or_default();
+    let frame = Frame {
+        time_s: time.elapsed_secs_f64() - active.started_s,
+        head,
+        needle: readout
+            .and_then(|readout| {
+                readout
+                    .state
+                    .as_ref()
+                    .map(lesson::live::session_needle_state)
+            })
+            .unwrap_or_default(),
+        needle_input: hand.map(|hand| NeedleInput {
+            hand_hub_m: hand.hub_m.to_array(),
+            hand_direction: hand.direction.to_array(),
+            stylet_in: hand.stylet_in,
+            syringe: hand.syringe.map(|(fluid, press_0_1)| SyringePress {
+                fluid: match fluid {
+                    needle::LorFluid::Saline => SyringeFluid::Saline,
+                    needle::LorFluid::Air => SyringeFluid::Air,
+                },
+                press_0_1,
+            }),
+        }),
+        ..Frame::default()
+    };
+    if let Err(error) = writer.record_frame(frame, &Anchor::IDENTITY) {
+        status.last_error = Some(error.to_string());
+    }
+}
+
+fn finish_on_exit(
+    mut exits: MessageReader<AppExit>,
+    mut status: ResMut<RecordingStatus>,
+    mut active: ResMut<ActiveRecording>,
+) {
+    if exits.read().next().is_some() {
+        stop(&mut active, &mut status);
+    }
+}
+
+impl Drop for ActiveRecording {
+    fn drop(&mut self) {
+        // The app is torn down without an AppExit reaching us: finish the file anyway.
+        if let Some(writer) = self.writer.take() {
+            let _ = writer.finish();
+        }
+    }
+}

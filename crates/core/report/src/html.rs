@@ -117,16 +117,16 @@ pub fn render_report(input: &ReportInput<'_>) -> String {
         r#"<p class="note">Lines: the tip's path in each session; dot: where the tip ended; faint bar: the needle at the end; ✕: bone contact; dash-dot: the lesson's ideal line. Bone and the dural sac (blue) are the twin's meshes projected; the axial view shows the vertebra within 15 mm of the path's mean height.</p></section>"#,
     );
 
-    html.push_str(r#"<section id="timeline"><h2>Event timeline</h2>"#);
-    html.push_str(&timeline_chart(&prepared, &time));
-    write_event_table(&mut html, &prepared);
-    html.push_str("</section>");
-
     html.push_str(r#"<section id="metrics"><h2>Metrics and pass criteria</h2>"#);
     html.push_str(&metrics_tables(&prepared));
     html.push_str(
         r#"<p class="note">Scoring and the sources of its weights: docs/scoring.md. A session passes with the score at or above the pass mark and no criterion failed.</p></section>"#,
     );
+    html.push_str(r#"<section id="timeline"><h2>Event timeline</h2>"#);
+    html.push_str(&timeline_chart(&prepared, &time));
+    write_event_table(&mut html, &prepared);
+    html.push_str("</section>");
+
     let _ = write!(
         html,
         "<footer>Written by Neuraxis {} from the session recordings. No patient data: the twin is named by its anonymous bundle id.</footer>\n</body></html>\n",

@@ -476,19 +476,19 @@ fn a_damaged_recording_is_reported_up_to_the_damage_with_a_warning() {
 }
 
 #[test]
-#[ignore = "writes /tmp/report-debug.html for a look"]
-fn write_debug_page() {
-    let lesson = lesson("epidural-saline-l3l4.ron");
-    let recording = recording(
-        Role::Trainee,
-        straight_pass(10.0, 49.0, 5.0, 8.0),
-        known_events(),
-    );
+fn an_empty_recording_and_no_sessions_still_render() {
+    let lesson = lesson("lp-midline-l3l4.ron");
+    let empty = recording(Role::Instructor, Vec::new(), Vec::new());
     let sessions = [ReportSession {
-        label: "attempt-1.nxsession",
-        recording: &recording,
+        label: "empty.nxsession",
+        recording: &empty,
         lesson: &lesson,
     }];
     let html = render(&sessions, Some(&twin_geometry()));
-    std::fs::write("/tmp/report-debug.html", html).expect("writable");
+    assert!(html.contains(r#"<section id="metrics">"#));
+    assert_eq!(cell(&html, r#"data-metric="attempts""#, 0), "0");
+    assert!(cell(&html, r#"data-criterion="result""#, 0).starts_with("<strong>FAIL</strong>"));
+    let nothing = render(&[], None);
+    assert!(nothing.contains("No session was given"));
+    assert!(nothing.trim_end().ends_with("</html>"));
 }

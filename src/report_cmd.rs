@@ -22,7 +22,7 @@ pub struct ReportArgs {
     lesson: Option<PathBuf>,
     /// The twin whose spine is drawn under the needle path: a bundled one by name (default,
     /// scoliosis, high-bmi) or a bundle folder. Without it: the first lesson's twin, if
-    /// installed.
+    /// installed. practice-block draws the path alone.
     #[arg(long, value_name = "NAME|DIR")]
     twin: Option<PathBuf>,
 }
@@ -100,6 +100,10 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
 
     let mut notes = Vec::new();
     let twin = match &args.twin {
+        Some(argument) if argument == Path::new("practice-block") => {
+            notes.push("the practice block has no twin meshes: the spine is not drawn".to_owned());
+            None
+        }
         Some(argument) => {
             let dir = twin_library::from_argument(argument);
             Some(

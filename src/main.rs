@@ -10,6 +10,7 @@ use std::process::ExitCode;
 mod lesson_catalogue;
 mod lesson_cmd;
 mod progress_cmd;
+mod report_cmd;
 mod session_cmd;
 mod twin_cmd;
 mod twin_library;
@@ -39,7 +40,8 @@ Examples:
   neuraxis twin build ct/ -o twins/case1     build a twin bundle from a DICOM folder
   neuraxis session verify attempt.nxsession check a recording after a crash
   neuraxis lesson check scenes/*.ron         validate lesson files
-  neuraxis progress trainee-07 --chart c.svg a trainee's learning curve"
+  neuraxis progress trainee-07 --chart c.svg a trainee's learning curve
+  neuraxis report a.nxsession -o r.html      a review report of a recording"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -62,6 +64,8 @@ enum Command {
     Lesson(lesson_cmd::LessonCommand),
     /// Show a trainee's learning curve (and write it as a chart).
     Progress(progress_cmd::ProgressArgs),
+    /// Write a review report (one HTML file) of recorded sessions.
+    Report(report_cmd::ReportArgs),
 }
 
 /// Options of the trainer itself (no subcommand).
@@ -234,6 +238,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Twin(command)) => twin_cmd::run(command),
         Some(Command::Lesson(command)) => lesson_cmd::run(command),
         Some(Command::Progress(args)) => progress_cmd::run(args),
+        Some(Command::Report(args)) => report_cmd::run(args),
         None => run_trainer(cli.trainer),
     }
 }

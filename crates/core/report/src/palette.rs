@@ -1,0 +1,145 @@
+//! Colours and words of the report: tissues, sessions and event kinds.
+
+use anatomy::TissueClass;
+use session::{Annotation, NeedleEvent, SessionEvent};
+
+/// Colour of each session's curves and path, in input order (the first is usually the trainee).
+pub const SESSION_COLOURS: [&str; 6] = [
+    "#1565c0", "#e65100", "#2e7d32", "#6a1b9a", "#00838f", "#ad1457",
+];
+
+/// Colour of session number `index`.
+pub fn session_colour(index: usize) -> &'static str {
+    SESSION_COLOURS[index % SESSION_COLOURS.len()]
+}
+
+/// Opaque colour of a tissue band.
+pub fn tissue_colour(tissue: TissueClass) -> &'static str {
+    match tissue {
+        TissueClass::Air => "#eceff1",
+        TissueClass::Skin => "#f8bbd0",
+        TissueClass::Fat => "#fff59d",
+        TissueClass::Muscle => "#ef9a9a",
+        TissueClass::SupraspinousLigament => "#d1c4e9",
+        TissueClass::InterspinousLigament => "#b39ddb",
+        TissueClass::LigamentumFlavum => "#9575cd",
+        TissueClass::EpiduralSpace => "#a5d6a7",
+        TissueClass::Dura => "#80deea",
+        TissueClass::Csf => "#81d4fa",
+        TissueClass::CaudaEquina => "#ffcc80",
+        TissueClass::Bone => "#bcaaa4",
+        TissueClass::Disc => "#b0bec5",
+    }
+}
+
+/// How one event is shown: a stable kind, a one- or two-letter mark, words and a colour.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventLook {
+    /// Stable kind for classes ("bone", "lor").
+    pub kind: &'static str,
+    /// Mark drawn on the timeline.
+    pub mark: &'static str,
+    /// What happened, in words (unescaped).
+    pub text: String,
+    /// Marker colour.
+    pub colour: &'static str,
+    /// Whether it is drawn on the depth chart (tissue changes are already the bands).
+    pub on_chart: bool,
+}
+
+/// How `event` is shown.
+pub fn event_look(event: &SessionEvent) -> EventLook {
+    let look = |kind, mark, text: String, colour, on_chart| EventLook {
+        kind,
+        mark,
+        text,
+        colour,
+        on_chart,
+    };
+    match event {
+        SessionEvent::Needle(needle) => match *needle {
+            NeedleEvent::SkinPunctured => {
+                look("skin", "S", "skin punctured".into(), "#ef6c00", true)
+            }
+            NeedleEvent::LayerEntered { tissue } => look(
+                "layer",
+                "·",
+                format!("tip entered the {}", tissue.display_name()),
+                "#78909c",
+                false,
+            ),
+            NeedleEvent::MembranePunctured { tissue } => look(
+                "membrane",
+                "M",
+                format!("{} punctured (give)", tissue.display_name()),
+                "#5e35b1",
+                false,
+            ),
+            NeedleEvent::BoneContacted { level, .. } => look(
+                "bone",
+                "B",
+                format!("bone contact ({level})"),
+                "#6d4c41",
+                true,
+            ),
+            NeedleEvent::LossOfResistance { depth_mm } => look(
+                "lor",
+                "L",
+                format!("loss of resistance at {depth_mm:.1} mm"),
+                "#2e7d32",
+                true,
+            ),
+            NeedleEvent::DuraPunctured { depth_mm } => look(
+                "dura",
+                "D",
+                format!("dura punctured at {depth_mm:.1} mm"),
+                "#c62828",
+                true,
+            ),
+            NeedleEvent::CsfFlashback => look("csf", "C", "CSF at the hub".into(), "#0277bd", true),
+            NeedleEvent::Paresthesia => look(
+                "paresthesia",
+                "P",
+                "paresthesia (nerve root touched)".into(),
+                "#f9a825",
+                true,
+            ),
+            NeedleEvent::NeedleWithdrawn => {
+                look("withdrawn", "W", "needle withdrawn".into(), "#757575", true)
+            }
+            NeedleEvent::Redirected { angle_deg } => look(
+                "redirect",
+                "R",
+                format!("redirected by {angle_deg:.0}°"),
+                "#7b1fa2",
+                true,
+            ),
+        },
+        SessionEvent::LessonStep(step) => look(
+            "step",
+            "#",
+            format!("lesson step {}: {}", step.step_index + 1, step.step_id),
+            "#455a64",
+            false,
+        ),
+        SessionEvent::Annotation(annotation) => match annotation {
+            Annotation::Stroke { points_m, .. } => look(
+                "annotation",
+                "A",
+                format!("drawing ({} points)", points_m.len()),
+                "#00897b",
+                false,
+            ),
+            Annotation::Pin { label, .. } => {
+                look("annotation", "A", format!("pin: {label}"), "#00897b", false)
+            }
+            Annotation::Chapter { title } => look(
+                "annotation",
+                "A",
+                format!("chapter: {title}"),
+                "#00897b",
+                false,
+            ),
+        },
+    }
+}

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 mod lesson_cmd;
 mod progress_cmd;
+mod replay_cmd;
 mod session_cmd;
 mod twin_cmd;
 mod twin_library;
@@ -38,7 +39,8 @@ Examples:
   neuraxis twin build ct/ -o twins/case1     build a twin bundle from a DICOM folder
   neuraxis session verify attempt.nxsession check a recording after a crash
   neuraxis lesson check scenes/*.ron         validate lesson files
-  neuraxis progress trainee-07 --chart c.svg a trainee's learning curve"
+  neuraxis progress trainee-07 --chart c.svg a trainee's learning curve
+  neuraxis replay attempt.nxsession          review a recorded attempt"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -61,6 +63,8 @@ enum Command {
     Lesson(lesson_cmd::LessonCommand),
     /// Show a trainee's learning curve (and write it as a chart).
     Progress(progress_cmd::ProgressArgs),
+    /// Review recorded sessions on the monitor, or export their frames and events.
+    Replay(replay_cmd::ReplayArgs),
 }
 
 /// Options of the trainer itself (no subcommand).
@@ -177,6 +181,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Twin(command)) => twin_cmd::run(command),
         Some(Command::Lesson(command)) => lesson_cmd::run(command),
         Some(Command::Progress(args)) => progress_cmd::run(args),
+        Some(Command::Replay(args)) => replay_cmd::run(args),
         None => run_trainer(cli.trainer),
     }
 }

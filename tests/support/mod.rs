@@ -2,4 +2,5 @@
 #![allow(dead_code)]
 
 pub mod headless;
+pub mod recordings;
 pub mod render;

@@ -46,7 +46,7 @@ pub struct StrokeSegment {
 }
 
 /// Drawn thicker than a real shaft so it reads on a monitor.
-const SHAFT_RADIUS_M: f32 = 0.0015;
+const SHAFT_RADIUS_M: f32 = 0.0025;
 const HUB_SIZE_M: Vec3 = Vec3::new(0.012, 0.012, 0.018);
 const HEAD_RADIUS_M: f32 = 0.08;
 const STROKE_RADIUS_M: f32 = 0.0012;
@@ -112,6 +112,8 @@ pub(crate) fn spawn_ghosts(
         let srgb8 = track_colour_srgb8(track);
         let solid = materials.add(ghost_material(srgb8, 0.8));
         let faint = materials.add(ghost_material(srgb8, 0.3));
+        // Hands faint too, so the needle they hold stays in sight.
+        let hand_material = materials.add(ghost_material(srgb8, 0.35));
         commands.spawn((
             Name::new(format!("Ghost shaft {track}")),
             GhostShaft { track },
@@ -154,7 +156,7 @@ pub(crate) fn spawn_ghosts(
                     GhostJoint { track, hand, joint },
                     ChildOf(anchor),
                     Mesh3d(joint_ball.clone()),
-                    MeshMaterial3d(solid.clone()),
+                    MeshMaterial3d(hand_material.clone()),
                     Transform::default(),
                     Visibility::Hidden,
                 ));

@@ -111,6 +111,7 @@ impl Plugin for ReplayPlugin {
                     ghosts::show_annotations,
                     controls::place_camera,
                     panel::update_panel,
+                    panel::update_event_list,
                 )
                     .in_set(ReplaySystems::Show),
             );

@@ -50,8 +50,8 @@ const CHAPTER_TICK_COLOUR: Color = Color::WHITE;
 
 /// What the keys do, shown under the legend.
 pub const REPLAY_HELP: &str = "Space play/pause | -/+ speed | Left/Right step (Shift: 10) | \
-click or drag the bar to scrub | N/B next/previous event | PgDn/PgUp chapters | \
-V trainee's eyes | E save picture | drag orbit, wheel zoom, R reset | Esc quit";
+click or drag the bar to scrub\nN/B next/previous event | PgDn/PgUp chapters | V trainee's eyes | \
+E save picture\ndrag orbit, wheel zoom, R reset | Esc quit";
 
 fn srgb8(colour: [u8; 3]) -> Color {
     Color::srgb_u8(colour[0], colour[1], colour[2])
@@ -333,7 +333,6 @@ pub(crate) fn update_panel(
     mut banners: Query<&mut Text, (With<WarningBanner>, Without<EventRow>)>,
     mut fills: Query<&mut Node, (With<TimelineFill>, Without<PlotPlayhead>)>,
     mut playheads: Query<&mut Node, (With<PlotPlayhead>, Without<TimelineFill>)>,
-    mut rows: Query<(&EventRow, &mut Text, &mut TextColor)>,
 ) {
     let percent = Val::Percent((timeline.fraction() * 100.0) as f32);
     for mut fill in &mut fills {
@@ -379,7 +378,12 @@ pub(crate) fn update_panel(
             text.0 = banner.clone();
         }
     }
+}
 
+pub(crate) fn update_event_list(
+    timeline: Res<ReplayTimeline>,
+    mut rows: Query<(&EventRow, &mut Text, &mut TextColor)>,
+) {
     let marks = timeline.marks();
     let current = timeline.current_mark();
     let first = first_row_mark(current, marks.len());

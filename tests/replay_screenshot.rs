@@ -129,7 +129,7 @@ fn replay_window_shows_timeline_plot_and_ghost_needles_mid_session() {
     let scene = ((420, 840), (250, 520));
     let trainee = share(&picture, scene.0, scene.1, |p| ghostly(p, TRAINEE));
     assert!(
-        trainee > 0.002,
+        trainee > 0.0008,
         "trainee's ghost covers {:.2} % of the twin ({})",
         trainee * 100.0,
         path.display()

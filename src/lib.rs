@@ -8,6 +8,8 @@ use bevy::log::{Level, LogPlugin};
 use bevy::prelude::*;
 use bevy::window::WindowResolution;
 
+pub mod replay;
+
 /// The trainer's own plugins: the room, the needle physics and the desktop view. Rendering, windowing and input
 /// come from Bevy's plugins in [`build_app`], so this runs headless too.
 pub struct TrainerPlugin;

@@ -10,6 +10,7 @@ use std::process::ExitCode;
 mod lesson_catalogue;
 mod lesson_cmd;
 mod progress_cmd;
+mod replay_cmd;
 mod report_cmd;
 mod session_cmd;
 mod twin_cmd;
@@ -41,7 +42,8 @@ Examples:
   neuraxis session verify attempt.nxsession check a recording after a crash
   neuraxis lesson check scenes/*.ron         validate lesson files
   neuraxis progress trainee-07 --chart c.svg a trainee's learning curve
-  neuraxis report a.nxsession -o r.html      a review report of a recording"
+  neuraxis report a.nxsession -o r.html      a review report of a recording
+  neuraxis replay attempt.nxsession          review a recorded attempt"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -66,6 +68,8 @@ enum Command {
     Progress(progress_cmd::ProgressArgs),
     /// Write a review report (one HTML file) of recorded sessions.
     Report(report_cmd::ReportArgs),
+    /// Review recorded sessions on the monitor, or export their frames and events.
+    Replay(replay_cmd::ReplayArgs),
 }
 
 /// Options of the trainer itself (no subcommand).
@@ -239,6 +243,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Lesson(command)) => lesson_cmd::run(command),
         Some(Command::Progress(args)) => progress_cmd::run(args),
         Some(Command::Report(args)) => report_cmd::run(args),
+        Some(Command::Replay(args)) => replay_cmd::run(args),
         None => run_trainer(cli.trainer),
     }
 }

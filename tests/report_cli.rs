@@ -78,6 +78,7 @@ fn header(role: Role) -> SessionHeader {
         device_names: vec!["mouse".to_owned()],
         frame_rate_hz: FRAME_RATE_HZ as f32,
         started_utc: "2026-05-01T09:30:00.000Z".to_owned(),
+        needle_model: "Tuohy18G".to_owned(),
     }
 }
 

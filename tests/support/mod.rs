@@ -2,5 +2,6 @@
 #![allow(dead_code)]
 
 pub mod headless;
+pub mod recordings;
 pub mod reference_twin;
 pub mod render;

@@ -1,0 +1,65 @@
+//! The replay window: recorded sessions shown on the twin in the procedure room, built like the
+//! trainer's window (same room, twin and screenshot support) with the replay plugin instead of
+//! the live needle and desktop controls.
+
+use bevy::prelude::*;
+use bevy::window::WindowResolution;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::StartError;
+
+/// How to run a replay.
+#[derive(Debug, Clone)]
+pub struct ReplayAppOptions {
+    /// Window size in physical pixels.
+    pub window_size_px: UVec2,
+    /// Save a picture of the window after some frames, then exit.
+    pub screenshot: Option<capture_plugin::CaptureRequest>,
+    /// 0: warnings and errors only; 1: progress; 2 or more: debugging detail.
+    pub verbosity: u8,
+    /// The twin to show the recordings on; `None`: the room alone.
+    pub twin: Option<Arc<twin_plugin::LoadedTwin>>,
+    /// The recordings and where playback starts.
+    pub timeline: review::Timeline,
+    /// Problems with the files, shown on screen.
+    pub warnings: Vec<String>,
+    /// Where E saves pictures of the view.
+    pub export_dir: PathBuf,
+}
+
+/// The replay window, ready to `run()`.
+pub fn build_replay_app(options: &ReplayAppOptions) -> Result<App, StartError> {
+    if cfg!(target_os = "linux") && std::env::var_os("DISPLAY").is_none_or(|d| d.is_empty()) {
+        return Err(StartError::NoDisplay);
+    }
+    let mut app = App::new();
+    app.add_plugins(
+        DefaultPlugins
+            .set(WindowPlugin {
+                primary_window: Some(Window {
+                    title: "Neuraxis — replay".into(),
+                    resolution: WindowResolution::from(options.window_size_px),
+                    ..default()
+                }),
+                ..default()
+            })
+            .set(crate::log_plugin(options.verbosity)),
+    )
+    .insert_resource(ClearColor(Color::srgb(0.05, 0.06, 0.08)))
+    .add_plugins(stage_plugin::StagePlugin);
+    if let Some(twin) = &options.twin {
+        app.add_plugins(twin_plugin::TwinPlugin { twin: twin.clone() });
+    }
+    app.add_plugins(replay_plugin::ReplayPlugin {
+        timeline: options.timeline.clone(),
+        warnings: options.warnings.clone(),
+        export_dir: options.export_dir.clone(),
+    });
+    if let Some(request) = &options.screenshot {
+        app.add_plugins(capture_plugin::CapturePlugin {
+            request: request.clone(),
+        });
+    }
+    Ok(app)
+}

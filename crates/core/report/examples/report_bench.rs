@@ -47,6 +47,7 @@ fn recording(role: Role, duration_s: f64) -> Recording {
             device_names: Vec::new(),
             frame_rate_hz: 90.0,
             started_utc: "2026-05-01T09:30:00.000Z".to_owned(),
+            needle_model: "Quincke22G".to_owned(),
         },
         frames,
         events: Vec::new(),

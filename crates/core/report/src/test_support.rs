@@ -17,6 +17,7 @@ pub fn header(role: Role) -> SessionHeader {
         device_names: vec!["mouse".to_owned()],
         frame_rate_hz: 90.0,
         started_utc: "2026-05-01T09:30:00.000Z".to_owned(),
+        needle_model: "Tuohy18G".to_owned(),
     }
 }
 

@@ -142,6 +142,7 @@ mod tests {
                     device_names: Vec::new(),
                     frame_rate_hz: 2.0,
                     started_utc: "2026-05-01T09:30:00.000Z".to_owned(),
+                    needle_model: String::new(),
                 },
                 frames,
                 events: vec![

@@ -333,6 +333,7 @@ mod tests {
                 device_names: Vec::new(),
                 frame_rate_hz: 10.0,
                 started_utc: "2026-05-01T09:30:00.000Z".to_owned(),
+                needle_model: String::new(),
             },
             frames: (0..frame_count)
                 .map(|index| Frame {

@@ -109,7 +109,7 @@ pub(crate) fn update_panel(
     };
     let mut text = describe_state(state);
     for line in &recent.0 {
-        text.push_str("\n· ");
+        text.push_str("\n- ");
         text.push_str(line);
     }
     for mut panel in &mut panels {

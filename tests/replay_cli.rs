@@ -4,31 +4,10 @@
 mod support;
 
 use session::Role;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
+use support::cli::{TempDir, text};
 use support::recordings::record_attempt;
-
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(label: &str) -> TempDir {
-        let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-            .join(format!("replay-cli-{label}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).expect("temp dir");
-        TempDir(path)
-    }
-
-    fn file(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 /// Runs `neuraxis replay ARGS` with no display, so anything that tried to open a window fails.
 fn replay(args: &[&Path]) -> Output {
@@ -38,14 +17,6 @@ fn replay(args: &[&Path]) -> Output {
         .env_remove("DISPLAY")
         .output()
         .expect("neuraxis starts")
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
 }
 
 fn csv_rows(path: &Path) -> Vec<Vec<String>> {
@@ -65,7 +36,7 @@ fn column(rows: &[Vec<String>], name: &str) -> usize {
 
 #[test]
 fn replay_exports_frames_and_events_of_an_attempt_without_a_window() {
-    let dir = TempDir::new("exports");
+    let dir = TempDir::new("replay-cli-exports");
     let attempt = dir.file("attempt.nxsession");
     let recorded = record_attempt(&attempt, Role::Trainee, 10.0, true);
     let lor_time_s = recorded
@@ -138,7 +109,7 @@ fn replay_exports_frames_and_events_of_an_attempt_without_a_window() {
 
 #[test]
 fn instructor_and_trainee_export_together() {
-    let dir = TempDir::new("overlay");
+    let dir = TempDir::new("replay-cli-overlay");
     let (trainee, instructor) = (
         dir.file("trainee.nxsession"),
         dir.file("instructor.nxsession"),
@@ -166,7 +137,7 @@ fn instructor_and_trainee_export_together() {
 
 #[test]
 fn a_truncated_recording_exports_up_to_the_damage_with_a_warning_naming_it() {
-    let dir = TempDir::new("truncated");
+    let dir = TempDir::new("replay-cli-truncated");
     let whole = dir.file("whole.nxsession");
     let recorded = record_attempt(&whole, Role::Trainee, 10.0, true);
     let bytes = std::fs::read(&whole).expect("readable");
@@ -190,7 +161,7 @@ fn a_truncated_recording_exports_up_to_the_damage_with_a_warning_naming_it() {
 
 #[test]
 fn an_unreadable_recording_is_an_error_naming_it() {
-    let dir = TempDir::new("unreadable");
+    let dir = TempDir::new("replay-cli-unreadable");
     let garbage = dir.file("garbage.nxsession");
     std::fs::write(&garbage, b"this is not a recording at all").expect("writable");
     let output = replay(&[&garbage, "--export-csv".as_ref(), &dir.file("g.csv")]);

@@ -3,8 +3,11 @@
 //! redirection as plausible frames), the report rendered in headless Chromium, and the
 //! screenshot checked for the plot colours. Also: a cut recording and a file that is no session.
 
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
+use support::cli::{TempDir, neuraxis, text};
 
 use anatomy::{TissueClass, VertebraLevel};
 use glam::{Quat, Vec3};
@@ -16,48 +19,6 @@ use session::{
 
 const LESSON_ID: &str = "epidural-saline-l3l4";
 const FRAME_RATE_HZ: f64 = 90.0;
-
-/// A folder under the system temp dir, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn temp_dir() -> TempDir {
-    static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-    let path = std::env::temp_dir().join(format!(
-        "neuraxis-report-cli-{}-{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-    ));
-    let _ = std::fs::remove_dir_all(&path);
-    std::fs::create_dir_all(&path).expect("temp dir is creatable");
-    TempDir(path)
-}
-
-fn neuraxis(args: &[&std::ffi::OsStr]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_neuraxis"))
-        .args(args)
-        .output()
-        .expect("neuraxis starts")
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
 
 fn default_twin_id() -> String {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/twins/default");
@@ -315,7 +276,7 @@ fn pixels_of(picture: &image::RgbImage, colour: &str) -> usize {
 
 #[test]
 fn a_trainee_and_an_instructor_report_renders_in_chromium_with_its_plot_colours() {
-    let dir = temp_dir();
+    let dir = TempDir::new("report-cli");
     let trainee_file = dir.path().join("trainee.nxsession");
     let instructor_file = dir.path().join("instructor.nxsession");
     let (frames, events) = trainee_attempt();
@@ -390,7 +351,7 @@ fn a_trainee_and_an_instructor_report_renders_in_chromium_with_its_plot_colours(
 
 #[test]
 fn a_cut_recording_is_reported_up_to_the_damage_and_a_bad_file_is_named() {
-    let dir = temp_dir();
+    let dir = TempDir::new("report-cli");
     let whole = dir.path().join("whole.nxsession");
     let (frames, events) = trainee_attempt();
     write(&whole, Role::Trainee, &frames, &events);

@@ -4,22 +4,9 @@
 #[path = "../crates/core/session/tests/common/mod.rs"]
 mod common;
 
-use std::process::{Command, Output};
+mod support;
 
-fn neuraxis(args: &[&std::ffi::OsStr]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_neuraxis"))
-        .args(args)
-        .output()
-        .expect("neuraxis starts")
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
+use support::cli::{neuraxis, text};
 
 #[test]
 fn verify_info_and_repair_a_whole_and_a_truncated_recording() {

@@ -48,26 +48,6 @@ fn hand_on(hub_m: Vec3) -> HandInput {
     HandInput::Tracked(Box::new(hand))
 }
 
-fn to_session_event(event: &needle::NeedleEvent) -> session::NeedleEvent {
-    use needle::NeedleEvent as N;
-    use session::NeedleEvent as S;
-    match *event {
-        N::SkinPunctured { .. } => S::SkinPunctured,
-        N::LayerEntered { tissue, .. } => S::LayerEntered { tissue },
-        N::MembranePunctured { tissue, .. } => S::MembranePunctured { tissue },
-        N::BoneContacted { level, point_m, .. } => S::BoneContacted {
-            level,
-            point_m: point_m.to_array(),
-        },
-        N::LossOfResistance { depth_mm, .. } => S::LossOfResistance { depth_mm },
-        N::DuraPunctured { depth_mm } => S::DuraPunctured { depth_mm },
-        N::CsfFlashback { .. } => S::CsfFlashback,
-        N::Paresthesia { .. } => S::Paresthesia,
-        N::NeedleWithdrawn => S::NeedleWithdrawn,
-        N::Redirected { angle_deg } => S::Redirected { angle_deg },
-    }
-}
-
 /// Records an epidural attempt with an 18G Tuohy and a saline syringe into `path`: poised
 /// 10 mm above the skin, pushed at `speed_mm_per_s` into the interspinous ligament, then with
 /// the syringe at 2 mm/s until the loss of resistance (or 70 mm), held a second. With `finish` false the file is left without its end marker.
@@ -187,7 +167,7 @@ pub fn record_attempt(path: &Path, role: Role, speed_mm_per_s: f32, finish: bool
             record_event(
                 &mut writer,
                 time_s,
-                SessionEvent::Needle(to_session_event(event)),
+                SessionEvent::Needle(lesson::live::session_event(event)),
             );
         }
         if time_s + 1e-9 >= next_frame_s {

@@ -41,6 +41,10 @@ pub struct NeedleCommand {
     pub holder: Option<Handedness>,
     /// Filtered thumb–index gap of each hand (left, right), when tracked.
     pub pinch_gap_m: [Option<f32>; 2],
+    /// Each hand (left, right) is closed (pinch or grip).
+    pub closed: [bool; 2],
+    /// Where each hand (left, right) closes: pinch point or grip.
+    pub grab_points_m: [Option<Vec3>; 2],
 }
 
 /// One hand's filters and buttons.
@@ -214,6 +218,8 @@ impl NeedleHands {
             change,
             holder: self.holder,
             pinch_gap_m: [left_reading.pinch_gap_m, right_reading.pinch_gap_m],
+            closed: [left_reading.closed, right_reading.closed],
+            grab_points_m: [left_reading.reach_m, right_reading.reach_m],
         }
     }
 }

@@ -168,6 +168,9 @@ fn drive_needle_from_hands(
         .holder
         .map_or("none".into(), |h| format!("{h:?}").to_lowercase());
     status.right_pinch_gap_mm = command.pinch_gap_m[1].map(|gap| gap * 1000.0);
+    status.right_grab_point_m = command.grab_points_m[1];
+    status.needle_stage = Some((needle_stage.hub_m, needle_stage.direction));
+    status.twin_anchor = Some((twin_to_stage.position_m, twin_to_stage.rotation));
 
     place_table(&mut state, &command, &options, &mut anchors, &mut tables);
     clock.add(started);

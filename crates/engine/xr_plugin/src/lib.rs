@@ -82,7 +82,7 @@ pub fn runtime_manifest() -> Option<PathBuf> {
 /// rendering, no winit, no pipelined rendering (the frame loop is OpenXR's), and a
 /// schedule runner that spins as fast as the runtime lets it.
 pub fn xr_plugin_group(defaults: PluginGroupBuilder) -> PluginGroupBuilder {
-    bevy_mod_openxr::add_xr_plugins(
+    let group = bevy_mod_openxr::add_xr_plugins(
         defaults
             .disable::<PipelinedRenderingPlugin>()
             .disable::<WinitPlugin>()
@@ -91,8 +91,13 @@ pub fn xr_plugin_group(defaults: PluginGroupBuilder) -> PluginGroupBuilder {
                 exit_condition: ExitCondition::DontExit,
                 ..default()
             }),
-    )
-    .set(ScheduleRunnerPlugin::run_loop(Duration::from_millis(1)))
+    );
+    let runner = ScheduleRunnerPlugin::run_loop(Duration::from_millis(1));
+    if group.contains::<ScheduleRunnerPlugin>() {
+        group.set(runner)
+    } else {
+        group.add(runner)
+    }
 }
 
 /// The headset view of the trainer. Add after [`xr_plugin_group`], beside the stage and the

@@ -46,6 +46,12 @@ pub struct XrStatus {
     pub grabs: u32,
     /// Filtered thumb–index gap of the right hand, millimetres.
     pub right_pinch_gap_mm: Option<f32>,
+    /// Where the right hand closes (pinch point or grip), STAGE space.
+    pub right_grab_point_m: Option<Vec3>,
+    /// The needle in the STAGE space: hub and direction.
+    pub needle_stage: Option<(Vec3, Vec3)>,
+    /// The twin anchor in the STAGE space: position and rotation.
+    pub twin_anchor: Option<(Vec3, Quat)>,
     /// Skin punctures, layers entered, bone contacts so far.
     pub skin_punctures: u32,
     /// Tissues entered, in order.
@@ -145,7 +151,7 @@ fn write_status(
     let Some(path) = &options.status_file else {
         return;
     };
-    if now_s - *last_write_s < 0.25 && !status.is_changed() {
+    if now_s - *last_write_s < 0.25 {
         return;
     }
     *last_write_s = now_s;
@@ -178,8 +184,26 @@ fn render(
     }
     line("holder", status.holder.clone());
     line("grabs", status.grabs.to_string());
+    let v = |v: Vec3| format!("{:.5} {:.5} {:.5}", v.x, v.y, v.z);
     if let Some(gap) = status.right_pinch_gap_mm {
         line("right_pinch_gap_mm", format!("{gap:.1}"));
+    }
+    if let Some(point) = status.right_grab_point_m {
+        line("right_grab_point_m", v(point));
+    }
+    if let Some((hub, direction)) = status.needle_stage {
+        line("needle_hub_stage_m", v(hub));
+        line("needle_direction_stage", v(direction));
+    }
+    if let Some((position, rotation)) = status.twin_anchor {
+        line("twin_anchor_m", v(position));
+        line(
+            "twin_anchor_rotation",
+            format!(
+                "{:.6} {:.6} {:.6} {:.6}",
+                rotation.x, rotation.y, rotation.z, rotation.w
+            ),
+        );
     }
     line("skin_punctures", status.skin_punctures.to_string());
     line("layers", status.layers.join(","));
@@ -202,7 +226,6 @@ fn render(
         );
     }
     if let Some(input) = input {
-        let v = |v: Vec3| format!("{:.5} {:.5} {:.5}", v.x, v.y, v.z);
         line("hand_hub_m", v(input.hub_m));
         line("hand_direction", v(input.direction));
         line("needle", format!("{:?}", input.needle));

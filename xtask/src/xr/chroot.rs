@@ -176,15 +176,25 @@ impl Chroot {
 impl Drop for Chroot {
     fn drop(&mut self) {
         for target in self.mounts.iter().rev() {
-            if is_mountpoint(target) {
-                let unmounted = Command::new("umount").arg("-R").arg(target).status();
-                if !unmounted.is_ok_and(|status| status.success()) {
-                    eprintln!(
-                        "xr-test: could not unmount {}; run `umount -R {}`",
-                        target.display(),
-                        target.display()
-                    );
+            // Processes just stopped may hold a mount for a moment.
+            let mut unmounted = !is_mountpoint(target);
+            for _ in 0..20 {
+                if unmounted {
+                    break;
                 }
+                std::thread::sleep(std::time::Duration::from_millis(250));
+                unmounted = Command::new("umount")
+                    .arg("-R")
+                    .arg(target)
+                    .status()
+                    .is_ok_and(|status| status.success());
+            }
+            if !unmounted {
+                eprintln!(
+                    "xr-test: could not unmount {}; run `umount -R {}`",
+                    target.display(),
+                    target.display()
+                );
             }
         }
     }

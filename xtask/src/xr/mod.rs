@@ -13,6 +13,7 @@ use chroot::Chroot;
 use glam::{Quat, Vec3};
 use remote_pose::{Feeder, Hand, Pose, RemoteState};
 use std::collections::HashMap;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -35,11 +36,14 @@ impl Guarded {
         matches!(self.child.try_wait(), Ok(None))
     }
 
+    /// Signal the child's whole process group (it was started as a group leader), so that
+    /// processes it started go too.
     fn stop(&mut self, signal: &str) {
         if self.is_running() {
             let _ = Command::new("kill")
                 .arg(format!("-{signal}"))
-                .arg(self.child.id().to_string())
+                .arg("--")
+                .arg(format!("-{}", self.child.id()))
                 .status();
             let deadline = Instant::now() + Duration::from_secs(5);
             while self.is_running() && Instant::now() < deadline {
@@ -202,11 +206,6 @@ pub fn xr_test(root: &Path, args: &[String]) -> Result<()> {
     let out_dir = target_dir.join("xr");
     std::fs::create_dir_all(&out_dir)
         .with_context(|| format!("cannot create {}", out_dir.display()))?;
-    let env = [
-        format!("XDG_RUNTIME_DIR=/{RUN_DIR}"),
-        "VK_ICD_FILENAMES=/usr/share/vulkan/icd.d/lvp_icd.json".into(),
-        "DISPLAY=:99".into(),
-    ];
     let log_file = |name: &str| -> Result<Stdio> {
         let path = run_dir.join(name);
         Ok(Stdio::from(std::fs::File::create(&path).with_context(
@@ -215,20 +214,14 @@ pub fn xr_test(root: &Path, args: &[String]) -> Result<()> {
     };
 
     // A virtual display: Monado's window compositor shows both eyes in it, and the desktop
-    // fallback opens its window there.
-    let socket = chroot_dir.join("tmp/.X11-unix/X99");
-    let _ = std::fs::remove_file(&socket);
-    let _xvfb = Guarded {
-        name: "Xvfb",
-        child: chroot
-            .command("Xvfb")
-            .args([":99", "-screen", "0", "2752x1560x24", "-nolisten", "tcp"])
-            .stdout(log_file("xvfb.log")?)
-            .stderr(log_file("xvfb.err")?)
-            .spawn()
-            .context("cannot start Xvfb in the chroot")?,
-    };
-    wait_for_path(&socket, Duration::from_secs(10), "Xvfb's socket")?;
+    // fallback opens its window there. X servers share abstract sockets with the host, so take
+    // the first display number no one uses.
+    let (_xvfb, display) = start_xvfb(&chroot, &chroot_dir, &log_file)?;
+    let env = [
+        format!("XDG_RUNTIME_DIR=/{RUN_DIR}"),
+        "VK_ICD_FILENAMES=/usr/share/vulkan/icd.d/lvp_icd.json".into(),
+        format!("DISPLAY={display}"),
+    ];
 
     let mut monado = Guarded {
         name: "monado-service",
@@ -244,6 +237,7 @@ pub fn xr_test(root: &Path, args: &[String]) -> Result<()> {
             .stdin(Stdio::null())
             .stdout(log_file("monado.log")?)
             .stderr(log_file("monado.err")?)
+            .process_group(0)
             .spawn()
             .context("cannot start monado-service in the chroot")?,
     };
@@ -289,6 +283,7 @@ pub fn xr_test(root: &Path, args: &[String]) -> Result<()> {
                     .open(&log_path)
                     .context("neuraxis log")?,
             ))
+            .process_group(0)
             .spawn()
             .context("cannot start neuraxis in the chroot")?,
     };
@@ -310,7 +305,7 @@ pub fn xr_test(root: &Path, args: &[String]) -> Result<()> {
     )?;
     let time_to_focus_s = app_started.elapsed().as_secs_f64();
     let anchor = vector(&status, "twin_anchor_m").context("status has no twin_anchor_m")?;
-    let head_position = anchor + Vec3::new(0.0, 0.35, 0.55);
+    let head_position = anchor + Vec3::new(0.0, 0.22, 0.32);
     state.head = pose(head_position, look_along(anchor - head_position));
     feeder.send(&state)?;
     let frames = number(&status, "frames_running").unwrap_or(0.0);
@@ -320,7 +315,7 @@ pub fn xr_test(root: &Path, args: &[String]) -> Result<()> {
         |status, _| number(status, "frames_running").unwrap_or(0.0) >= frames + 20.0,
     )?;
     let screenshot = out_dir.join("compositor.png");
-    let (left_detail, right_detail) = take_screenshot(&chroot, &screenshot)?;
+    let (left_detail, right_detail) = take_screenshot(&chroot, &display, &screenshot)?;
     println!(
         "xr-test: screenshot of the compositor window: {}",
         screenshot.display()
@@ -374,21 +369,25 @@ pub fn xr_test(root: &Path, args: &[String]) -> Result<()> {
     passed.push("pinch_at_hub_grabs");
 
     // 3. Along the needle's axis: through the skin and the first layers.
-    let mut travel_m = 0.0;
-    let mut push_to =
-        |run: &mut Run, state: &mut RemoteState, feeder: &mut Feeder, to_m: f32| -> Result<()> {
-            while travel_m < to_m {
-                travel_m = (travel_m + 0.002_f32).min(to_m);
-                state.right.grip = Pose::at((grip_at_hub + direction * travel_m).to_array());
-                feeder.send(state)?;
-                std::thread::sleep(Duration::from_millis(100));
-                if !run.app.is_running() {
-                    bail!("neuraxis exited while the needle was pushed");
-                }
+    let push = |run: &mut Run,
+                state: &mut RemoteState,
+                feeder: &mut Feeder,
+                from: Vec3,
+                to: Vec3|
+     -> Result<()> {
+        let steps = (from.distance(to) / 0.002).ceil().max(1.0) as u32;
+        for step in 1..=steps {
+            state.right.grip = Pose::at(from.lerp(to, step as f32 / steps as f32).to_array());
+            feeder.send(state)?;
+            std::thread::sleep(Duration::from_millis(100));
+            if !run.app.is_running() {
+                bail!("neuraxis exited while the hand moved");
             }
-            Ok(())
-        };
-    push_to(&mut run, &mut state, &mut feeder, 0.040)?;
+        }
+        Ok(())
+    };
+    let pushed_in = grip_at_hub + direction * 0.040;
+    push(&mut run, &mut state, &mut feeder, grip_at_hub, pushed_in)?;
     let status = run.wait_for(
         "pass the skin and the first layers",
         Duration::from_secs(60),
@@ -408,8 +407,32 @@ pub fn xr_test(root: &Path, args: &[String]) -> Result<()> {
     );
     passed.push("push_passes_skin_and_first_layers");
 
-    // 4. On into bone: a haptic pulse is requested.
-    push_to(&mut run, &mut state, &mut feeder, 0.095)?;
+    // 4. Out again, 15 mm towards the head (over the L3 spinous process), and in onto bone:
+    // a haptic pulse is requested.
+    let twin_rotation = status
+        .get("twin_anchor_rotation")
+        .map(|text| {
+            text.split_whitespace()
+                .filter_map(|v| v.parse().ok())
+                .collect::<Vec<f32>>()
+        })
+        .and_then(|v| (v.len() == 4).then(|| Quat::from_xyzw(v[0], v[1], v[2], v[3])))
+        .context("status has no twin_anchor_rotation")?;
+    let over_bone = grip_at_hub + twin_rotation * Vec3::Y * 0.015;
+    push(&mut run, &mut state, &mut feeder, pushed_in, grip_at_hub)?;
+    run.wait_for(
+        "withdraw the needle",
+        Duration::from_secs(60),
+        |status, _| number(status, "tip_depth_mm").is_some_and(|depth| depth <= 0.0),
+    )?;
+    push(&mut run, &mut state, &mut feeder, grip_at_hub, over_bone)?;
+    push(
+        &mut run,
+        &mut state,
+        &mut feeder,
+        over_bone,
+        over_bone + direction * 0.035,
+    )?;
     let status = run.wait_for(
         "meet bone and request a haptic pulse",
         Duration::from_secs(60),
@@ -475,6 +498,51 @@ pub fn xr_test(root: &Path, args: &[String]) -> Result<()> {
     Ok(())
 }
 
+/// Xvfb on the first free display from :140, and that display's name.
+fn start_xvfb(
+    chroot: &Chroot,
+    chroot_dir: &Path,
+    log_file: &dyn Fn(&str) -> Result<Stdio>,
+) -> Result<(Guarded, String)> {
+    for number in 140..170 {
+        let host_lock = PathBuf::from(format!("/tmp/.X{number}-lock"));
+        let socket = chroot_dir.join(format!("tmp/.X11-unix/X{number}"));
+        if host_lock.exists() || Path::new(&format!("/tmp/.X11-unix/X{number}")).exists() {
+            continue;
+        }
+        let _ = std::fs::remove_file(&socket);
+        let display = format!(":{number}");
+        let mut xvfb = Guarded {
+            name: "Xvfb",
+            child: chroot
+                .command("Xvfb")
+                .args([
+                    display.as_str(),
+                    "-screen",
+                    "0",
+                    "2752x1560x24",
+                    "-nolisten",
+                    "tcp",
+                ])
+                .stdout(log_file("xvfb.log")?)
+                .stderr(log_file("xvfb.err")?)
+                .process_group(0)
+                .spawn()
+                .context("cannot start Xvfb in the chroot")?,
+        };
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while xvfb.is_running() && !socket.exists() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        if socket.exists() {
+            return Ok((xvfb, display));
+        }
+    }
+    bail!(
+        "Xvfb did not start on any display from :140 to :169; see its log in the chroot's {RUN_DIR}"
+    )
+}
+
 fn wait_for_path(path: &Path, timeout: Duration, what: &str) -> Result<()> {
     let deadline = Instant::now() + timeout;
     while !path.exists() {
@@ -492,10 +560,10 @@ fn wait_for_path(path: &Path, timeout: Duration, what: &str) -> Result<()> {
 
 /// Dump the virtual screen, save the compositor's window (half size) as PNG, and return how
 /// much detail (share of pixels unlike the window's most common colour) each half shows.
-fn take_screenshot(chroot: &Chroot, png: &Path) -> Result<(f64, f64)> {
+fn take_screenshot(chroot: &Chroot, display: &str, png: &Path) -> Result<(f64, f64)> {
     let dump = chroot
         .command("xwd")
-        .args(["-root", "-silent", "-display", ":99"])
+        .args(["-root", "-silent", "-display", display])
         .output()
         .context("cannot run xwd in the chroot")?;
     if !dump.status.success() {

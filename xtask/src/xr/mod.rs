@@ -584,7 +584,7 @@ fn take_screenshot(chroot: &Chroot, display: &str, png: &Path) -> Result<(f64, f
     if x1 <= x0 || y1 <= y0 {
         bail!("the virtual screen is black: no compositor window");
     }
-    let (cw, ch) = ((x1 - x0 + 1) / 2, (y1 - y0 + 1) / 2);
+    let (cw, ch) = ((x1 - x0).div_ceil(2), (y1 - y0).div_ceil(2));
     let mut image = image::RgbImage::new(cw as u32, ch as u32);
     for (x, y, pixel) in image.enumerate_pixels_mut() {
         *pixel = image::Rgb(screen.pixels[(y0 + 2 * y as usize) * w + x0 + 2 * x as usize]);

@@ -71,7 +71,7 @@ mod tests {
 
     #[test]
     fn a_two_pixel_dump_decodes_to_its_colours() {
-        let mut header = vec![0u32; 25];
+        let mut header = [0u32; 25];
         header[0] = 100 + 4; // header with a 4-byte window name
         header[4] = 2;
         header[5] = 1;

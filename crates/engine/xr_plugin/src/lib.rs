@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 
 mod controllers;
 mod hand_input;
+mod panel;
 mod status;
 
 pub use status::{XrStatus, parse_status_line};
@@ -120,6 +121,7 @@ impl Plugin for XrPlugin {
             status::StatusPlugin,
             hand_input::HandInputPlugin,
             controllers::ControllerPlugin,
+            panel::PanelPlugin,
         ));
     }
 }

@@ -46,6 +46,8 @@ pub(crate) struct HandsState {
     placement: Option<TwoHandPlacement>,
     /// The hand holding the needle, for haptics.
     pub(crate) holder: Option<Handedness>,
+    /// The other hand was closed last frame (its closing at the hub takes the stylet out or puts it back).
+    other_was_closed: bool,
 }
 
 /// Convert the runtime's hand joints (STAGE space) into the project's hand pose.
@@ -150,6 +152,28 @@ fn drive_needle_from_hands(
             input.hub_m = twin.hub_m;
             input.direction = twin.direction;
         }
+    }
+    // The free hand closing at the hub of the held needle pulls the stylet (the syringe goes on)
+    // or puts it back.
+    if let Some(holder) = command.holder {
+        let other = usize::from(holder == Handedness::Left);
+        let closing = command.closed[other] && !state.other_was_closed;
+        let at_hub = command.grab_points_m[other].is_some_and(|point| {
+            needle_stage.distance_to_grip_m(point, hands::Grab::GRIP_LENGTH_M)
+                <= hands::Grab::REACH_M
+        });
+        if closing && at_hub {
+            input.stylet_in = !input.stylet_in;
+            info!(
+                "stylet {}",
+                if input.stylet_in {
+                    "back in"
+                } else {
+                    "out: syringe on"
+                }
+            );
+        }
+        state.other_was_closed = command.closed[other];
     }
     if !input.stylet_in {
         let fluid = input.syringe.map_or(LorFluid::Saline, |(fluid, _)| fluid);

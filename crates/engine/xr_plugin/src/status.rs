@@ -64,10 +64,16 @@ pub struct XrStatus {
     pub last_pulse: String,
     /// Deepest tip depth so far, millimetres.
     pub max_depth_mm: f32,
-    /// CPU time of the trainer's own systems, summed over frames, microseconds.
-    pub cpu_total_us: f64,
-    /// Frames the CPU time is summed over.
+    /// CPU time of the XR glue's own systems, summed over running frames, microseconds.
+    pub glue_total_us: f64,
+    /// Frames the glue time is summed over.
     pub cpu_frames: u64,
+    /// CPU time of the needle physics, summed over fixed ticks, microseconds.
+    pub physics_total_us: f64,
+    /// Fixed ticks the physics time is summed over.
+    pub physics_ticks: u64,
+    /// Fixed ticks per second.
+    pub fixed_hz: f64,
 }
 
 /// Accumulates CPU time of the trainer's systems: physics between its set brackets, and the
@@ -75,7 +81,11 @@ pub struct XrStatus {
 #[derive(Resource, Default)]
 pub(crate) struct SystemClock {
     physics_started: Option<Instant>,
+    /// The glue's time this frame.
     pub(crate) frame_us: f64,
+    /// The physics' time and ticks this frame.
+    physics_us: f64,
+    physics_ticks: u64,
 }
 
 impl SystemClock {
@@ -90,7 +100,8 @@ fn start_physics_clock(mut clock: ResMut<SystemClock>) {
 
 fn stop_physics_clock(mut clock: ResMut<SystemClock>) {
     if let Some(started) = clock.physics_started.take() {
-        clock.add(started);
+        clock.physics_us += started.elapsed().as_secs_f64() * 1e6;
+        clock.physics_ticks += 1;
     }
 }
 
@@ -126,6 +137,7 @@ fn record_facts(
 #[allow(clippy::too_many_arguments)]
 fn write_status(
     time: Res<Time<Real>>,
+    fixed: Option<Res<Time<Fixed>>>,
     options: Res<XrOptions>,
     state: Option<Res<XrState>>,
     input: Option<Res<NeedleHandInput>>,
@@ -143,10 +155,16 @@ fn write_status(
             status.first_frame_s = Some(first_s);
             info!("first XR frame {first_s:.2} s after start");
         }
-        status.cpu_total_us += clock.frame_us;
+        status.glue_total_us += clock.frame_us;
         status.cpu_frames += 1;
+        status.physics_total_us += clock.physics_us;
+        status.physics_ticks += clock.physics_ticks;
+        status.fixed_hz = fixed.map_or(64.0, |fixed| 1.0 / fixed.timestep().as_secs_f64());
     }
-    clock.frame_us = 0.0;
+    *clock = SystemClock {
+        physics_started: clock.physics_started,
+        ..default()
+    };
     let now_s = time.elapsed_secs_f64();
     let Some(path) = &options.status_file else {
         return;
@@ -211,10 +229,17 @@ fn render(
     line("haptic_pulses", status.haptic_pulses.to_string());
     line("last_pulse", status.last_pulse.clone());
     line("max_depth_mm", format!("{:.1}", status.max_depth_mm));
-    if status.cpu_frames > 0 {
+    if status.cpu_frames > 0 && status.physics_ticks > 0 {
+        // Slow frames (software rendering) run several fixed ticks each, so the physics is
+        // reported per tick and the frame figure is for a 90 Hz headset.
+        let glue_us = status.glue_total_us / status.cpu_frames as f64;
+        let physics_us = status.physics_total_us / status.physics_ticks as f64;
+        line("cpu_glue_us_per_frame", format!("{glue_us:.0}"));
+        line("cpu_physics_us_per_tick", format!("{physics_us:.0}"));
+        line("fixed_hz", format!("{:.1}", status.fixed_hz));
         line(
-            "cpu_us_per_frame",
-            format!("{:.0}", status.cpu_total_us / status.cpu_frames as f64),
+            "cpu_us_per_frame_at_90hz",
+            format!("{:.0}", glue_us + physics_us * status.fixed_hz / 90.0),
         );
     }
     if let Some(state) = readout.and_then(|r| r.state.as_ref()) {

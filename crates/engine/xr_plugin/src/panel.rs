@@ -1,12 +1,14 @@
 //! The small panel beside the patient in the headset: tissue at the tip, depth and force, drawn
 //! as UI into a texture on a quad in the room (UI has no world-space text of its own).
 
+use crate::status::SystemClock;
 use bevy::asset::RenderAssetUsages;
 use bevy::camera::RenderTarget;
 use bevy::prelude::*;
 use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat, TextureUsages};
 use physics_plugin::NeedleReadout;
 use stage_plugin::{StageSystems, TwinAnchor};
+use std::time::Instant;
 
 pub(crate) struct PanelPlugin;
 
@@ -103,7 +105,9 @@ fn spawn_panel(
 fn update_panel_text(
     readout: Option<Res<NeedleReadout>>,
     mut texts: Query<&mut Text, With<PanelText>>,
+    mut clock: ResMut<SystemClock>,
 ) {
+    let started = Instant::now();
     let Some(state) = readout.as_ref().and_then(|r| r.state.as_ref()) else {
         return;
     };
@@ -118,13 +122,16 @@ fn update_panel_text(
             panel.0.clone_from(&text);
         }
     }
+    clock.add(started);
 }
 
 /// Follows the table (it can be moved), upright and facing the operator's side (+Z).
 fn place_panel(
     anchors: Query<&GlobalTransform, With<TwinAnchor>>,
     mut quads: Query<&mut Transform, With<PanelQuad>>,
+    mut clock: ResMut<SystemClock>,
 ) {
+    let started = Instant::now();
     let Ok(anchor) = anchors.single() else { return };
     let (_, table_rotation, anchor_m) = anchor.to_scale_rotation_translation();
     // Only the table's turn about the vertical carries over: the panel stays upright.
@@ -136,4 +143,5 @@ fn place_panel(
     for mut quad in &mut quads {
         *quad = Transform::from_translation(anchor_m + yaw * PANEL_OFFSET_M).with_rotation(yaw);
     }
+    clock.add(started);
 }

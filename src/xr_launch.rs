@@ -50,15 +50,18 @@ pub fn run_headset(launch: &Launch, mut options: TrainerOptions) -> anyhow::Resu
         let mut app = neuraxis::build_xr_app(&options, xr);
         // The supervisor gone (killed, closed), the headset session ends too instead of
         // lingering without anyone to carry it on.
-        let supervisor = std::os::unix::process::parent_id();
-        app.add_systems(
-            bevy::app::Update,
-            move |mut exit: bevy::ecs::message::MessageWriter<bevy::app::AppExit>| {
-                if std::os::unix::process::parent_id() != supervisor {
-                    exit.write(bevy::app::AppExit::Success);
-                }
-            },
-        );
+        #[cfg(unix)]
+        {
+            let supervisor = std::os::unix::process::parent_id();
+            app.add_systems(
+                bevy::app::Update,
+                move |mut exit: bevy::ecs::message::MessageWriter<bevy::app::AppExit>| {
+                    if std::os::unix::process::parent_id() != supervisor {
+                        exit.write(bevy::app::AppExit::Success);
+                    }
+                },
+            );
+        }
         let exit = app.run();
         return Ok(Outcome::Finished(match exit {
             bevy::app::AppExit::Success => ExitCode::SUCCESS,

@@ -162,3 +162,46 @@ fn exit_when_the_session_ends(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bevy_mod_xr::session::{XrState, XrStateChanged};
+
+    fn app_in(state: XrState) -> App {
+        let mut app = App::new();
+        app.add_plugins(MinimalPlugins)
+            .add_message::<XrStateChanged>()
+            .insert_resource(state)
+            .add_systems(Update, exit_when_the_session_ends);
+        app
+    }
+
+    #[test]
+    fn no_runtime_exits_for_the_desktop_and_a_lost_one_says_so() {
+        let mut app = app_in(XrState::Unavailable);
+        app.update();
+        assert_eq!(app.should_exit(), Some(AppExit::from_code(EXIT_NO_RUNTIME)));
+
+        let mut app = app_in(XrState::Running);
+        app.update();
+        assert_eq!(app.should_exit(), None, "a running session goes on");
+        app.world_mut()
+            .write_message(XrStateChanged(XrState::Exiting {
+                should_restart: true,
+            }));
+        app.update();
+        assert_eq!(
+            app.should_exit(),
+            Some(AppExit::from_code(EXIT_RUNTIME_LOST))
+        );
+
+        let mut app = app_in(XrState::Running);
+        app.world_mut()
+            .write_message(XrStateChanged(XrState::Exiting {
+                should_restart: false,
+            }));
+        app.update();
+        assert_eq!(app.should_exit(), Some(AppExit::Success));
+    }
+}

@@ -75,6 +75,11 @@ fn read_status(path: &Path) -> HashMap<String, String> {
         .collect()
 }
 
+/// A status value as text, `?` when missing (for messages).
+fn field<'a>(status: &'a HashMap<String, String>, key: &str) -> &'a str {
+    status.get(key).map_or("?", String::as_str)
+}
+
 fn number(status: &HashMap<String, String>, key: &str) -> Option<f64> {
     status.get(key)?.parse().ok()
 }
@@ -417,9 +422,9 @@ pub fn xr_test(root: &Path, args: &[String]) -> Result<()> {
     )?;
     println!(
         "xr-test: depth {} mm, tissue {}, layers {}",
-        status.get("tip_depth_mm").map_or("?", String::as_str),
-        status.get("tip_tissue").map_or("?", String::as_str),
-        status.get("layers").map_or("?", String::as_str)
+        field(&status, "tip_depth_mm"),
+        field(&status, "tip_tissue"),
+        field(&status, "layers")
     );
     passed.push("push_passes_skin_and_first_layers");
 
@@ -459,9 +464,9 @@ pub fn xr_test(root: &Path, args: &[String]) -> Result<()> {
     )?;
     println!(
         "xr-test: bone at depth {} mm; pulses {}, last: {}",
-        status.get("max_depth_mm").map_or("?", String::as_str),
-        status.get("haptic_pulses").map_or("?", String::as_str),
-        status.get("last_pulse").map_or("?", String::as_str)
+        field(&status, "max_depth_mm"),
+        field(&status, "haptic_pulses"),
+        field(&status, "last_pulse")
     );
     passed.push("bone_requests_haptic_pulse");
     let xr_status = status;

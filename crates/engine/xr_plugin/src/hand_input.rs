@@ -18,6 +18,21 @@ use std::time::Instant;
 
 pub(crate) struct HandInputPlugin;
 
+/// The twin anchor's transform (the hand bones and the table excluded, so queries do not overlap).
+type AnchorTransforms<'w, 's> = Query<
+    'w,
+    's,
+    &'static mut Transform,
+    (With<TwinAnchor>, Without<PatientTable>, Without<HandBone>),
+>;
+/// The patient table's transform.
+type TableTransforms<'w, 's> = Query<
+    'w,
+    's,
+    &'static mut Transform,
+    (With<PatientTable>, Without<TwinAnchor>, Without<HandBone>),
+>;
+
 impl Plugin for HandInputPlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<HandsState>()
@@ -111,11 +126,8 @@ fn drive_needle_from_hands(
     options: Res<XrOptions>,
     input: Option<ResMut<NeedleHandInput>>,
     readout: Option<Res<NeedleReadout>>,
-    mut anchors: Query<
-        &mut Transform,
-        (With<TwinAnchor>, Without<PatientTable>, Without<HandBone>),
-    >,
-    mut tables: Query<&mut Transform, (With<PatientTable>, Without<TwinAnchor>, Without<HandBone>)>,
+    mut anchors: AnchorTransforms,
+    mut tables: TableTransforms,
 ) {
     let started = Instant::now();
     let Some(mut input) = input else { return };
@@ -205,14 +217,8 @@ fn place_table(
     state: &mut HandsState,
     command: &hands::NeedleCommand,
     options: &XrOptions,
-    anchors: &mut Query<
-        &mut Transform,
-        (With<TwinAnchor>, Without<PatientTable>, Without<HandBone>),
-    >,
-    tables: &mut Query<
-        &mut Transform,
-        (With<PatientTable>, Without<TwinAnchor>, Without<HandBone>),
-    >,
+    anchors: &mut AnchorTransforms,
+    tables: &mut TableTransforms,
 ) {
     let Some((table_laid_out, _)) = state.laid_out else {
         return;
@@ -248,17 +254,7 @@ fn place_table(
     }
 }
 
-fn apply_anchor(
-    state: &HandsState,
-    anchors: &mut Query<
-        &mut Transform,
-        (With<TwinAnchor>, Without<PatientTable>, Without<HandBone>),
-    >,
-    tables: &mut Query<
-        &mut Transform,
-        (With<PatientTable>, Without<TwinAnchor>, Without<HandBone>),
-    >,
-) {
+fn apply_anchor(state: &HandsState, anchors: &mut AnchorTransforms, tables: &mut TableTransforms) {
     let Some((table_laid_out, anchor_laid_out)) = state.laid_out else {
         return;
     };
@@ -282,11 +278,8 @@ fn apply_anchor(
 fn restore_table_anchor(
     options: Res<XrOptions>,
     mut state: ResMut<HandsState>,
-    mut anchors: Query<
-        &mut Transform,
-        (With<TwinAnchor>, Without<PatientTable>, Without<HandBone>),
-    >,
-    mut tables: Query<&mut Transform, (With<PatientTable>, Without<TwinAnchor>, Without<HandBone>)>,
+    mut anchors: AnchorTransforms,
+    mut tables: TableTransforms,
 ) {
     let (Ok(table), Ok(anchor)) = (tables.single(), anchors.single()) else {
         return;

@@ -18,6 +18,18 @@ use std::time::Instant;
 
 pub(crate) struct HandInputPlugin;
 
+/// The runtime's hand joints: which, where (STAGE space), whether tracked, which hand.
+type HandBones<'w, 's> = Query<
+    'w,
+    's,
+    (
+        &'static HandBone,
+        &'static Transform,
+        &'static XrSpaceLocationFlags,
+        Has<LeftHand>,
+        Has<RightHand>,
+    ),
+>;
 /// The twin anchor's transform (the hand bones and the table excluded, so queries do not overlap).
 type AnchorTransforms<'w, 's> = Query<
     'w,
@@ -66,15 +78,7 @@ pub(crate) struct HandsState {
 }
 
 /// Convert the runtime's hand joints (STAGE space) into the project's hand pose.
-fn read_hands(
-    bones: &Query<(
-        &HandBone,
-        &Transform,
-        &XrSpaceLocationFlags,
-        Has<LeftHand>,
-        Has<RightHand>,
-    )>,
-) -> [Option<HandPose>; 2] {
+fn read_hands(bones: &HandBones) -> [Option<HandPose>; 2] {
     let mut hands = [
         HandPose::untracked(Handedness::Left),
         HandPose::untracked(Handedness::Right),
@@ -112,13 +116,7 @@ fn input_for(tracked: &Option<HandPose>, controller: Option<hands::ControllerSta
 #[allow(clippy::too_many_arguments)]
 fn drive_needle_from_hands(
     time: Res<Time<Real>>,
-    bones: Query<(
-        &HandBone,
-        &Transform,
-        &XrSpaceLocationFlags,
-        Has<LeftHand>,
-        Has<RightHand>,
-    )>,
+    bones: HandBones,
     controllers: Option<Res<ControllerReadings>>,
     mut state: ResMut<HandsState>,
     mut status: ResMut<XrStatus>,

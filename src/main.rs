@@ -34,6 +34,7 @@ In the window:
 Examples:
   neuraxis                                  open the trainer
   neuraxis --twin twins/case1               practise on a twin built from a CT
+  neuraxis --xr off                         the desktop even when a headset runtime is there
   neuraxis --screenshot room.png            save a picture of the room and close
   xvfb-run -a neuraxis --screenshot r.png   the same on a machine without a screen
   neuraxis twin build ct/ -o twins/case1     build a twin bundle from a DICOM folder

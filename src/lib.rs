@@ -52,6 +52,11 @@ pub struct TrainerOptions {
     pub needle_start: Option<desktop_plugin::DesktopNeedleHand>,
     /// Recording of attempts and lessons (the twin's id is filled in from `twin`).
     pub recording: record_plugin::RecordSettings,
+    /// A line shown at the top of the window (why the trainer runs on the desktop, say).
+    pub status_note: Option<String>,
+    /// Write `mode desktop` and the frame count to this file (the XR test's check that the
+    /// trainer stayed up).
+    pub desktop_report: Option<std::path::PathBuf>,
 }
 
 impl Default for TrainerOptions {
@@ -69,6 +74,8 @@ impl Default for TrainerOptions {
             start_view: desktop_plugin::StartView::Operator,
             needle_start: None,
             recording: record_plugin::RecordSettings::default(),
+            status_note: None,
+            desktop_report: None,
         }
     }
 }
@@ -166,6 +173,31 @@ pub fn build_app(options: &TrainerOptions) -> Result<App, StartError> {
             speed_mm_per_s: 10.0,
         });
     }
+    if let Some(note) = options.status_note.clone() {
+        app.add_systems(Startup, move |mut commands: Commands| {
+            commands.spawn((
+                Text::new(note.clone()),
+                TextColor(Color::srgb(1.0, 0.85, 0.3)),
+                Node {
+                    position_type: PositionType::Absolute,
+                    top: Val::Px(8.0),
+                    right: Val::Px(12.0),
+                    ..default()
+                },
+            ));
+        });
+    }
+    if let Some(path) = options.desktop_report.clone() {
+        app.add_systems(Update, move |mut frames: Local<u64>| {
+            *frames += 1;
+            if *frames % 30 == 1 {
+                let text = format!("mode desktop\nframes {}\n", *frames);
+                if let Err(error) = std::fs::write(&path, text) {
+                    warn!("cannot write {}: {error}", path.display());
+                }
+            }
+        });
+    }
     if let Some(request) = &options.screenshot {
         app.add_plugins(capture_plugin::CapturePlugin {
             request: request.clone(),
@@ -187,4 +219,24 @@ fn log_plugin(verbosity: u8) -> LogPlugin {
         filter: "wgpu=error,naga=warn,wgpu_hal=error,bevy_render=warn,offset_allocator=warn".into(),
         ..default()
     }
+}
+
+/// The trainer in a headset: the room and the needle rendered in stereo through OpenXR, hands
+/// and controllers driving the needle. Needs no window or display.
+pub fn build_xr_app(options: &TrainerOptions, xr: xr_plugin::XrOptions) -> App {
+    let mut app = App::new();
+    let mut log = log_plugin(options.verbosity);
+    // Session states, grabs and haptic pulses are worth a line even when quiet.
+    log.filter.push_str(",bevy_mod_openxr=info,xr_plugin=info");
+    app.add_plugins(xr_plugin::xr_plugin_group(DefaultPlugins.build().set(log)))
+        .insert_resource(ClearColor(Color::srgb(0.05, 0.06, 0.08)));
+    if let Some(twin) = &options.twin {
+        app.add_plugins(twin_plugin::TwinPlugin { twin: twin.clone() });
+    }
+    app.add_plugins((
+        stage_plugin::StagePlugin,
+        physics_plugin::NeedlePhysicsPlugin,
+        xr_plugin::XrPlugin { options: xr },
+    ));
+    app
 }

@@ -15,6 +15,7 @@ mod report_cmd;
 mod session_cmd;
 mod twin_cmd;
 mod twin_library;
+mod xr_launch;
 
 /// Neuraxis: practise lumbar puncture and epidural needle placement on a digital twin of a
 /// patient's lumbar spine.
@@ -36,6 +37,7 @@ In the window:
 Examples:
   neuraxis                                  open the trainer
   neuraxis --twin twins/case1               practise on a twin built from a CT
+  neuraxis --xr off                         the desktop even when a headset runtime is there
   neuraxis --screenshot room.png            save a picture of the room and close
   xvfb-run -a neuraxis --screenshot r.png   the same on a machine without a screen
   neuraxis twin build ct/ -o twins/case1     build a twin bundle from a DICOM folder
@@ -149,6 +151,24 @@ struct TrainerArgs {
     /// Quiet by default.
     #[arg(short, long, action = clap::ArgAction::Count)]
     verbose: u8,
+
+    /// Headset: auto uses it when an OpenXR runtime is installed and answers, else the
+    /// desktop; on requires one; off always runs on the desktop.
+    #[arg(long, value_enum, default_value_t = xr_launch::XrMode::Auto)]
+    xr: xr_launch::XrMode,
+
+    /// Write the headset session's status (state, grab, depth, facts, haptic pulses,
+    /// timings) to this file, and the desktop's after a fallback; used by `cargo xtask xr-test`.
+    #[arg(long, value_name = "FILE")]
+    xr_test_report: Option<PathBuf>,
+
+    /// Per-eye image size in the headset, as WIDTHxHEIGHT (default: the runtime's).
+    #[arg(long, value_name = "WxH", value_parser = parse_window_size)]
+    xr_eye_size: Option<UVec2>,
+
+    /// Internal: run the headset session in this process, writing its status to this file.
+    #[arg(long, value_name = "FILE", hide = true)]
+    xr_session_status: Option<PathBuf>,
 }
 
 fn parse_on_off(text: &str) -> Result<bool, String> {
@@ -264,6 +284,7 @@ fn run_trainer(cli: TrainerArgs) -> anyhow::Result<ExitCode> {
     };
     let progress = progress_target(&cli)?;
     let open_menu = cli.menu || (start_lesson.is_none() && cli.screenshot.is_none());
+    let process_start = std::time::Instant::now();
     let options = TrainerOptions {
         window_size_px: cli.window,
         screenshot: cli.screenshot.map(|path| capture_plugin::CaptureRequest {
@@ -293,6 +314,19 @@ fn run_trainer(cli: TrainerArgs) -> anyhow::Result<ExitCode> {
             )),
             None => None,
         },
+        status_note: None,
+        desktop_report: None,
+    };
+    let launch = xr_launch::Launch {
+        mode: cli.xr,
+        report: cli.xr_test_report,
+        eye_size_px: cli.xr_eye_size,
+        session_status: cli.xr_session_status,
+        process_start,
+    };
+    let options = match xr_launch::run_headset(&launch, options)? {
+        xr_launch::Outcome::Finished(code) => return Ok(code),
+        xr_launch::Outcome::Desktop(options) => *options,
     };
     let mut app = build_app(&options).context("cannot start the trainer")?;
     let exit = app.run();

@@ -1,4 +1,4 @@
-//! Project chores behind `cargo xtask`: `ci`, `deps`, `run`, `setup`.
+//! Project chores behind `cargo xtask`: `ci`, `deps`, `run`, `setup`, `xr-test`.
 //!
 //! Runs only tools a fresh machine has (cargo, dpkg, apt-get), so it builds in seconds and can
 //! install what the heavier crates need before they build.
@@ -9,6 +9,7 @@ use std::process::Command;
 
 mod deps;
 mod system;
+mod xr;
 
 const USAGE: &str = "\
 cargo xtask <TASK>
@@ -27,7 +28,12 @@ Tasks:
                  high-bmi) from the phantom, through the same pipeline as a patient's CT
   reference-twin build the twin of the shared reference CT (../shared/data) into
                  target/twins/reference-ct, for the lesson that uses it
-  setup          install the system packages listed in .ci/debian-packages.txt";
+  setup          install the system packages listed in .ci/debian-packages.txt
+  xr-test [--release]
+                 run the trainer against a real OpenXR runtime (Monado in a Debian trixie
+                 chroot, as root): focused stereo frames and a screenshot, pinch grab,
+                 push through the layers, bone and its haptic pulse, runtime killed and
+                 the desktop carrying on; prints the XR frame-time and start-up figures";
 
 fn main() -> Result<()> {
     let mut args = std::env::args().skip(1);
@@ -50,6 +56,10 @@ fn main() -> Result<()> {
         "setup" => system::ensure_packages(&root),
         "reference-twin" => reference_twin(&root),
         "twins" => bundled_twins(&root),
+        "xr-test" => {
+            system::ensure_packages(&root)?;
+            xr::xr_test(&root, &rest)
+        }
         "" | "help" | "-h" | "--help" => {
             println!("{USAGE}");
             Ok(())
@@ -92,6 +102,11 @@ fn ci(root: &Path) -> Result<()> {
         }
         Ok(())
     })?;
+    if std::env::var_os("NEURAXIS_SKIP_XR_TEST").is_some() {
+        println!("xtask ci: xr-test skipped (NEURAXIS_SKIP_XR_TEST is set)");
+    } else {
+        step("xr-test", || xr::xr_test(root, &[]))?;
+    }
     println!(
         "xtask ci: all checks passed in {:.0} s",
         started.elapsed().as_secs_f64()

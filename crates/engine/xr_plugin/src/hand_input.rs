@@ -1,0 +1,386 @@
+//! Tracked hands and controllers → the needle hand's target and the plunger; the table moved with
+//! both hands; hands drawn as joint spheres and bones.
+
+use crate::XrOptions;
+use crate::controllers::ControllerReadings;
+use crate::status::{SystemClock, XrStatus};
+use bevy::prelude::*;
+use bevy_mod_xr::hands::{HandBone, LeftHand, RightHand};
+use bevy_mod_xr::spaces::XrSpaceLocationFlags;
+use hands::{
+    AnchorBook, GrabChange, HandInput, HandJoint, HandPose, Handedness, JOINT_COUNT, JointPose,
+    NeedleHands, NeedlePose, RigidPose, TableAnchor, TwoHandPlacement, joint_parent,
+};
+use needle::LorFluid;
+use physics_plugin::{NeedleHandInput, NeedleReadout};
+use stage_plugin::{PatientTable, StageSystems, TwinAnchor};
+use std::time::Instant;
+
+pub(crate) struct HandInputPlugin;
+
+/// The runtime's hand joints: which, where (STAGE space), whether tracked, which hand.
+type HandBones<'w, 's> = Query<
+    'w,
+    's,
+    (
+        &'static HandBone,
+        &'static Transform,
+        &'static XrSpaceLocationFlags,
+        Has<LeftHand>,
+        Has<RightHand>,
+    ),
+>;
+/// The twin anchor's transform (the hand bones and the table excluded, so queries do not overlap).
+type AnchorTransforms<'w, 's> = Query<
+    'w,
+    's,
+    &'static mut Transform,
+    (With<TwinAnchor>, Without<PatientTable>, Without<HandBone>),
+>;
+/// The patient table's transform.
+type TableTransforms<'w, 's> = Query<
+    'w,
+    's,
+    &'static mut Transform,
+    (With<PatientTable>, Without<TwinAnchor>, Without<HandBone>),
+>;
+
+impl Plugin for HandInputPlugin {
+    fn build(&self, app: &mut App) {
+        app.init_resource::<HandsState>()
+            .add_systems(
+                Startup,
+                (restore_table_anchor, spawn_hand_visuals).after(StageSystems),
+            )
+            .add_systems(
+                RunFixedMainLoop,
+                drive_needle_from_hands
+                    .in_set(RunFixedMainLoopSystems::BeforeFixedMainLoop)
+                    .in_set(crate::XrSystems::Input),
+            )
+            .add_systems(Update, draw_hands.in_set(crate::XrSystems::Feedback));
+    }
+}
+
+/// The hands' filters and grab, the table's placement, and the latest tracked hands.
+#[derive(Resource, Default)]
+pub(crate) struct HandsState {
+    needle_hands: NeedleHands,
+    tracked: [Option<HandPose>; 2],
+    /// Table and twin anchor transforms as laid out, before any placement.
+    laid_out: Option<(Transform, Transform)>,
+    anchor: TableAnchor,
+    placement: Option<TwoHandPlacement>,
+    /// The hand holding the needle, for haptics.
+    pub(crate) holder: Option<Handedness>,
+    /// The other hand was closed last frame (its closing at the hub takes the stylet out or puts it back).
+    other_was_closed: bool,
+}
+
+/// Convert the runtime's hand joints (STAGE space) into the project's hand pose.
+fn read_hands(bones: &HandBones) -> [Option<HandPose>; 2] {
+    let mut hands = [
+        HandPose::untracked(Handedness::Left),
+        HandPose::untracked(Handedness::Right),
+    ];
+    for (bone, transform, flags, left, right) in bones {
+        if !flags.position_tracked {
+            continue;
+        }
+        let side = match (left, right) {
+            (true, _) => 0,
+            (_, true) => 1,
+            _ => continue,
+        };
+        let index = *bone as usize;
+        if index < JOINT_COUNT {
+            hands[side].joints[index] = Some(JointPose {
+                pose: RigidPose::new(transform.translation, transform.rotation),
+                radius_m: 0.008,
+            });
+        }
+    }
+    hands.map(|hand| hand.joints.iter().any(Option::is_some).then_some(hand))
+}
+
+fn input_for(tracked: &Option<HandPose>, controller: Option<hands::ControllerState>) -> HandInput {
+    match (tracked, controller) {
+        (Some(hand), _) if hand.wrist_pose().is_some() => {
+            HandInput::Tracked(Box::new(hand.clone()))
+        }
+        (_, Some(controller)) if controller.grip.is_some() => HandInput::Controller(controller),
+        _ => HandInput::Absent,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn drive_needle_from_hands(
+    time: Res<Time<Real>>,
+    bones: HandBones,
+    controllers: Option<Res<ControllerReadings>>,
+    mut state: ResMut<HandsState>,
+    mut status: ResMut<XrStatus>,
+    mut clock: ResMut<SystemClock>,
+    options: Res<XrOptions>,
+    input: Option<ResMut<NeedleHandInput>>,
+    readout: Option<Res<NeedleReadout>>,
+    mut anchors: AnchorTransforms,
+    mut tables: TableTransforms,
+) {
+    let started = Instant::now();
+    let Some(mut input) = input else { return };
+    let Ok(anchor_transform) = anchors.single() else {
+        return;
+    };
+    let twin_to_stage = RigidPose::new(anchor_transform.translation, anchor_transform.rotation);
+    let stage_to_twin = twin_to_stage.inverse();
+
+    state.tracked = read_hands(&bones);
+    let controllers = controllers.map(|c| *c).unwrap_or_default();
+    let left = input_for(&state.tracked[0], controllers.left);
+    let right = input_for(&state.tracked[1], controllers.right);
+
+    // The needle now, in the stage space.
+    let needle_twin = readout.as_ref().and_then(|r| r.state.as_ref()).map_or(
+        NeedlePose {
+            hub_m: input.hub_m,
+            direction: input.direction,
+        },
+        |s| NeedlePose {
+            hub_m: s.hub_m,
+            direction: s.direction,
+        },
+    );
+    let needle_stage = NeedlePose::from_rigid(&twin_to_stage.compose(&needle_twin.to_rigid()));
+    let command = state
+        .needle_hands
+        .update(time.elapsed_secs_f64(), &left, &right, needle_stage);
+
+    if let Some(target) = command.hub_target {
+        let twin = NeedlePose::from_rigid(&stage_to_twin.compose(&target.to_rigid()));
+        if twin.hub_m.is_finite() && twin.direction.is_finite() {
+            input.hub_m = twin.hub_m;
+            input.direction = twin.direction;
+        }
+    }
+    // The free hand closing at the hub of the held needle pulls the stylet (the syringe goes on)
+    // or puts it back.
+    if let Some(holder) = command.holder {
+        let other = usize::from(holder == Handedness::Left);
+        let closing = command.closed[other] && !state.other_was_closed;
+        let at_hub = command.grab_points_m[other].is_some_and(|point| {
+            needle_stage.distance_to_grip_m(point, hands::Grab::GRIP_LENGTH_M)
+                <= hands::Grab::REACH_M
+        });
+        if closing && at_hub {
+            input.stylet_in = !input.stylet_in;
+            info!(
+                "stylet {}",
+                if input.stylet_in {
+                    "back in"
+                } else {
+                    "out: syringe on"
+                }
+            );
+        }
+        state.other_was_closed = command.closed[other];
+    }
+    if !input.stylet_in {
+        let fluid = input.syringe.map_or(LorFluid::Saline, |(fluid, _)| fluid);
+        input.syringe = Some((fluid, command.plunger_0_1));
+    }
+    match command.change {
+        GrabChange::Grabbed => {
+            status.grabs += 1;
+            info!("needle grabbed by the {:?} hand", command.holder);
+        }
+        GrabChange::Released => info!("needle released"),
+        GrabChange::None => {}
+    }
+    state.holder = command.holder;
+    status.holder = command
+        .holder
+        .map_or("none".into(), |h| format!("{h:?}").to_lowercase());
+    status.right_pinch_gap_mm = command.pinch_gap_m[1].map(|gap| gap * 1000.0);
+    status.right_grab_point_m = command.grab_points_m[1];
+    status.needle_stage = Some((needle_stage.hub_m, needle_stage.direction));
+    status.twin_anchor = Some((twin_to_stage.position_m, twin_to_stage.rotation));
+
+    place_table(&mut state, &command, &options, &mut anchors, &mut tables);
+    clock.add(started);
+}
+
+/// Both hands closed away from the needle move and turn the table; letting go keeps the placement.
+fn place_table(
+    state: &mut HandsState,
+    command: &hands::NeedleCommand,
+    options: &XrOptions,
+    anchors: &mut AnchorTransforms,
+    tables: &mut TableTransforms,
+) {
+    let Some((table_laid_out, _)) = state.laid_out else {
+        return;
+    };
+    let both = command.closed[0] && command.closed[1] && command.holder.is_none();
+    match (both, state.placement, command.grab_points_m) {
+        (true, None, [Some(left), Some(right)]) => {
+            state.placement = Some(TwoHandPlacement::begin(
+                left,
+                right,
+                state.anchor,
+                table_laid_out.translation,
+            ));
+        }
+        (true, Some(placement), [Some(left), Some(right)]) => {
+            state.anchor = placement.update(left, right);
+            apply_anchor(state, anchors, tables);
+        }
+        (false, Some(_), _) => {
+            state.placement = None;
+            if let Some(path) = &options.anchor_file {
+                let result = AnchorBook::load(path).and_then(|mut book| {
+                    book.set(&options.room, state.anchor);
+                    book.save(path)
+                });
+                match result {
+                    Ok(()) => info!("table placement kept for room {:?}", options.room),
+                    Err(error) => warn!("{error}"),
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn apply_anchor(state: &HandsState, anchors: &mut AnchorTransforms, tables: &mut TableTransforms) {
+    let Some((table_laid_out, anchor_laid_out)) = state.laid_out else {
+        return;
+    };
+    let pivot = table_laid_out.translation;
+    let place = |laid_out: Transform| {
+        let rotation = state.anchor.rotation();
+        Transform {
+            translation: pivot + state.anchor.offset() + rotation * (laid_out.translation - pivot),
+            rotation: rotation * laid_out.rotation,
+            scale: laid_out.scale,
+        }
+    };
+    for mut table in tables.iter_mut() {
+        *table = place(table_laid_out);
+    }
+    for mut anchor in anchors.iter_mut() {
+        *anchor = place(anchor_laid_out);
+    }
+}
+
+fn restore_table_anchor(
+    options: Res<XrOptions>,
+    mut state: ResMut<HandsState>,
+    mut anchors: AnchorTransforms,
+    mut tables: TableTransforms,
+) {
+    let (Ok(table), Ok(anchor)) = (tables.single(), anchors.single()) else {
+        return;
+    };
+    state.laid_out = Some((*table, *anchor));
+    if let Some(path) = &options.anchor_file {
+        match AnchorBook::load(path) {
+            Ok(book) => state.anchor = book.anchor(&options.room),
+            Err(error) => warn!("{error}"),
+        }
+    }
+    apply_anchor(&state, &mut anchors, &mut tables);
+}
+
+#[derive(Component)]
+struct JointMarker {
+    side: usize,
+    joint: HandJoint,
+}
+
+#[derive(Component)]
+struct BoneMarker {
+    side: usize,
+    joint: HandJoint,
+}
+
+fn spawn_hand_visuals(
+    mut commands: Commands,
+    meshes: Option<ResMut<Assets<Mesh>>>,
+    materials: Option<ResMut<Assets<StandardMaterial>>>,
+) {
+    let (Some(mut meshes), Some(mut materials)) = (meshes, materials) else {
+        return;
+    };
+    let sphere = meshes.add(Sphere::new(0.007));
+    let bone = meshes.add(Cylinder::new(0.004, 1.0));
+    let skin = materials.add(StandardMaterial {
+        base_color: Color::srgb(0.85, 0.75, 0.65),
+        ..default()
+    });
+    for side in 0..2 {
+        for joint in HandJoint::ALL {
+            commands.spawn((
+                JointMarker { side, joint },
+                Mesh3d(sphere.clone()),
+                MeshMaterial3d(skin.clone()),
+                Transform::default(),
+                Visibility::Hidden,
+            ));
+            if joint_parent(joint).is_some() {
+                commands.spawn((
+                    BoneMarker { side, joint },
+                    Mesh3d(bone.clone()),
+                    MeshMaterial3d(skin.clone()),
+                    Transform::default(),
+                    Visibility::Hidden,
+                ));
+            }
+        }
+    }
+}
+
+fn draw_hands(
+    state: Res<HandsState>,
+    mut clock: ResMut<SystemClock>,
+    mut joints: Query<(&JointMarker, &mut Transform, &mut Visibility), Without<BoneMarker>>,
+    mut bones: Query<(&BoneMarker, &mut Transform, &mut Visibility), Without<JointMarker>>,
+) {
+    let started = Instant::now();
+    let position = |side: usize, joint: HandJoint| {
+        state.tracked[side]
+            .as_ref()
+            .and_then(|hand| hand.position_m(joint))
+    };
+    for (marker, mut transform, mut visibility) in &mut joints {
+        let shown = position(marker.side, marker.joint);
+        if let Some(at) = shown {
+            transform.translation = at;
+        }
+        visibility.set_if_neq(if shown.is_some() {
+            Visibility::Inherited
+        } else {
+            Visibility::Hidden
+        });
+    }
+    for (marker, mut transform, mut visibility) in &mut bones {
+        let ends = joint_parent(marker.joint).and_then(|parent| {
+            position(marker.side, marker.joint).zip(position(marker.side, parent))
+        });
+        let shown = ends.filter(|(a, b)| a.distance(*b) > 1e-4);
+        if let Some((child, parent)) = shown {
+            let length = child.distance(parent);
+            *transform = Transform {
+                translation: (child + parent) * 0.5,
+                rotation: Quat::from_rotation_arc(Vec3::Y, (child - parent) / length),
+                scale: Vec3::new(1.0, length, 1.0),
+            };
+        }
+        visibility.set_if_neq(if shown.is_some() {
+            Visibility::Inherited
+        } else {
+            Visibility::Hidden
+        });
+    }
+    clock.add(started);
+}

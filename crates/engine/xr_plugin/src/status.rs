@@ -1,0 +1,295 @@
+//! The session's status file (needle pose, grab, depth, facts, haptic pulses, timings) and the
+//! CPU time the trainer's own systems take per frame.
+
+use crate::XrOptions;
+use bevy::prelude::*;
+use bevy_mod_xr::session::XrState;
+use needle::NeedleEvent;
+use physics_plugin::{NeedleFact, NeedleHandInput, NeedlePhysicsSystems, NeedleReadout};
+use std::fmt::Write as _;
+use std::time::Instant;
+
+pub(crate) struct StatusPlugin;
+
+impl Plugin for StatusPlugin {
+    fn build(&self, app: &mut App) {
+        app.init_resource::<XrStatus>()
+            .init_resource::<SystemClock>()
+            .add_systems(
+                FixedUpdate,
+                (
+                    start_physics_clock.before(NeedlePhysicsSystems::Sync),
+                    stop_physics_clock.after(NeedlePhysicsSystems::Writeback),
+                ),
+            )
+            .add_systems(
+                Update,
+                (record_facts, write_status)
+                    .chain()
+                    .in_set(crate::XrSystems::Feedback),
+            );
+    }
+}
+
+/// What the headset session has done so far; written to [`XrOptions::status_file`].
+#[derive(Resource, Debug, Clone, Default)]
+pub struct XrStatus {
+    /// The session state as Bevy sees it (Running covers synchronized, visible and focused).
+    pub state: String,
+    /// Frames run while the session was running.
+    pub frames_running: u64,
+    /// Seconds from process start to the first frame with a running session.
+    pub first_frame_s: Option<f64>,
+    /// The hand holding the needle: none, left, right.
+    pub holder: String,
+    /// Grabs so far.
+    pub grabs: u32,
+    /// Filtered thumb–index gap of the right hand, millimetres.
+    pub right_pinch_gap_mm: Option<f32>,
+    /// Where the right hand closes (pinch point or grip), STAGE space.
+    pub right_grab_point_m: Option<Vec3>,
+    /// The needle in the STAGE space: hub and direction.
+    pub needle_stage: Option<(Vec3, Vec3)>,
+    /// The twin anchor in the STAGE space: position and rotation.
+    pub twin_anchor: Option<(Vec3, Quat)>,
+    /// Skin punctures, layers entered, bone contacts so far.
+    pub skin_punctures: u32,
+    /// Tissues entered, in order.
+    pub layers: Vec<String>,
+    /// Bone contacts.
+    pub bone_contacts: u32,
+    /// Haptic pulses requested, and the last one described.
+    pub haptic_pulses: u32,
+    /// The last pulse: cue, amplitude, duration, frequency.
+    pub last_pulse: String,
+    /// Deepest tip depth so far, millimetres.
+    pub max_depth_mm: f32,
+    /// CPU time of the XR glue's own systems, summed over running frames, microseconds.
+    pub glue_total_us: f64,
+    /// Frames the glue time is summed over.
+    pub cpu_frames: u64,
+    /// CPU time of the needle physics, summed over fixed ticks, microseconds.
+    pub physics_total_us: f64,
+    /// Fixed ticks the physics time is summed over.
+    pub physics_ticks: u64,
+    /// Fixed ticks per second.
+    pub fixed_hz: f64,
+}
+
+/// Accumulates CPU time of the trainer's systems: physics between its set brackets, and the
+/// XR glue's own systems timing themselves.
+#[derive(Resource, Default)]
+pub(crate) struct SystemClock {
+    physics_started: Option<Instant>,
+    /// The glue's time this frame.
+    pub(crate) frame_us: f64,
+    /// The physics' time and ticks this frame.
+    physics_us: f64,
+    physics_ticks: u64,
+}
+
+impl SystemClock {
+    pub(crate) fn add(&mut self, since: Instant) {
+        self.frame_us += since.elapsed().as_secs_f64() * 1e6;
+    }
+}
+
+fn start_physics_clock(mut clock: ResMut<SystemClock>) {
+    clock.physics_started = Some(Instant::now());
+}
+
+fn stop_physics_clock(mut clock: ResMut<SystemClock>) {
+    if let Some(started) = clock.physics_started.take() {
+        clock.physics_us += started.elapsed().as_secs_f64() * 1e6;
+        clock.physics_ticks += 1;
+    }
+}
+
+fn record_facts(
+    mut facts: MessageReader<NeedleFact>,
+    readout: Option<Res<NeedleReadout>>,
+    mut status: ResMut<XrStatus>,
+) {
+    for fact in facts.read() {
+        match &fact.event {
+            NeedleEvent::SkinPunctured { .. } => {
+                status.skin_punctures += 1;
+                info!("needle: skin punctured");
+            }
+            NeedleEvent::LayerEntered { tissue, depth_mm } => {
+                status.layers.push(format!("{tissue:?}"));
+                info!("needle: entered {tissue:?} at {depth_mm:.1} mm");
+            }
+            NeedleEvent::BoneContacted {
+                level, depth_mm, ..
+            } => {
+                status.bone_contacts += 1;
+                info!("needle: bone ({level:?}) at {depth_mm:.1} mm");
+            }
+            _ => {}
+        }
+    }
+    if let Some(depth_mm) = readout.and_then(|r| r.state.as_ref().map(|s| s.tip_depth_mm)) {
+        status.max_depth_mm = status.max_depth_mm.max(depth_mm);
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write_status(
+    time: Res<Time<Real>>,
+    fixed: Option<Res<Time<Fixed>>>,
+    options: Res<XrOptions>,
+    state: Option<Res<XrState>>,
+    input: Option<Res<NeedleHandInput>>,
+    readout: Option<Res<NeedleReadout>>,
+    mut status: ResMut<XrStatus>,
+    mut clock: ResMut<SystemClock>,
+    mut last_write_s: Local<f64>,
+) {
+    let running = matches!(state.as_deref(), Some(XrState::Running));
+    status.state = state.map_or("none".into(), |s| format!("{:?}", *s));
+    if running {
+        status.frames_running += 1;
+        if status.first_frame_s.is_none() {
+            let first_s = options.process_start.elapsed().as_secs_f64();
+            status.first_frame_s = Some(first_s);
+            info!("first XR frame {first_s:.2} s after start");
+        }
+        status.glue_total_us += clock.frame_us;
+        status.cpu_frames += 1;
+        status.physics_total_us += clock.physics_us;
+        status.physics_ticks += clock.physics_ticks;
+        status.fixed_hz = fixed.map_or(64.0, |fixed| 1.0 / fixed.timestep().as_secs_f64());
+    }
+    *clock = SystemClock {
+        physics_started: clock.physics_started,
+        ..default()
+    };
+    let now_s = time.elapsed_secs_f64();
+    let Some(path) = &options.status_file else {
+        return;
+    };
+    if now_s - *last_write_s < 0.25 {
+        return;
+    }
+    *last_write_s = now_s;
+    let text = render(&status, input.as_deref(), readout.as_deref());
+    let temporary = path.with_extension("tmp");
+    if let Err(error) =
+        std::fs::write(&temporary, text).and_then(|()| std::fs::rename(&temporary, path))
+    {
+        warn!(
+            "cannot write the XR status file {}: {error}",
+            path.display()
+        );
+    }
+}
+
+fn render(
+    status: &XrStatus,
+    input: Option<&NeedleHandInput>,
+    readout: Option<&NeedleReadout>,
+) -> String {
+    let mut text = String::new();
+    let mut line = |key: &str, value: String| {
+        let _ = writeln!(text, "{key} {value}");
+    };
+    line("mode", "xr".into());
+    line("xr_state", status.state.clone());
+    line("frames_running", status.frames_running.to_string());
+    if let Some(first_s) = status.first_frame_s {
+        line("first_frame_s", format!("{first_s:.3}"));
+    }
+    line("holder", status.holder.clone());
+    line("grabs", status.grabs.to_string());
+    let v = |v: Vec3| format!("{:.5} {:.5} {:.5}", v.x, v.y, v.z);
+    if let Some(gap) = status.right_pinch_gap_mm {
+        line("right_pinch_gap_mm", format!("{gap:.1}"));
+    }
+    if let Some(point) = status.right_grab_point_m {
+        line("right_grab_point_m", v(point));
+    }
+    if let Some((hub, direction)) = status.needle_stage {
+        line("needle_hub_stage_m", v(hub));
+        line("needle_direction_stage", v(direction));
+    }
+    if let Some((position, rotation)) = status.twin_anchor {
+        line("twin_anchor_m", v(position));
+        line(
+            "twin_anchor_rotation",
+            format!(
+                "{:.6} {:.6} {:.6} {:.6}",
+                rotation.x, rotation.y, rotation.z, rotation.w
+            ),
+        );
+    }
+    line("skin_punctures", status.skin_punctures.to_string());
+    line("layers", status.layers.join(","));
+    line("bone_contacts", status.bone_contacts.to_string());
+    line("haptic_pulses", status.haptic_pulses.to_string());
+    line("last_pulse", status.last_pulse.clone());
+    line("max_depth_mm", format!("{:.1}", status.max_depth_mm));
+    if status.cpu_frames > 0 && status.physics_ticks > 0 {
+        // Slow frames (software rendering) run several fixed ticks each, so the physics is
+        // reported per tick and the frame figure is for a 90 Hz headset.
+        let glue_us = status.glue_total_us / status.cpu_frames as f64;
+        let physics_us = status.physics_total_us / status.physics_ticks as f64;
+        line("cpu_glue_us_per_frame", format!("{glue_us:.0}"));
+        line("cpu_physics_us_per_tick", format!("{physics_us:.0}"));
+        line("fixed_hz", format!("{:.1}", status.fixed_hz));
+        line(
+            "cpu_us_per_frame_at_90hz",
+            format!("{:.0}", glue_us + physics_us * status.fixed_hz / 90.0),
+        );
+    }
+    if let Some(state) = readout.and_then(|r| r.state.as_ref()) {
+        line("tip_depth_mm", format!("{:.1}", state.tip_depth_mm));
+        line("tip_tissue", format!("{:?}", state.tip_tissue));
+        line(
+            "needle_length_mm",
+            format!("{:.1}", state.hub_m.distance(state.tip_m) * 1000.0),
+        );
+    }
+    if let Some(input) = input {
+        line("hand_hub_m", v(input.hub_m));
+        line("hand_direction", v(input.direction));
+        line("needle", format!("{:?}", input.needle));
+        line("stylet_in", input.stylet_in.to_string());
+    }
+    text
+}
+
+/// One `key value` line of a status file, split; `None` for a blank line.
+pub fn parse_status_line(line: &str) -> Option<(&str, &str)> {
+    let line = line.trim();
+    if line.is_empty() {
+        return None;
+    }
+    Some(line.split_once(' ').unwrap_or((line, "")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_lines_carry_the_needle_pose_and_parse_back() {
+        let status = XrStatus {
+            state: "Running".into(),
+            holder: "right".into(),
+            grabs: 1,
+            ..default()
+        };
+        let input = NeedleHandInput::default();
+        let text = render(&status, Some(&input), None);
+        let lines: Vec<_> = text.lines().filter_map(parse_status_line).collect();
+        assert!(lines.contains(&("xr_state", "Running")));
+        assert!(lines.contains(&("grabs", "1")));
+        let hub = lines
+            .iter()
+            .find(|(k, _)| *k == "hand_hub_m")
+            .map(|(_, v)| *v);
+        assert_eq!(hub, Some("0.00000 0.00000 0.09000"));
+        assert_eq!(parse_status_line("   "), None);
+    }
+}

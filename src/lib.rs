@@ -147,20 +147,8 @@ pub fn build_app(options: &TrainerOptions) -> Result<App, StartError> {
             .add_plugins(twin_plugin::TwinPlugin { twin: twin.clone() });
     }
     app.insert_resource(options.start_view)
-        .add_plugins(TrainerPlugin)
-        .add_plugins(lesson_plugin::LessonPlugin {
-            catalogue: options.lessons.clone(),
-            start_lesson: options.start_lesson,
-            open_menu: options.open_menu,
-            progress: options.progress.clone(),
-        });
-    let mut recording = options.recording.clone();
-    if let Some(twin) = &options.twin {
-        recording.twin_bundle_id.clone_from(&twin.id);
-    }
-    app.insert_resource(recording)
-        .add_plugins(record_plugin::RecordPlugin)
-        .add_systems(Update, link_recording_and_lessons);
+        .add_plugins(TrainerPlugin);
+    add_lessons_and_recording(&mut app, options, true);
     if let Some(hand) = &options.needle_start {
         // Poised at the entry, then pushed in steadily: a jump would drive the needle with
         // the whole coupling force at once.
@@ -206,6 +194,25 @@ pub fn build_app(options: &TrainerOptions) -> Result<App, StartError> {
     Ok(app)
 }
 
+/// The lessons (menu, steps, score, progress) and the recorder, on the desktop or in the
+/// headset (which draws the lesson panel its own way).
+fn add_lessons_and_recording(app: &mut App, options: &TrainerOptions, desktop_panels: bool) {
+    app.add_plugins(lesson_plugin::LessonPlugin {
+        catalogue: options.lessons.clone(),
+        start_lesson: options.start_lesson,
+        open_menu: options.open_menu,
+        progress: options.progress.clone(),
+        desktop_panels,
+    });
+    let mut recording = options.recording.clone();
+    if let Some(twin) = &options.twin {
+        recording.twin_bundle_id.clone_from(&twin.id);
+    }
+    app.insert_resource(recording)
+        .add_plugins(record_plugin::RecordPlugin)
+        .add_systems(Update, link_recording_and_lessons);
+}
+
 /// Quiet by default: a clinician sees warnings and errors only. `RUST_LOG` overrides.
 fn log_plugin(verbosity: u8) -> LogPlugin {
     let level = match verbosity {
@@ -238,5 +245,6 @@ pub fn build_xr_app(options: &TrainerOptions, xr: xr_plugin::XrOptions) -> App {
         physics_plugin::NeedlePhysicsPlugin,
         xr_plugin::XrPlugin { options: xr },
     ));
+    add_lessons_and_recording(&mut app, options, false);
     app
 }

@@ -53,6 +53,7 @@ fn lesson_app(catalogue: Vec<CatalogueEntry>, progress: Option<ProgressTarget>) 
         start_lesson: None,
         open_menu: true,
         progress,
+        desktop_panels: true,
     })
     .add_systems(Update, collect.after(lesson_plugin::LessonSystems));
     app.update();
@@ -215,6 +216,7 @@ fn a_lesson_on_the_practice_block_says_how_to_start_it_with_its_twin() {
         start_lesson: None,
         open_menu: true,
         progress: None,
+        desktop_panels: true,
     });
     app.update();
     app.world_mut().write_message(ChooseLesson(Some(0)));

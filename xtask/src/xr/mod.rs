@@ -131,6 +131,72 @@ impl Run {
     }
 }
 
+/// Moves the right hand's grip from `from` to `to` in 2 mm steps, ten a second.
+fn push(
+    run: &mut Run,
+    state: &mut RemoteState,
+    feeder: &mut Feeder,
+    from: Vec3,
+    to: Vec3,
+) -> Result<()> {
+    let steps = (from.distance(to) / 0.002).ceil().max(1.0) as u32;
+    for step in 1..=steps {
+        state.right.grip = Pose {
+            position_m: from.lerp(to, step as f32 / steps as f32).to_array(),
+            ..state.right.grip
+        };
+        feeder.send(state)?;
+        std::thread::sleep(Duration::from_millis(100));
+        if !run.app.is_running() {
+            bail!("neuraxis exited while the hand moved");
+        }
+    }
+    Ok(())
+}
+
+fn rotation(status: &HashMap<String, String>, key: &str) -> Option<Quat> {
+    let values: Vec<f32> = status
+        .get(key)?
+        .split_whitespace()
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    (values.len() == 4).then(|| Quat::from_xyzw(values[0], values[1], values[2], values[3]))
+}
+
+/// Presses a headset panel's face at `point_m` (facing along `normal`) with the right index
+/// fingertip, `tip_offset` from the grip: from 6 cm in front to 1 cm behind, where it stays
+/// (a slow software-rendered frame rate must see it there); [`withdraw`] takes it back out.
+fn poke(
+    run: &mut Run,
+    state: &mut RemoteState,
+    feeder: &mut Feeder,
+    point_m: Vec3,
+    normal: Vec3,
+    tip_offset: Vec3,
+) -> Result<()> {
+    let front = point_m + normal * 0.06 - tip_offset;
+    let behind = point_m - normal * 0.01 - tip_offset;
+    push(
+        run,
+        state,
+        feeder,
+        Vec3::from_array(state.right.grip.position_m),
+        front,
+    )?;
+    push(run, state, feeder, front, behind)
+}
+
+/// Back out 6 cm along `normal` from wherever the hand is.
+fn withdraw(
+    run: &mut Run,
+    state: &mut RemoteState,
+    feeder: &mut Feeder,
+    normal: Vec3,
+) -> Result<()> {
+    let here = Vec3::from_array(state.right.grip.position_m);
+    push(run, state, feeder, here, here + normal * 0.07)
+}
+
 fn tail(text: &str, lines: usize) -> String {
     let all: Vec<&str> = text.lines().collect();
     all[all.len().saturating_sub(lines)..].join("\n")
@@ -333,9 +399,109 @@ pub fn xr_test(root: &Path, args: &[String]) -> Result<()> {
             screenshot.display()
         );
     }
+    passed.push("focused_stereo_frames");
+
+    // 2. The lesson menu in the headset: the right index fingertip presses "Lessons", then the
+    // first lesson of the list; the lesson starts and its steps show on the panel.
+    let pointing = [1.0, 1.0, 1.0, 0.0, 1.0];
+    let probe_grip = anchor + Vec3::new(0.0, 0.35, 0.3);
+    state.right = Hand {
+        curl_0_1: pointing,
+        ..Hand::open(Pose::at(probe_grip.to_array()))
+    };
+    feeder.send(&state)?;
+    let probe = look.wait_for(
+        "measure the index fingertip",
+        Duration::from_secs(30),
+        |status, _| {
+            vector(status, "right_index_tip_m").is_some_and(|p| p.distance(probe_grip) < 0.25)
+        },
+    )?;
+    let tip_offset = vector(&probe, "right_index_tip_m").context("no index tip")? - probe_grip;
+    let button = vector(&probe, "menu_button_m").context("status has no menu_button_m")?;
+    let button_normal = rotation(&probe, "menu_button_rotation")
+        .context("status has no menu_button_rotation")?
+        * Vec3::Z;
+    // The trainer opens with the list shown when no lesson was asked for: the button closes
+    // it, and opens it again.
+    let mut menu = probe;
+    for _ in 0..2 {
+        let was_open = menu.get("menu_open").cloned().unwrap_or_default();
+        poke(
+            &mut look,
+            &mut state,
+            &mut feeder,
+            button,
+            button_normal,
+            tip_offset,
+        )?;
+        menu = look.wait_for(
+            "toggle the lesson list with the Lessons button",
+            Duration::from_secs(30),
+            |status, _| {
+                status
+                    .get("menu_open")
+                    .is_some_and(|open| *open != was_open)
+            },
+        )?;
+        if field(&menu, "menu_open") == "true" {
+            break;
+        }
+    }
+    if field(&menu, "menu_open") != "true" {
+        bail!("the Lessons button did not open the list");
+    }
+    let list = vector(&menu, "menu_list_m").context("status has no menu_list_m")?;
+    let list_rotation =
+        rotation(&menu, "menu_list_rotation").context("status has no menu_list_rotation")?;
+    let rows = number(&menu, "menu_list_rows").context("status has no menu_list_rows")?;
+    let list_height_m = menu
+        .get("menu_list_size_m")
+        .and_then(|size| size.split_whitespace().nth(1)?.parse::<f32>().ok())
+        .context("status has no menu_list_size_m")?;
+    // Row 0 is the heading; row 1 the first lesson.
+    let row_height_m = list_height_m / rows as f32;
+    let first_lesson =
+        list + list_rotation * Vec3::new(0.0, list_height_m / 2.0 - 1.5 * row_height_m, 0.0);
+    poke(
+        &mut look,
+        &mut state,
+        &mut feeder,
+        first_lesson,
+        list_rotation * Vec3::Z,
+        tip_offset,
+    )?;
+    let chosen = look.wait_for(
+        "start the first lesson from the list",
+        Duration::from_secs(30),
+        |status, _| {
+            status.get("lesson").is_some_and(|lesson| lesson != "none")
+                && status.get("menu_open").is_some_and(|open| open == "false")
+        },
+    )?;
+    withdraw(&mut look, &mut state, &mut feeder, list_rotation * Vec3::Z)?;
+    println!(
+        "xr-test: lesson chosen in the headset: {} ({} presses)",
+        field(&chosen, "lesson"),
+        field(&chosen, "menu_presses")
+    );
+    state.right = Hand::open(Pose::at((anchor + Vec3::new(0.07, 0.06, 0.12)).to_array()));
+    feeder.send(&state)?;
+    let frames = number(&chosen, "frames_running").unwrap_or(0.0);
+    look.wait_for(
+        "render 20 frames with the lesson on the panel",
+        Duration::from_secs(90),
+        |status, _| number(status, "frames_running").unwrap_or(0.0) >= frames + 20.0,
+    )?;
+    let lesson_screenshot = out_dir.join("compositor-lesson.png");
+    take_screenshot(&chroot, &display, &lesson_screenshot)?;
+    println!(
+        "xr-test: screenshot with the lesson: {}",
+        lesson_screenshot.display()
+    );
     let look_status = status;
     look.app.stop("TERM");
-    passed.push("focused_stereo_frames");
+    passed.push("headset_menu_starts_a_lesson");
 
     // The scripted sequence runs on the practice block, whose bone sits where the test knows.
     state.right = parked(0.3);
@@ -349,7 +515,7 @@ pub fn xr_test(root: &Path, args: &[String]) -> Result<()> {
     let status_path = run.status_path.clone();
     let log_path = run.log_path.clone();
 
-    // 2. The right hand to the hub, pinch → grabbed. Where the driver's hand pinches relative
+    // 3. The right hand to the hub, pinch → grabbed. Where the driver's hand pinches relative
     // to its grip pose is measured first, away from the needle.
     let hub = vector(&status, "needle_hub_stage_m").context("status has no needle_hub_stage_m")?;
     let direction = vector(&status, "needle_direction_stage")
@@ -389,24 +555,7 @@ pub fn xr_test(root: &Path, args: &[String]) -> Result<()> {
     )?;
     passed.push("pinch_at_hub_grabs");
 
-    // 3. Along the needle's axis: through the skin and the first layers.
-    let push = |run: &mut Run,
-                state: &mut RemoteState,
-                feeder: &mut Feeder,
-                from: Vec3,
-                to: Vec3|
-     -> Result<()> {
-        let steps = (from.distance(to) / 0.002).ceil().max(1.0) as u32;
-        for step in 1..=steps {
-            state.right.grip = Pose::at(from.lerp(to, step as f32 / steps as f32).to_array());
-            feeder.send(state)?;
-            std::thread::sleep(Duration::from_millis(100));
-            if !run.app.is_running() {
-                bail!("neuraxis exited while the hand moved");
-            }
-        }
-        Ok(())
-    };
+    // 4. Along the needle's axis: through the skin and the first layers.
     let pushed_in = grip_at_hub + direction * 0.040;
     push(&mut run, &mut state, &mut feeder, grip_at_hub, pushed_in)?;
     let status = run.wait_for(
@@ -428,7 +577,7 @@ pub fn xr_test(root: &Path, args: &[String]) -> Result<()> {
     );
     passed.push("push_passes_skin_and_first_layers");
 
-    // 4. Out again, 15 mm towards the head (over the L3 spinous process), and in onto bone:
+    // 5. Out again, 15 mm towards the head (over the L3 spinous process), and in onto bone:
     // a haptic pulse is requested.
     let twin_rotation = status
         .get("twin_anchor_rotation")
@@ -472,7 +621,7 @@ pub fn xr_test(root: &Path, args: &[String]) -> Result<()> {
     let xr_status = status;
     let _ = std::fs::copy(&status_path, out_dir.join("xr-status.txt"));
 
-    // 5. The runtime dies mid-session: the trainer carries on on the desktop.
+    // 6. The runtime dies mid-session: the trainer carries on on the desktop.
     monado.stop("KILL");
     run.wait_for(
         "carry on on the desktop",

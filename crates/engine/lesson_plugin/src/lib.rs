@@ -30,6 +30,9 @@ pub struct LessonPlugin {
     pub open_menu: bool,
     /// Where finished attempts are stored; `None` keeps them only on screen.
     pub progress: Option<ProgressTarget>,
+    /// Draw the panel and the menu as window UI (a headset draws [`LessonPanelText`] and the
+    /// catalogue its own way).
+    pub desktop_panels: bool,
 }
 
 /// One lesson on offer.
@@ -117,8 +120,10 @@ impl Plugin for LessonPlugin {
             .init_resource::<ActiveLesson>()
             .init_resource::<AttemptRecordingFile>()
             .init_resource::<LessonPanelText>()
-            .init_resource::<LessonMenuText>()
-            .add_systems(Startup, panels::spawn_panels);
+            .init_resource::<LessonMenuText>();
+        if self.desktop_panels {
+            app.add_systems(Startup, panels::spawn_panels);
+        }
         if let Some(progress) = &self.progress {
             app.insert_resource(progress.clone());
         }

@@ -28,6 +28,7 @@ impl Plugin for RecordPlugin {
         app.init_resource::<RecordSettings>()
             .init_resource::<RecordingStatus>()
             .init_resource::<ActiveRecording>()
+            .init_resource::<RoomHands>()
             .add_systems(Startup, spawn_indicator)
             .add_systems(
                 PostUpdate,
@@ -43,6 +44,16 @@ impl Plugin for RecordPlugin {
                     .before(TransformSystems::Propagate),
             );
     }
+}
+
+/// The hands as tracked this frame, in the room (world) frame: a headset fills it, the
+/// recorder stores them relative to the twin. Absent hands on the desktop.
+#[derive(Resource, Debug, Clone, Default, PartialEq)]
+pub struct RoomHands {
+    /// Left hand.
+    pub left: session::HandInput,
+    /// Right hand.
+    pub right: session::HandInput,
 }
 
 /// The recording systems (in `PostUpdate`, after the frame's physics and input).
@@ -327,12 +338,14 @@ pub fn record_annotation(world: &mut World, annotation: session::Annotation) -> 
     writer.record_event(event, &Anchor::IDENTITY).is_ok()
 }
 
+#[allow(clippy::too_many_arguments)] // one system gathering the frame's sources
 fn record_frame(
     time: Res<Time<Real>>,
     readout: Option<Res<NeedleReadout>>,
     hand: Option<Res<NeedleHandInput>>,
     anchors: Query<&GlobalTransform, With<stage_plugin::TwinAnchor>>,
     cameras: Query<&GlobalTransform, With<Camera3d>>,
+    room_hands: Res<RoomHands>,
     mut status: ResMut<RecordingStatus>,
     active: Res<ActiveRecording>,
 ) {
@@ -348,17 +361,30 @@ fn record_frame(
             Anchor::new(translation, rotation)
         })
         .unwrap_or(Anchor::IDENTITY);
-    let head = cameras
+    // A headset renders one camera per eye: the head is between them.
+    let eyes: Vec<_> = cameras
         .iter()
-        .next()
-        .map(|transform| {
-            let (_, rotation, translation) = transform.to_scale_rotation_translation();
-            anchor.world_pose_to_twin(&Pose::new(translation, rotation))
+        .map(GlobalTransform::to_scale_rotation_translation)
+        .collect();
+    let head = eyes
+        .first()
+        .map(|&(_, rotation, _)| {
+            let centre =
+                eyes.iter().map(|&(_, _, position)| position).sum::<Vec3>() / eyes.len() as f32;
+            anchor.world_pose_to_twin(&Pose::new(centre, rotation))
         })
         .unwrap_or_default();
+    let hands = Frame {
+        left_hand: room_hands.left.clone(),
+        right_hand: room_hands.right.clone(),
+        ..Frame::default()
+    }
+    .in_twin_frame(&anchor);
     let frame = Frame {
         time_s: time.elapsed_secs_f64() - active.started_s,
         head,
+        left_hand: hands.left_hand,
+        right_hand: hands.right_hand,
         needle: readout
             .and_then(|readout| {
                 readout
@@ -379,7 +405,6 @@ fn record_frame(
                 press_0_1,
             }),
         }),
-        ..Frame::default()
     };
     if let Err(error) = writer.record_frame(frame, &Anchor::IDENTITY) {
         status.last_error = Some(error.to_string());

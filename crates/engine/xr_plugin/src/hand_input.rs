@@ -77,6 +77,52 @@ pub(crate) struct HandsState {
     other_was_closed: bool,
 }
 
+impl HandsState {
+    /// Each hand's index fingertip this frame (STAGE space), left then right.
+    pub(crate) fn index_tips_m(&self) -> [Option<Vec3>; 2] {
+        self.tracked.each_ref().map(|hand| {
+            hand.as_ref()
+                .and_then(|hand| hand.position_m(HandJoint::IndexTip))
+        })
+    }
+}
+
+/// The runtime's hands as the session format stores them (still in the STAGE space).
+fn hands_for_recording(
+    tracked: &[Option<HandPose>; 2],
+    controllers: &ControllerReadings,
+) -> record_plugin::RoomHands {
+    let pose = |pose: &RigidPose| session::Pose::new(pose.position_m, pose.rotation);
+    let side = |tracked: &Option<HandPose>, controller: Option<hands::ControllerState>| match (
+        tracked, controller,
+    ) {
+        (Some(hand), _) => {
+            let mut stored = session::TrackedHand::default();
+            for (slot, joint) in stored.joints.iter_mut().zip(&hand.joints) {
+                *slot = joint.map(|joint| session::HandJointPose {
+                    pose: pose(&joint.pose),
+                    radius_m: joint.radius_m,
+                });
+            }
+            session::HandInput::Tracked(Box::new(stored))
+        }
+        (None, Some(controller)) => match controller.grip {
+            Some(grip) => session::HandInput::Controller(session::ControllerState {
+                grip: pose(&grip),
+                aim: pose(&grip),
+                trigger_value: controller.trigger_0_1,
+                squeeze_value: controller.squeeze_0_1,
+            }),
+            None => session::HandInput::Absent,
+        },
+        (None, None) => session::HandInput::Absent,
+    };
+    record_plugin::RoomHands {
+        left: side(&tracked[0], controllers.left),
+        right: side(&tracked[1], controllers.right),
+    }
+}
+
 /// Convert the runtime's hand joints (STAGE space) into the project's hand pose.
 fn read_hands(bones: &HandBones) -> [Option<HandPose>; 2] {
     let mut hands = [
@@ -124,6 +170,7 @@ fn drive_needle_from_hands(
     options: Res<XrOptions>,
     input: Option<ResMut<NeedleHandInput>>,
     readout: Option<Res<NeedleReadout>>,
+    room_hands: Option<ResMut<record_plugin::RoomHands>>,
     mut anchors: AnchorTransforms,
     mut tables: TableTransforms,
 ) {
@@ -137,6 +184,9 @@ fn drive_needle_from_hands(
 
     state.tracked = read_hands(&bones);
     let controllers = controllers.map(|c| *c).unwrap_or_default();
+    if let Some(mut room_hands) = room_hands {
+        room_hands.set_if_neq(hands_for_recording(&state.tracked, &controllers));
+    }
     let left = input_for(&state.tracked[0], controllers.left);
     let right = input_for(&state.tracked[1], controllers.right);
 

@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 
 mod controllers;
 mod hand_input;
+mod menu;
 mod panel;
 mod status;
 
@@ -122,6 +123,7 @@ impl Plugin for XrPlugin {
             hand_input::HandInputPlugin,
             controllers::ControllerPlugin,
             panel::PanelPlugin,
+            menu::MenuPlugin,
         ));
     }
 }

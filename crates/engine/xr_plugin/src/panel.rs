@@ -6,6 +6,7 @@ use bevy::asset::RenderAssetUsages;
 use bevy::camera::RenderTarget;
 use bevy::prelude::*;
 use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat, TextureUsages};
+use lesson_plugin::LessonPanelText;
 use physics_plugin::NeedleReadout;
 use stage_plugin::{StageSystems, TwinAnchor};
 use std::time::Instant;
@@ -22,10 +23,10 @@ impl Plugin for PanelPlugin {
     }
 }
 
-const PANEL_PX: (u32, u32) = (512, 192);
-const PANEL_M: (f32, f32) = (0.24, 0.09);
+const PANEL_PX: UVec2 = UVec2::new(640, 400);
+const PANEL_M: Vec2 = Vec2::new(0.24, 0.15);
 /// Beside and above the skin over the interspace, towards the operator's right.
-const PANEL_OFFSET_M: Vec3 = Vec3::new(0.13, 0.17, -0.05);
+const PANEL_OFFSET_M: Vec3 = Vec3::new(0.14, 0.19, -0.05);
 
 #[derive(Component)]
 struct PanelText;
@@ -33,20 +34,32 @@ struct PanelText;
 #[derive(Component)]
 struct PanelQuad;
 
-fn spawn_panel(
-    mut commands: Commands,
-    images: Option<ResMut<Assets<Image>>>,
-    meshes: Option<ResMut<Assets<Mesh>>>,
-    materials: Option<ResMut<Assets<StandardMaterial>>>,
-) {
-    let (Some(mut images), Some(mut meshes), Some(mut materials)) = (images, meshes, materials)
-    else {
-        return;
-    };
+/// A quad in the room whose face is window-less UI: a camera renders the UI root spawned under
+/// the returned root node into a texture on the quad.
+pub(crate) struct UiQuad {
+    /// The quad (move it with its `Transform`).
+    pub(crate) quad: Entity,
+    /// The UI root node; add children to it.
+    pub(crate) root: Entity,
+}
+
+pub(crate) fn spawn_ui_quad(
+    commands: &mut Commands,
+    assets: (
+        &mut Assets<Image>,
+        &mut Assets<Mesh>,
+        &mut Assets<StandardMaterial>,
+    ),
+    name: &'static str,
+    size_px: UVec2,
+    size_m: Vec2,
+    background: Color,
+) -> UiQuad {
+    let (images, meshes, materials) = assets;
     let mut image = Image::new_fill(
         Extent3d {
-            width: PANEL_PX.0,
-            height: PANEL_PX.1,
+            width: size_px.x,
+            height: size_px.y,
             ..default()
         },
         TextureDimension::D2,
@@ -59,51 +72,89 @@ fn spawn_panel(
     let image = images.add(image);
     let camera = commands
         .spawn((
-            Name::new("XR panel camera"),
+            Name::new(format!("{name} camera")),
             Camera2d,
             Camera {
                 order: -1,
-                clear_color: ClearColorConfig::Custom(Color::srgba(0.0, 0.0, 0.0, 0.75)),
+                clear_color: ClearColorConfig::Custom(background),
                 ..default()
             },
             RenderTarget::Image(image.clone().into()),
         ))
         .id();
-    commands
+    let root = commands
         .spawn((
             Node {
                 width: Val::Percent(100.0),
                 height: Val::Percent(100.0),
                 padding: UiRect::all(Val::Px(14.0)),
+                flex_direction: FlexDirection::Column,
                 ..default()
             },
             UiTargetCamera(camera),
         ))
-        .with_child((
-            PanelText,
-            Text::new("Pinch the needle's hub to take it"),
-            TextFont {
-                font_size: FontSize::Px(30.0),
+        .id();
+    let quad = commands
+        .spawn((
+            Name::new(name),
+            Mesh3d(meshes.add(Rectangle::new(size_m.x, size_m.y))),
+            MeshMaterial3d(materials.add(StandardMaterial {
+                base_color_texture: Some(image),
+                unlit: true,
+                alpha_mode: AlphaMode::Blend,
                 ..default()
-            },
-            TextColor(Color::srgb(0.95, 0.95, 0.95)),
-        ));
-    commands.spawn((
-        Name::new("XR panel"),
-        PanelQuad,
-        Mesh3d(meshes.add(Rectangle::new(PANEL_M.0, PANEL_M.1))),
-        MeshMaterial3d(materials.add(StandardMaterial {
-            base_color_texture: Some(image),
-            unlit: true,
-            alpha_mode: AlphaMode::Blend,
+            })),
+            Transform::default(),
+        ))
+        .id();
+    UiQuad { quad, root }
+}
+
+/// Upright beside the table, turned with it about the vertical, facing the operator's side
+/// (+Z of the table): the pose of a panel `offset_m` from the twin's anchor.
+pub(crate) fn beside_table(anchor: &GlobalTransform, offset_m: Vec3) -> Transform {
+    let (_, table_rotation, anchor_m) = anchor.to_scale_rotation_translation();
+    let facing = table_rotation * Vec3::Z;
+    let yaw = Quat::from_rotation_arc(
+        Vec3::Z,
+        Vec3::new(facing.x, 0.0, facing.z).normalize_or(Vec3::Z),
+    );
+    Transform::from_translation(anchor_m + yaw * offset_m).with_rotation(yaw)
+}
+
+fn spawn_panel(
+    mut commands: Commands,
+    images: Option<ResMut<Assets<Image>>>,
+    meshes: Option<ResMut<Assets<Mesh>>>,
+    materials: Option<ResMut<Assets<StandardMaterial>>>,
+) {
+    let (Some(mut images), Some(mut meshes), Some(mut materials)) = (images, meshes, materials)
+    else {
+        return;
+    };
+    let panel = spawn_ui_quad(
+        &mut commands,
+        (&mut images, &mut meshes, &mut materials),
+        "XR panel",
+        PANEL_PX,
+        PANEL_M,
+        Color::srgba(0.0, 0.0, 0.0, 0.75),
+    );
+    commands.entity(panel.quad).insert(PanelQuad);
+    commands.entity(panel.root).with_child((
+        PanelText,
+        Text::new("Pinch the needle's hub to take it"),
+        TextFont {
+            font_size: FontSize::Px(20.0),
             ..default()
-        })),
-        Transform::default(),
+        },
+        TextColor(Color::srgb(0.95, 0.95, 0.95)),
     ));
 }
 
 fn update_panel_text(
     readout: Option<Res<NeedleReadout>>,
+    lesson: Option<Res<LessonPanelText>>,
     mut texts: Query<&mut Text, With<PanelText>>,
     mut clock: ResMut<SystemClock>,
 ) {
@@ -111,12 +162,23 @@ fn update_panel_text(
     let Some(state) = readout.as_ref().and_then(|r| r.state.as_ref()) else {
         return;
     };
-    let text = format!(
-        "Tip: {}\nDepth {:.0} mm   Force {:.1} N",
+    let mut text = format!(
+        "Tip: {}\nDepth {:.0} mm   Force {:.1} N\n",
         state.tip_tissue.display_name(),
         state.tip_depth_mm,
         state.applied_axial_force_n
     );
+    match lesson.as_ref().map(|lesson| lesson.0.as_str()) {
+        Some(words) if !words.is_empty() => {
+            text.push('\n');
+            // The desktop's key hints do not apply in the headset.
+            for line in words.lines().filter(|line| !line.contains("M: lessons")) {
+                text.push_str(line);
+                text.push('\n');
+            }
+        }
+        _ => text.push_str("\nFree practice: touch Lessons below to choose one"),
+    }
     for mut panel in &mut texts {
         if panel.0 != text {
             panel.0.clone_from(&text);
@@ -133,15 +195,8 @@ fn place_panel(
 ) {
     let started = Instant::now();
     let Ok(anchor) = anchors.single() else { return };
-    let (_, table_rotation, anchor_m) = anchor.to_scale_rotation_translation();
-    // Only the table's turn about the vertical carries over: the panel stays upright.
-    let facing = table_rotation * Vec3::Z;
-    let yaw = Quat::from_rotation_arc(
-        Vec3::Z,
-        Vec3::new(facing.x, 0.0, facing.z).normalize_or(Vec3::Z),
-    );
     for mut quad in &mut quads {
-        *quad = Transform::from_translation(anchor_m + yaw * PANEL_OFFSET_M).with_rotation(yaw);
+        *quad = beside_table(anchor, PANEL_OFFSET_M);
     }
     clock.add(started);
 }

@@ -74,6 +74,18 @@ pub struct XrStatus {
     pub physics_ticks: u64,
     /// Fixed ticks per second.
     pub fixed_hz: f64,
+    /// The headset's lesson list is open.
+    pub menu_open: bool,
+    /// The lesson being practised (`none`: free practice).
+    pub lesson: String,
+    /// Presses on the lesson button and list so far.
+    pub menu_presses: u32,
+    /// The lesson button's pose in the STAGE space (its face looks along local +Z).
+    pub menu_button: Option<(Vec3, Quat)>,
+    /// The lesson list's pose, its number of rows and its size (metres).
+    pub menu_list: Option<(Vec3, Quat, usize, Vec2)>,
+    /// The right index fingertip (or controller), STAGE space.
+    pub right_index_tip_m: Option<Vec3>,
 }
 
 /// Accumulates CPU time of the trainer's systems: physics between its set brackets, and the
@@ -222,6 +234,26 @@ fn render(
                 rotation.x, rotation.y, rotation.z, rotation.w
             ),
         );
+    }
+    let q = |q: Quat| format!("{:.6} {:.6} {:.6} {:.6}", q.x, q.y, q.z, q.w);
+    line("menu_open", status.menu_open.to_string());
+    line("lesson", status.lesson.clone());
+    line("menu_presses", status.menu_presses.to_string());
+    if let Some((position, rotation)) = status.menu_button {
+        line("menu_button_m", v(position));
+        line("menu_button_rotation", q(rotation));
+    }
+    if let Some((position, rotation, rows, size_m)) = status.menu_list {
+        line("menu_list_m", v(position));
+        line("menu_list_rotation", q(rotation));
+        line("menu_list_rows", rows.to_string());
+        line(
+            "menu_list_size_m",
+            format!("{:.4} {:.4}", size_m.x, size_m.y),
+        );
+    }
+    if let Some(tip) = status.right_index_tip_m {
+        line("right_index_tip_m", v(tip));
     }
     line("skin_punctures", status.skin_punctures.to_string());
     line("layers", status.layers.join(","));

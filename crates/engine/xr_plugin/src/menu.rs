@@ -1,0 +1,305 @@
+//! The lesson menu in the headset: a "Lessons" button under the panel and, when open, a list of
+//! the lessons beside the table, pressed with an index fingertip (or a controller's tip).
+
+use crate::controllers::ControllerReadings;
+use crate::hand_input::HandsState;
+use crate::panel::{UiQuad, beside_table, spawn_ui_quad};
+use crate::status::{SystemClock, XrStatus};
+use bevy::prelude::*;
+use hands::{PokeDetector, PokePanel, RigidPose};
+use lesson_plugin::{ActiveLesson, ChooseLesson, LessonCatalogue, LessonMenu};
+use stage_plugin::{StageSystems, TwinAnchor};
+use std::time::Instant;
+
+pub(crate) struct MenuPlugin;
+
+impl Plugin for MenuPlugin {
+    fn build(&self, app: &mut App) {
+        app.init_resource::<HeadsetMenu>()
+            .add_systems(Startup, spawn_menu.after(StageSystems))
+            .add_systems(
+                Update,
+                (place_menu, press_menu, show_menu)
+                    .chain()
+                    .in_set(crate::XrSystems::Feedback),
+            );
+    }
+}
+
+const BUTTON_PX: UVec2 = UVec2::new(320, 96);
+const BUTTON_M: Vec2 = Vec2::new(0.10, 0.03);
+/// Under the readout panel.
+const BUTTON_OFFSET_M: Vec3 = Vec3::new(0.14, 0.085, -0.05);
+const LIST_PX: UVec2 = UVec2::new(640, 560);
+const LIST_M: Vec2 = Vec2::new(0.28, 0.245);
+/// Beside the readout panel, towards the operator's left.
+const LIST_OFFSET_M: Vec3 = Vec3::new(-0.17, 0.2, -0.05);
+/// Lessons listed at most (as the desktop's digit keys).
+const MAX_LESSONS: usize = 9;
+
+/// The menu's quads and the presses under way, one detector per hand and quad.
+#[derive(Resource, Default)]
+struct HeadsetMenu {
+    button: Option<Entity>,
+    list: Option<Entity>,
+    /// [hand][0 button, 1 list]
+    pokes: [[PokeDetector; 2]; 2],
+}
+
+/// One line of the list: its row number from the top.
+#[derive(Component)]
+struct ListRow(usize);
+
+/// What a row of the list does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RowAction {
+    /// The heading (or why the last choice failed).
+    Heading,
+    Lesson(usize),
+    FreePractice,
+    Close,
+}
+
+fn row_action(row: usize, lessons: usize) -> RowAction {
+    match row {
+        0 => RowAction::Heading,
+        row if row <= lessons => RowAction::Lesson(row - 1),
+        row if row == lessons + 1 => RowAction::FreePractice,
+        _ => RowAction::Close,
+    }
+}
+
+fn listed_lessons(catalogue: Option<&LessonCatalogue>) -> usize {
+    catalogue.map_or(0, |catalogue| catalogue.0.len().min(MAX_LESSONS))
+}
+
+fn spawn_menu(
+    mut commands: Commands,
+    images: Option<ResMut<Assets<Image>>>,
+    meshes: Option<ResMut<Assets<Mesh>>>,
+    materials: Option<ResMut<Assets<StandardMaterial>>>,
+    catalogue: Option<Res<LessonCatalogue>>,
+    mut menu: ResMut<HeadsetMenu>,
+) {
+    let (Some(mut images), Some(mut meshes), Some(mut materials)) = (images, meshes, materials)
+    else {
+        return;
+    };
+    let font = |size: f32| TextFont {
+        font_size: FontSize::Px(size),
+        ..default()
+    };
+    let button: UiQuad = spawn_ui_quad(
+        &mut commands,
+        (&mut images, &mut meshes, &mut materials),
+        "XR lessons button",
+        BUTTON_PX,
+        BUTTON_M,
+        Color::srgba(0.1, 0.3, 0.55, 0.9),
+    );
+    commands.entity(button.root).with_child((
+        Text::new("Lessons"),
+        font(44.0),
+        TextColor(Color::WHITE),
+    ));
+    let list = spawn_ui_quad(
+        &mut commands,
+        (&mut images, &mut meshes, &mut materials),
+        "XR lesson list",
+        LIST_PX,
+        LIST_M,
+        Color::srgba(0.02, 0.05, 0.1, 0.88),
+    );
+    commands.entity(list.quad).insert(Visibility::Hidden);
+    let lessons = listed_lessons(catalogue.as_deref());
+    let rows = lessons + 3;
+    for row in 0..rows {
+        let words = match row_action(row, lessons) {
+            RowAction::Heading => "Lessons - touch one".to_owned(),
+            RowAction::Lesson(index) => catalogue
+                .as_ref()
+                .and_then(|catalogue| catalogue.0.get(index))
+                .map(|entry| format!("{}  {}", index + 1, drawable(&entry.lesson.title)))
+                .unwrap_or_default(),
+            RowAction::FreePractice => "0  Free practice".to_owned(),
+            RowAction::Close => "Close".to_owned(),
+        };
+        // Rows of equal height, as the press detection assumes.
+        commands.entity(list.root).with_child((
+            Node {
+                height: Val::Percent(100.0 / rows as f32),
+                align_items: AlignItems::Center,
+                border: UiRect::bottom(Val::Px(1.0)),
+                ..default()
+            },
+            BorderColor::all(Color::srgba(1.0, 1.0, 1.0, 0.2)),
+            children![(
+                ListRow(row),
+                Text::new(words),
+                font(22.0),
+                TextColor(Color::WHITE)
+            )],
+        ));
+    }
+    menu.button = Some(button.quad);
+    menu.list = Some(list.quad);
+}
+
+/// The UI font has no dashes beyond the hyphen.
+fn drawable(text: &str) -> String {
+    text.replace(['\u{2013}', '\u{2014}'], "-")
+}
+
+fn place_menu(
+    anchors: Query<&GlobalTransform, With<TwinAnchor>>,
+    menu: Res<HeadsetMenu>,
+    mut transforms: Query<&mut Transform>,
+) {
+    let Ok(anchor) = anchors.single() else { return };
+    for (quad, offset_m) in [(menu.button, BUTTON_OFFSET_M), (menu.list, LIST_OFFSET_M)] {
+        if let Some(mut transform) = quad.and_then(|quad| transforms.get_mut(quad).ok()) {
+            *transform = beside_table(anchor, offset_m);
+        }
+    }
+}
+
+/// Each hand's pressing point in the STAGE space: the index fingertip, else the controller.
+fn fingertips(hands: &HandsState, controllers: Option<&ControllerReadings>) -> [Option<Vec3>; 2] {
+    let tips = hands.index_tips_m();
+    let grips = controllers.map_or([None, None], |c| {
+        [c.left, c.right].map(|controller| controller.and_then(|c| c.grip))
+    });
+    [0, 1].map(|side| tips[side].or(grips[side].map(|grip| grip.position_m)))
+}
+
+#[allow(clippy::too_many_arguments)] // one system joining hands, the menu's quads and the lessons
+fn press_menu(
+    hands: Res<HandsState>,
+    controllers: Option<Res<ControllerReadings>>,
+    catalogue: Option<Res<LessonCatalogue>>,
+    lesson_menu: Option<ResMut<LessonMenu>>,
+    mut choose: MessageWriter<ChooseLesson>,
+    mut menu: ResMut<HeadsetMenu>,
+    transforms: Query<&Transform>,
+    mut status: ResMut<XrStatus>,
+    mut clock: ResMut<SystemClock>,
+) {
+    let started = Instant::now();
+    let Some(mut lesson_menu) = lesson_menu else {
+        return;
+    };
+    let lessons = listed_lessons(catalogue.as_deref());
+    let quads = [
+        (
+            menu.button,
+            PokePanel {
+                size_m: BUTTON_M.to_array(),
+                rows: 1,
+            },
+        ),
+        (
+            menu.list,
+            PokePanel {
+                size_m: LIST_M.to_array(),
+                rows: lessons + 3,
+            },
+        ),
+    ];
+    let tips = fingertips(&hands, controllers.as_deref());
+    status.right_index_tip_m = tips[1];
+    for (which, (quad, panel)) in quads.into_iter().enumerate() {
+        let Some(transform) = quad.and_then(|quad| transforms.get(quad).ok()) else {
+            continue;
+        };
+        let pose = RigidPose::new(transform.translation, transform.rotation);
+        if which == 0 {
+            status.menu_button = Some((pose.position_m, pose.rotation));
+        } else {
+            status.menu_list = Some((pose.position_m, pose.rotation, panel.rows, LIST_M));
+        }
+        // The list only takes presses while it is shown.
+        let live = which == 0 || lesson_menu.open;
+        for (side, tip_m) in tips.into_iter().enumerate() {
+            let local = tip_m
+                .filter(|_| live)
+                .map(|tip_m| PokePanel::local_point(&pose, tip_m));
+            let Some(row) = menu.pokes[side][which].update(&panel, local) else {
+                continue;
+            };
+            status.menu_presses += 1;
+            if which == 0 {
+                lesson_menu.open = !lesson_menu.open;
+                continue;
+            }
+            match row_action(row, lessons) {
+                RowAction::Heading => {}
+                RowAction::Lesson(index) => {
+                    choose.write(ChooseLesson(Some(index)));
+                }
+                RowAction::FreePractice => {
+                    choose.write(ChooseLesson(None));
+                }
+                RowAction::Close => lesson_menu.open = false,
+            }
+        }
+    }
+    clock.add(started);
+}
+
+fn show_menu(
+    lesson_menu: Option<Res<LessonMenu>>,
+    active: Option<Res<ActiveLesson>>,
+    menu: Res<HeadsetMenu>,
+    mut visibilities: Query<&mut Visibility>,
+    mut rows: Query<(&ListRow, &mut Text)>,
+    mut status: ResMut<XrStatus>,
+) {
+    let open = lesson_menu.as_ref().is_some_and(|menu| menu.open);
+    status.menu_open = open;
+    status.lesson = active
+        .as_ref()
+        .and_then(|active| active.0.as_ref())
+        .map_or_else(|| "none".to_owned(), |run| run.watch.lesson().id.clone());
+    if let Some(mut visibility) = menu.list.and_then(|list| visibilities.get_mut(list).ok()) {
+        visibility.set_if_neq(if open {
+            Visibility::Inherited
+        } else {
+            Visibility::Hidden
+        });
+    }
+    // The heading says why the last choice could not start.
+    let heading = lesson_menu
+        .as_ref()
+        .and_then(|menu| menu.problem.clone())
+        .map_or_else(
+            || "Lessons - touch one".to_owned(),
+            |problem| drawable(&problem),
+        );
+    for (row, mut text) in &mut rows {
+        if row.0 == 0 && text.0 != heading {
+            text.0.clone_from(&heading);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_are_a_heading_the_lessons_free_practice_and_close() {
+        let actions: Vec<_> = (0..6).map(|row| row_action(row, 3)).collect();
+        assert_eq!(
+            actions,
+            vec![
+                RowAction::Heading,
+                RowAction::Lesson(0),
+                RowAction::Lesson(1),
+                RowAction::Lesson(2),
+                RowAction::FreePractice,
+                RowAction::Close
+            ]
+        );
+        assert_eq!(row_action(1, 0), RowAction::FreePractice);
+    }
+}

@@ -611,3 +611,61 @@ pub(crate) fn place_needle(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(length_mm: f64, depth_mark_spacing_mm: Option<f64>) -> NeedleSpec {
+        NeedleSpec {
+            kind: NeedleKind::Tuohy18G,
+            length_mm,
+            outer_diameter_mm: 1.27,
+            inner_diameter_mm: 0.84,
+            tip: needle::TipShape::Tuohy,
+            depth_mark_spacing_mm,
+            cutting_factor: 1.0,
+            puncture_factor: 1.0,
+        }
+    }
+
+    #[test]
+    fn marks_are_whole_spacings_along_the_length_and_bad_specs_give_none() {
+        assert_eq!(depth_mark_count(&spec(80.0, Some(10.0))), 8);
+        assert_eq!(depth_mark_count(&spec(89.0, Some(10.0))), 8);
+        assert_eq!(depth_mark_count(&spec(150.0, Some(10.0))), 15);
+        assert_eq!(depth_mark_count(&spec(90.0, None)), 0);
+        assert_eq!(depth_mark_count(&spec(90.0, Some(0.0))), 0);
+        assert_eq!(depth_mark_count(&spec(f64::NAN, Some(10.0))), 0);
+    }
+
+    #[test]
+    fn the_bevel_faces_across_the_shaft_even_for_a_needle_along_the_body() {
+        let along_spine = bevel_facing(Vec3::Y, 0.0).expect("a facing");
+        assert!(along_spine.dot(Vec3::Y).abs() < 1e-6 && (along_spine.length() - 1.0).abs() < 1e-6);
+        assert_eq!(bevel_facing(Vec3::ZERO, 0.0), None);
+        assert_eq!(bevel_facing(Vec3::NAN, 0.0), None);
+        assert_eq!(
+            bevel_facing(Vec3::NEG_Z, f32::NAN),
+            bevel_facing(Vec3::NEG_Z, 0.0)
+        );
+        let tilted = Vec3::new(0.0, 0.5, -1.0).normalize();
+        let facing = bevel_facing(tilted, 0.0).expect("a facing");
+        assert!(facing.dot(tilted).abs() < 1e-6 && facing.y > 0.8);
+    }
+
+    #[test]
+    fn the_stopper_stays_inside_the_barrel_whatever_the_travel() {
+        let params = ModelParams::bundled().expect("bundled parameters");
+        let syringe = SyringeGeometry::from_params(&params);
+        let rest_m = syringe.stopper_front_m(0.0);
+        assert!((rest_m - syringe.bore_start_m() - syringe.fill_length_m).abs() < 1e-7);
+        assert!((syringe.stopper_front_m(10.0) - (rest_m - 0.01)).abs() < 1e-6);
+        assert!((syringe.stopper_front_m(1e6) - syringe.bore_start_m()).abs() < 1e-6);
+        assert_eq!(syringe.stopper_front_m(-5.0), rest_m);
+        assert_eq!(syringe.stopper_front_m(f32::NAN), rest_m);
+        // 5 mL over 177 mm²: a 28 mm column and a 15 mm-diameter bore.
+        assert!((syringe.fill_length_m * 1000.0 - 28.25).abs() < 0.05);
+        assert!((syringe.bore_radius_m * 2000.0 - 15.01).abs() < 0.05);
+    }
+}

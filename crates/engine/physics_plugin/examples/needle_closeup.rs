@@ -68,8 +68,21 @@ fn drive_hand(
     mut scene: ResMut<Scene>,
     mut input: ResMut<NeedleHandInput>,
     readout: Res<NeedleReadout>,
+    mut frames: Local<u32>,
 ) {
     let Some(state) = &readout.state else { return };
+    *frames += 1;
+    if *frames % 30 == 0 {
+        info!(
+            "tip in {:?} at {:.1} mm, stylet in {}, plunger {:?} at {:.2} mm, {:.1} kPa",
+            state.tip_tissue,
+            state.tip_depth_mm,
+            state.stylet_in,
+            state.plunger.fluid,
+            state.plunger.displacement_mm,
+            state.plunger.chamber_pressure_kpa
+        );
+    }
     input.needle = NeedleKind::Tuohy18G;
     input.bevel_roll_deg = scene.roll_deg;
     if state.tip_depth_mm >= STOP_DEPTH_MM && !scene.stopped {
@@ -96,8 +109,8 @@ fn aim_camera(
 ) {
     let Some(state) = &readout.state else { return };
     // Twin frame: +X right, +Y head, +Z out of the back. Look from the right, towards the feet.
-    let focus_m = state.hub_m + Vec3::Z * 0.025;
-    let eye_m = focus_m + Vec3::new(0.16, 0.115, 0.03);
+    let focus_m = state.hub_m + Vec3::Z * 0.04;
+    let eye_m = focus_m + Vec3::new(0.19, 0.14, 0.02);
     let pose = Transform::from_translation(eye_m).looking_at(focus_m, Vec3::Z);
     if let Ok(mut camera) = cameras.single_mut() {
         *camera = pose;

@@ -72,7 +72,7 @@ fn drive_hand(
 ) {
     let Some(state) = &readout.state else { return };
     *frames += 1;
-    if *frames % 30 == 0 {
+    if frames.is_multiple_of(30) {
         info!(
             "tip in {:?} at {:.1} mm, stylet in {}, plunger {:?} at {:.2} mm, {:.1} kPa",
             state.tip_tissue,

@@ -97,6 +97,10 @@ pub struct NeedleHandInput {
     /// The syringe on the hub, if any, and how hard its plunger is pressed (0..1). It acts only
     /// with the stylet out, as in the real technique.
     pub syringe: Option<(LorFluid, f32)>,
+    /// How far the hand has rolled the needle about its shaft, in degrees: 0 has the bevel
+    /// facing the head, positive turns it clockwise as seen from the hub. Drawn only: the
+    /// model's forces do not depend on it.
+    pub bevel_roll_deg: f32,
 }
 
 impl NeedleHandInput {
@@ -108,6 +112,7 @@ impl NeedleHandInput {
             direction: Vec3::NEG_Z,
             stylet_in: true,
             syringe: None,
+            bevel_roll_deg: 0.0,
         }
     }
 }

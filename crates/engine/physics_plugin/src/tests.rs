@@ -170,3 +170,5 @@ fn choosing_another_needle_starts_it_poised_above_the_skin() {
     assert_eq!(state.tip_tissue, TissueClass::Air);
     assert!(state.tip_m.z > 0.0, "tip above the skin: {}", state.tip_m);
 }
+
+mod needle_look;

@@ -239,7 +239,7 @@ fn start(
         .map_err(|error| format!("{}: {error}", settings.sessions_dir.display()))
         .and_then(|()| {
             let path = unused_path(&settings.sessions_dir, role, &header.started_utc);
-            BackgroundWriter::create(&path, &header, WriterOptions::default())
+            BackgroundWriter::create(&path, &header, writer_options())
                 .map(|writer| (writer, path))
                 .map_err(|error| error.to_string())
         });
@@ -255,6 +255,15 @@ fn start(
             warn!("cannot record: {problem}");
             status.last_error = Some(problem);
         }
+    }
+}
+
+/// A chunk every quarter second (the format's default is half): a slow rendered frame on a
+/// loaded machine plus a slow device sync then still leave the file within a second of a crash.
+fn writer_options() -> WriterOptions {
+    WriterOptions {
+        flush_interval_s: 0.25,
+        ..WriterOptions::default()
     }
 }
 

@@ -104,3 +104,80 @@ pub(crate) fn send_annotation_input(
         *drawing = true;
     }
 }
+
+/// A scripted instructor, for pictures and demonstrations (`neuraxis --demo-annotation`):
+/// starts a lesson recording with F9, holds A and the left button while the pointer sweeps a
+/// wave across the back above the interspace, then P-clicks a pin on the entry point. It
+/// presses the same keys and moves the same pointer ray as a person, so the picture shows
+/// what the mouse draws.
+#[derive(Resource, Debug, Clone, Copy, Default)]
+pub struct ScriptedAnnotation {
+    frame: u32,
+}
+
+/// Frames to wait before the script starts (the scene settles).
+const SCRIPT_WARM_UP_FRAMES: u32 = 10;
+/// Pointer positions along the stroke.
+const SCRIPT_STROKE_STEPS: u32 = 48;
+
+/// Where the scripted pointer aims at `frame` of the stroke, twin frame: a wave 60 mm wide,
+/// 12 mm above the interspace.
+fn scripted_stroke_point_m(step: u32) -> Vec3 {
+    let along = step as f32 / SCRIPT_STROKE_STEPS as f32;
+    Vec3::new(
+        -0.030 + 0.060 * along,
+        0.012 + 0.008 * (along * std::f32::consts::TAU * 1.5).sin(),
+        0.0,
+    )
+}
+
+pub(crate) fn run_annotation_script(
+    script: Option<ResMut<ScriptedAnnotation>>,
+    mut keys: ResMut<ButtonInput<KeyCode>>,
+    mut buttons: ResMut<ButtonInput<MouseButton>>,
+    mut pointer: ResMut<PointerRay>,
+    anchors: Query<&GlobalTransform, With<TwinAnchor>>,
+    cameras: Query<&GlobalTransform, With<crate::OrbitCamera>>,
+) {
+    let Some(mut script) = script else { return };
+    let (Some(anchor), Some(eye)) = (anchors.iter().next(), cameras.iter().next()) else {
+        return;
+    };
+    let frame = script.frame.saturating_sub(SCRIPT_WARM_UP_FRAMES);
+    script.frame = script.frame.saturating_add(1);
+    if script.frame <= SCRIPT_WARM_UP_FRAMES {
+        return;
+    }
+    let mut aim = |twin_point_m: Vec3| {
+        let target = anchor.transform_point(twin_point_m);
+        pointer.0 = Dir3::new(target - eye.translation())
+            .ok()
+            .map(|direction| Ray3d::new(eye.translation(), direction));
+    };
+    let stroke_start = 2;
+    let stroke_end = stroke_start + SCRIPT_STROKE_STEPS;
+    match frame {
+        0 => keys.press(KeyCode::F9),
+        1 => keys.release(KeyCode::F9),
+        f if f == stroke_start => {
+            keys.press(KeyCode::KeyA);
+            buttons.press(MouseButton::Left);
+            aim(scripted_stroke_point_m(0));
+        }
+        f if f > stroke_start && f <= stroke_end => aim(scripted_stroke_point_m(f - stroke_start)),
+        f if f == stroke_end + 1 => {
+            buttons.release(MouseButton::Left);
+            keys.release(KeyCode::KeyA);
+        }
+        f if f == stroke_end + 2 => {
+            keys.press(KeyCode::KeyP);
+            aim(Vec3::ZERO);
+            buttons.press(MouseButton::Left);
+        }
+        f if f == stroke_end + 3 => {
+            buttons.release(MouseButton::Left);
+            keys.release(KeyCode::KeyP);
+        }
+        _ => {}
+    }
+}

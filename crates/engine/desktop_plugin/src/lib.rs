@@ -19,6 +19,7 @@ mod orbit;
 mod readout_panel;
 mod section_view;
 
+pub use annotate_input::ScriptedAnnotation;
 pub use needle_controls::ScriptedAdvance;
 pub use section_view::SectionView;
 
@@ -61,7 +62,12 @@ impl Plugin for DesktopViewPlugin {
                 (
                     readout_panel::update_panel,
                     section_view::update_section_view,
-                    annotate_input::send_annotation_input.after(stage_plugin::PointerSystems),
+                    (
+                        annotate_input::run_annotation_script,
+                        annotate_input::send_annotation_input,
+                    )
+                        .chain()
+                        .after(stage_plugin::PointerSystems),
                 ),
             )
             .add_systems(

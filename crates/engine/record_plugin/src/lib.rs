@@ -471,3 +471,20 @@ impl Drop for ActiveRecording {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_header_rate_is_the_measured_one_else_the_fixed_step() {
+        let mut clock = FrameClock::default();
+        let fixed = Time::<Fixed>::from_hz(90.0);
+        assert!((header_frame_rate_hz(&clock, Some(&fixed)) - 90.0).abs() < 1e-3);
+        assert_eq!(header_frame_rate_hz(&clock, None), 60.0);
+        for index in 0..=45 {
+            clock.0.tick(f64::from(index) / 30.0);
+        }
+        assert!((header_frame_rate_hz(&clock, Some(&fixed)) - 30.0).abs() < 1e-3);
+    }
+}

@@ -147,6 +147,11 @@ struct TrainerArgs {
     #[arg(long, value_name = "WxH", default_value = "1280x720", value_parser = parse_window_size)]
     window: UVec2,
 
+    /// Record a lesson and draw a sample stroke and pin on the twin with the annotation keys,
+    /// as an instructor would with the mouse (pictures, demonstrations).
+    #[arg(long, hide = true)]
+    demo_annotation: bool,
+
     /// Show more of what the trainer is doing: -v for progress, -vv for debugging detail.
     /// Quiet by default.
     #[arg(short, long, action = clap::ArgAction::Count)]
@@ -329,6 +334,9 @@ fn run_trainer(cli: TrainerArgs) -> anyhow::Result<ExitCode> {
         xr_launch::Outcome::Desktop(options) => *options,
     };
     let mut app = build_app(&options).context("cannot start the trainer")?;
+    if cli.demo_annotation {
+        app.insert_resource(desktop_plugin::ScriptedAnnotation::default());
+    }
     let exit = app.run();
     Ok(if exit.is_success() {
         ExitCode::SUCCESS

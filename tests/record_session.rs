@@ -109,6 +109,13 @@ fn an_attempt_through_the_skin_and_out_is_recorded_to_one_file() {
     assert_eq!(header.role, Role::Trainee);
     assert_eq!(header.twin_bundle_id, "practice-block");
     assert_eq!(header.needle_model, "Tuohy18G");
+    // The rate frames were rendered at before the recording began (16 ms frames), not a
+    // nominal figure.
+    assert!(
+        (header.frame_rate_hz - 62.5).abs() < 0.1,
+        "header rate {} Hz",
+        header.frame_rate_hz
+    );
     let text = format!("{header:?}").to_lowercase();
     for word in ["patient", "birth", "mrn", "surname"] {
         assert!(!text.contains(word), "header mentions {word}: {text}");

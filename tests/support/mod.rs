@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod cli;
+pub mod display;
 pub mod headless;
 pub mod recordings;
 pub mod reference_twin;

@@ -11,7 +11,8 @@
 //! structs (positions `[f32; 3]`, rotations `[x, y, z, w]`); the engine's record plugin converts.
 //!
 //! Key types: [`SessionWriter`] / [`BackgroundWriter`] (on its own thread), [`SessionReader`] / [`read_session`], [`SessionIndex`] (seek by time), [`Frame`],
-//! [`SessionEvent`], [`Damage`]. Layout: docs/session-format.md.
+//! [`SessionEvent`], [`Damage`], [`StrokeBuilder`] (live strokes, thinned), [`FrameRateMeter`], [`Narration`] (voice beside
+//! a session, in step with its timeline). Layout: docs/session-format.md.
 
 mod background;
 mod codec;
@@ -21,9 +22,12 @@ mod frame;
 mod header;
 mod index;
 mod layout;
+mod narration;
 mod pose;
+mod rate;
 mod reader;
 mod recovery;
+mod stroke;
 mod writer;
 
 pub use background::BackgroundWriter;
@@ -40,7 +44,12 @@ pub use frame::{
 pub use header::{Role, SessionHeader, is_rfc3339, rfc3339_utc, rfc3339_utc_now};
 pub use index::SessionIndex;
 pub use layout::{FILE_EXTENSION, FILE_MAGIC, FORMAT_VERSION};
+pub use narration::{
+    NARRATION_SUFFIX, Narration, NarrationError, NarrationWriter, narration_path, read_narration,
+};
 pub use pose::{Anchor, Pose};
+pub use rate::FrameRateMeter;
 pub use reader::{ReadStats, Recording, SessionReader, read_session};
 pub use recovery::{RepairReport, SessionInfo, VerifyReport, info, repair, verify};
+pub use stroke::{DEFAULT_STROKE_SPACING_M, StrokeBuilder, chapter, pin};
 pub use writer::{Compression, MAX_FLUSH_INTERVAL_S, SessionWriter, WriteSummary, WriterOptions};

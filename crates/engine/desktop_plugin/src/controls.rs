@@ -18,6 +18,7 @@ pub(crate) fn drive_orbit_camera(
     motion: Res<AccumulatedMouseMotion>,
     scroll: Res<AccumulatedMouseScroll>,
     windows: Query<&Window>,
+    recording: Option<Res<record_plugin::RecordingStatus>>,
     mut cameras: Query<(&mut OrbitCamera, &mut Transform, Option<&Projection>)>,
 ) {
     let viewport_height_px = windows.iter().next().map_or(720.0, |w| w.height());
@@ -25,8 +26,10 @@ pub(crate) fn drive_orbit_camera(
         MouseScrollUnit::Line => scroll.delta.y,
         MouseScrollUnit::Pixel => scroll.delta.y / PIXELS_PER_LINE,
     };
-    // With Ctrl held the mouse drives the needle instead.
-    if crate::mouse_needle::mouse_drives_needle(&keys) {
+    // With Ctrl held the mouse drives the needle instead; with A or P it annotates.
+    if crate::mouse_needle::mouse_drives_needle(&keys)
+        || crate::annotate_input::mouse_annotates(&keys, recording.as_deref())
+    {
         return;
     }
     for (mut orbit, mut transform, projection) in &mut cameras {

@@ -1,12 +1,16 @@
 //! The desktop view: a camera that orbits, pans and zooms around the patient's back with the
 //! mouse, keyboard control of the needle hand, the teaching panel, and a help line.
 //!
+//! While an instructor lesson records (F9), A-drag draws on the twin, P-click pins and C marks
+//! a chapter, sent as `record_plugin::AnnotationInput`.
+//!
 //! Used when no headset is active and for reviewing at a monitor. Knows nothing of XR.
 //! Key types: [`DesktopViewPlugin`], [`OrbitCamera`], [`DesktopNeedleHand`].
 
 use bevy::prelude::*;
 use stage_plugin::StageSystems;
 
+mod annotate_input;
 mod controls;
 mod help_line;
 mod mouse_needle;
@@ -15,6 +19,7 @@ mod orbit;
 mod readout_panel;
 mod section_view;
 
+pub use annotate_input::ScriptedAnnotation;
 pub use needle_controls::ScriptedAdvance;
 pub use section_view::SectionView;
 
@@ -30,6 +35,7 @@ pub struct DesktopViewPlugin;
 impl Plugin for DesktopViewPlugin {
     fn build(&self, app: &mut App) {
         app.add_message::<physics_plugin::NeedleFact>()
+            .add_message::<record_plugin::AnnotationInput>()
             .init_resource::<DesktopNeedleHand>()
             .init_resource::<readout_panel::RecentFacts>()
             .add_systems(
@@ -56,6 +62,12 @@ impl Plugin for DesktopViewPlugin {
                 (
                     readout_panel::update_panel,
                     section_view::update_section_view,
+                    (
+                        annotate_input::run_annotation_script,
+                        annotate_input::send_annotation_input,
+                    )
+                        .chain()
+                        .after(stage_plugin::PointerSystems),
                 ),
             )
             .add_systems(

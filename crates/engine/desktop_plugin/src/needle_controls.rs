@@ -76,6 +76,7 @@ pub(crate) fn drive_needle_hand(
     input: Option<ResMut<NeedleHandInput>>,
     readout: Option<Res<NeedleReadout>>,
     scripted: Option<Res<ScriptedAdvance>>,
+    recording: Option<Res<record_plugin::RecordingStatus>>,
 ) {
     let Some(mut input) = input else { return };
     let dt_s = time.delta_secs();
@@ -98,7 +99,14 @@ pub(crate) fn drive_needle_hand(
     hand.advance_mm += axis(KeyCode::KeyW, KeyCode::KeyS) * speed * dt_s;
     hand.cephalad_deg += axis(KeyCode::ArrowUp, KeyCode::ArrowDown) * TILT_DEG_PER_S * dt_s;
     hand.lateral_deg += axis(KeyCode::ArrowRight, KeyCode::ArrowLeft) * TILT_DEG_PER_S * dt_s;
-    hand.entry_mm.x += axis(KeyCode::KeyD, KeyCode::KeyA) * ENTRY_MM_PER_S * dt_s;
+    // A draws while an instructor lesson records: it does not move the entry then.
+    let left = if crate::annotate_input::annotating(recording.as_deref()) {
+        0.0
+    } else {
+        f32::from(u8::from(keys.pressed(KeyCode::KeyA)))
+    };
+    hand.entry_mm.x +=
+        (f32::from(u8::from(keys.pressed(KeyCode::KeyD))) - left) * ENTRY_MM_PER_S * dt_s;
     hand.entry_mm.y += axis(KeyCode::KeyE, KeyCode::KeyQ) * ENTRY_MM_PER_S * dt_s;
     hand.cephalad_deg = hand.cephalad_deg.clamp(-45.0, 45.0);
     hand.lateral_deg = hand.lateral_deg.clamp(-45.0, 45.0);

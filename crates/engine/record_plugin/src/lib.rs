@@ -8,15 +8,28 @@
 //! desktop camera). The header names the twin (id, hash), the lesson, role, app version,
 //! runtime and needle, and the UTC start; never the patient.
 //!
-//! Key types: [`RecordPlugin`], [`RecordSettings`], [`RecordingStatus`], [`RecordSystems`].
+//! While a recording runs, [`AnnotationInput`] messages (desktop A-drag, P-click, C; an XR
+//! fingertip) become strokes, pins and chapters in it, drawn on the twin until it ends.
+//!
+//! The header's frame rate is the mean rate of rendered frames over the second before the
+//! recording started ([`session::FrameRateMeter`]), else the fixed physics step's rate.
+//!
+//! Key types: [`RecordPlugin`], [`RecordSettings`], [`RecordingStatus`], [`RecordSystems`],
+//! [`AnnotationInput`], [`LiveAnnotations`].
 
 use std::path::{Path, PathBuf};
+
+mod annotate;
+
+pub use annotate::{
+    AnnotationGizmos, AnnotationInput, LiveAnnotations, PinLabel, STROKE_COLOUR_SRGBA,
+};
 
 use bevy::prelude::*;
 use physics_plugin::{NeedleFact, NeedleHandInput, NeedleReadout};
 use session::{
-    Anchor, BackgroundWriter, FORMAT_VERSION, Frame, NeedleInput, Pose, Role, SessionEvent,
-    SessionHeader, SyringeFluid, SyringePress, TimedEvent, WriterOptions,
+    Anchor, BackgroundWriter, FORMAT_VERSION, Frame, FrameRateMeter, NeedleInput, Pose, Role,
+    SessionEvent, SessionHeader, SyringeFluid, SyringePress, TimedEvent, WriterOptions,
 };
 
 /// Records attempts and lessons. Settings come from a [`RecordSettings`] resource inserted
@@ -29,12 +42,17 @@ impl Plugin for RecordPlugin {
             .init_resource::<RecordingStatus>()
             .init_resource::<ActiveRecording>()
             .init_resource::<RoomHands>()
+            .init_resource::<FrameClock>()
+            .init_resource::<LiveAnnotations>()
+            .add_message::<AnnotationInput>()
             .add_systems(Startup, spawn_indicator)
             .add_systems(
                 PostUpdate,
                 (
+                    tick_frame_clock,
                     toggle_instructor_recording,
                     follow_needle_facts,
+                    annotate::apply_annotation_input,
                     record_frame,
                     finish_on_exit,
                     show_indicator,
@@ -42,7 +60,19 @@ impl Plugin for RecordPlugin {
                     .chain()
                     .in_set(RecordSystems)
                     .before(TransformSystems::Propagate),
+            )
+            .add_systems(
+                PostUpdate,
+                annotate::place_pin_labels.after(TransformSystems::Propagate),
             );
+        // Drawing needs Bevy's gizmos (absent in headless apps).
+        if app.is_plugin_added::<bevy::gizmos::GizmoPlugin>() {
+            app.insert_gizmo_config(annotate::AnnotationGizmos, annotate::gizmo_config())
+                .add_systems(
+                    PostUpdate,
+                    annotate::draw_live_annotations.after(TransformSystems::Propagate),
+                );
+        }
     }
 }
 
@@ -127,6 +157,29 @@ pub struct RecordingStatus {
 #[derive(Component, Debug, Clone, Copy)]
 pub struct RecIndicator;
 
+/// The rate of rendered frames, for the header of the next recording.
+#[derive(Resource, Debug, Default)]
+struct FrameClock(FrameRateMeter);
+
+fn tick_frame_clock(time: Res<Time<Real>>, mut clock: ResMut<FrameClock>) {
+    clock.0.tick(time.elapsed_secs_f64());
+}
+
+/// The frame rate a new recording states: the measured rendered-frame rate, else the fixed
+/// physics step's rate (the app just started), else 60 Hz.
+fn header_frame_rate_hz(clock: &FrameClock, fixed: Option<&Time<Fixed>>) -> f32 {
+    clock
+        .0
+        .mean_hz()
+        .or_else(|| {
+            fixed
+                .map(|fixed| fixed.timestep().as_secs_f32())
+                .filter(|step_s| *step_s > 0.0)
+                .map(|step_s| 1.0 / step_s)
+        })
+        .unwrap_or(60.0)
+}
+
 /// The writer of the recording under way.
 #[derive(Resource, Default)]
 struct ActiveRecording {
@@ -176,6 +229,7 @@ fn start(
     role: Role,
     needle: Option<&NeedleHandInput>,
     now_s: f64,
+    frame_rate_hz: f32,
 ) {
     let header = SessionHeader {
         format_version: FORMAT_VERSION,
@@ -186,7 +240,7 @@ fn start(
         role,
         runtime_name: "desktop".to_owned(),
         device_names: vec!["keyboard and mouse".to_owned()],
-        frame_rate_hz: 60.0,
+        frame_rate_hz,
         started_utc: session::rfc3339_utc_now(),
         needle_model: needle
             .and_then(|input| ron::to_string(&input.needle).ok())
@@ -196,7 +250,7 @@ fn start(
         .map_err(|error| format!("{}: {error}", settings.sessions_dir.display()))
         .and_then(|()| {
             let path = unused_path(&settings.sessions_dir, role, &header.started_utc);
-            BackgroundWriter::create(&path, &header, WriterOptions::default())
+            BackgroundWriter::create(&path, &header, writer_options())
                 .map(|writer| (writer, path))
                 .map_err(|error| error.to_string())
         });
@@ -212,6 +266,15 @@ fn start(
             warn!("cannot record: {problem}");
             status.last_error = Some(problem);
         }
+    }
+}
+
+/// A chunk every quarter second (the format's default is half): a slow rendered frame on a
+/// loaded machine plus a slow device sync then still leave the file within a second of a crash.
+fn writer_options() -> WriterOptions {
+    WriterOptions {
+        flush_interval_s: 0.25,
+        ..WriterOptions::default()
     }
 }
 
@@ -261,6 +324,7 @@ fn toggle_instructor_recording(
     time: Res<Time<Real>>,
     settings: Res<RecordSettings>,
     needle: Option<Res<NeedleHandInput>>,
+    rate: (Res<FrameClock>, Option<Res<Time<Fixed>>>),
     mut status: ResMut<RecordingStatus>,
     mut active: ResMut<ActiveRecording>,
 ) {
@@ -282,6 +346,7 @@ fn toggle_instructor_recording(
                 Role::Instructor,
                 needle.as_deref(),
                 now_s,
+                header_frame_rate_hz(&rate.0, rate.1.as_deref()),
             );
         }
     }
@@ -292,6 +357,7 @@ fn follow_needle_facts(
     time: Res<Time<Real>>,
     settings: Res<RecordSettings>,
     needle: Option<Res<NeedleHandInput>>,
+    rate: (Res<FrameClock>, Option<Res<Time<Fixed>>>),
     mut status: ResMut<RecordingStatus>,
     mut active: ResMut<ActiveRecording>,
 ) {
@@ -306,6 +372,7 @@ fn follow_needle_facts(
                 Role::Trainee,
                 needle.as_deref(),
                 now_s,
+                header_frame_rate_hz(&rate.0, rate.1.as_deref()),
             );
         }
         let session_time_s = now_s - active.started_s;
@@ -427,5 +494,22 @@ impl Drop for ActiveRecording {
         if let Some(writer) = self.writer.take() {
             let _ = writer.finish();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_header_rate_is_the_measured_one_else_the_fixed_step() {
+        let mut clock = FrameClock::default();
+        let fixed = Time::<Fixed>::from_hz(90.0);
+        assert!((header_frame_rate_hz(&clock, Some(&fixed)) - 90.0).abs() < 1e-3);
+        assert_eq!(header_frame_rate_hz(&clock, None), 60.0);
+        for index in 0..=45 {
+            clock.0.tick(f64::from(index) / 30.0);
+        }
+        assert!((header_frame_rate_hz(&clock, Some(&fixed)) - 30.0).abs() < 1e-3);
     }
 }

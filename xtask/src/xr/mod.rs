@@ -197,6 +197,47 @@ fn withdraw(
     push(run, state, feeder, here, here + normal * 0.07)
 }
 
+/// The length of the longest stroke in the instructor recording the headset wrote in `dir`.
+fn recorded_stroke_length_m(dir: &Path) -> Result<f32> {
+    let lesson_file = std::fs::read_dir(dir)
+        .with_context(|| format!("no sessions folder {}", dir.display()))?
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .find(|path| {
+            path.file_name()
+                .is_some_and(|name| name.to_string_lossy().starts_with("lesson-"))
+        })
+        .with_context(|| format!("no instructor recording in {}", dir.display()))?;
+    let recording = session::read_session(&lesson_file)
+        .with_context(|| format!("cannot read {}", lesson_file.display()))?;
+    let tracked_frames = recording
+        .frames
+        .iter()
+        .filter(|frame| matches!(frame.right_hand, session::HandInput::Tracked(_)))
+        .count();
+    if tracked_frames == 0 {
+        bail!(
+            "{} has no frame with the tracked right hand",
+            lesson_file.display()
+        );
+    }
+    recording
+        .events
+        .iter()
+        .filter_map(|timed| match &timed.event {
+            session::SessionEvent::Annotation(session::Annotation::Stroke { points_m, .. }) => {
+                Some(
+                    points_m
+                        .windows(2)
+                        .map(|pair| Vec3::from(pair[0]).distance(Vec3::from(pair[1])))
+                        .sum::<f32>(),
+                )
+            }
+            _ => None,
+        })
+        .reduce(f32::max)
+        .with_context(|| format!("{} holds no stroke", lesson_file.display()))
+}
+
 fn tail(text: &str, lines: usize) -> String {
     let all: Vec<&str> = text.lines().collect();
     all[all.len().saturating_sub(lines)..].join("\n")
@@ -343,6 +384,7 @@ pub fn xr_test(root: &Path, args: &[String]) -> Result<()> {
                 .args(["-C", &app_dir])
                 .args(&env)
                 .arg("RUST_LOG=warn,bevy_mod_openxr=info,xr_plugin=info,wgpu=error,naga=warn")
+                .arg(format!("NEURAXIS_SESSIONS_DIR=/{RUN_DIR}/sessions"))
                 .arg(&binary)
                 .args(["--xr", "on", "--twin", twin, "--xr-eye-size", "480x540"])
                 .args(["--xr-test-report", &format!("/{RUN_DIR}/{name}.status")])
@@ -480,6 +522,77 @@ pub fn xr_test(root: &Path, args: &[String]) -> Result<()> {
         },
     )?;
     withdraw(&mut look, &mut state, &mut feeder, list_rotation * Vec3::Z)?;
+    passed.push("headset_menu_starts_a_lesson");
+
+    // 3. An instructor's lesson from the headset: "Record a lesson" in the list, then a stroke
+    // drawn in the air with the right hand pinched away from the needle; the recording holds it.
+    // The lesson's patient position moved the table's contents: find the button again.
+    let chosen_frames = number(&chosen, "frames_running").unwrap_or(0.0);
+    let settled = look.wait_for(
+        "lay the lesson's patient out",
+        Duration::from_secs(60),
+        |status, _| number(status, "frames_running").unwrap_or(0.0) >= chosen_frames + 5.0,
+    )?;
+    let button = vector(&settled, "menu_button_m").context("status has no menu_button_m")?;
+    poke(
+        &mut look,
+        &mut state,
+        &mut feeder,
+        button,
+        button_normal,
+        tip_offset,
+    )?;
+    let menu = look.wait_for(
+        "open the lesson list again",
+        Duration::from_secs(30),
+        |status, _| field(status, "menu_open") == "true",
+    )?;
+    withdraw(&mut look, &mut state, &mut feeder, button_normal)?;
+    let rows = number(&menu, "menu_list_rows").context("status has no menu_list_rows")?;
+    // The rows end with free practice, record, close.
+    let record_row = rows as f32 - 2.0;
+    let list = vector(&menu, "menu_list_m").context("status has no menu_list_m")?;
+    let record_point = list
+        + list_rotation
+            * Vec3::new(
+                0.0,
+                list_height_m / 2.0 - (record_row + 0.5) * row_height_m,
+                0.0,
+            );
+    poke(
+        &mut look,
+        &mut state,
+        &mut feeder,
+        record_point,
+        list_rotation * Vec3::Z,
+        tip_offset,
+    )?;
+    let recording = look.wait_for(
+        "start an instructor recording from the list",
+        Duration::from_secs(30),
+        |status, _| {
+            field(status, "instructor_recording") == "true" && field(status, "menu_open") == "false"
+        },
+    )?;
+    withdraw(&mut look, &mut state, &mut feeder, list_rotation * Vec3::Z)?;
+    let anchor_now = vector(&recording, "twin_anchor_m").context("status has no twin_anchor_m")?;
+    let stroke_from = anchor_now + Vec3::new(-0.10, 0.15, 0.05);
+    let stroke_to = stroke_from + Vec3::new(0.06, 0.0, 0.0);
+    state.right = Hand::open(Pose::at(stroke_from.to_array()));
+    feeder.send(&state)?;
+    std::thread::sleep(Duration::from_secs(2));
+    state.right.curl_0_1 = PINCH;
+    feeder.send(&state)?;
+    std::thread::sleep(Duration::from_secs(2));
+    push(&mut look, &mut state, &mut feeder, stroke_from, stroke_to)?;
+    std::thread::sleep(Duration::from_secs(1));
+    state.right.curl_0_1 = [0.0; 5];
+    feeder.send(&state)?;
+    look.wait_for(
+        "draw a stroke with the pinched hand",
+        Duration::from_secs(30),
+        |status, _| number(status, "strokes_drawn").unwrap_or(0.0) >= 1.0,
+    )?;
     println!(
         "xr-test: lesson chosen in the headset: {} ({} presses)",
         field(&chosen, "lesson"),
@@ -501,7 +614,15 @@ pub fn xr_test(root: &Path, args: &[String]) -> Result<()> {
     );
     let look_status = status;
     look.app.stop("TERM");
-    passed.push("headset_menu_starts_a_lesson");
+    let stroke_length_m = recorded_stroke_length_m(&run_dir.join("sessions"))?;
+    println!(
+        "xr-test: stroke in the instructor's recording: {:.0} mm",
+        stroke_length_m * 1000.0
+    );
+    if !(0.03..0.09).contains(&stroke_length_m) {
+        bail!("the recorded stroke is {stroke_length_m:.3} m long; the hand drew 0.06 m");
+    }
+    passed.push("headset_instructor_stroke_recorded");
 
     // The scripted sequence runs on the practice block, whose bone sits where the test knows.
     state.right = parked(0.3);

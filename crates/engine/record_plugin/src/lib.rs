@@ -45,6 +45,7 @@ impl Plugin for RecordPlugin {
             .init_resource::<FrameClock>()
             .init_resource::<LiveAnnotations>()
             .add_message::<AnnotationInput>()
+            .add_message::<ToggleInstructorRecording>()
             .add_systems(Startup, spawn_indicator)
             .add_systems(
                 PostUpdate,
@@ -85,6 +86,11 @@ pub struct RoomHands {
     /// Right hand.
     pub right: session::HandInput,
 }
+
+/// Start an instructor recording, or stop the one under way (F9 on the desktop; a headset
+/// menu sends this).
+#[derive(Message, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ToggleInstructorRecording;
 
 /// The recording systems (in `PostUpdate`, after the frame's physics and input).
 #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -319,8 +325,10 @@ fn stop(active: &mut ActiveRecording, status: &mut RecordingStatus) {
     status.finished.push(path);
 }
 
+#[allow(clippy::too_many_arguments)] // keys and messages, the needle, the clocks and the writer
 fn toggle_instructor_recording(
     keys: Option<Res<ButtonInput<KeyCode>>>,
+    mut requests: MessageReader<ToggleInstructorRecording>,
     time: Res<Time<Real>>,
     settings: Res<RecordSettings>,
     needle: Option<Res<NeedleHandInput>>,
@@ -328,7 +336,8 @@ fn toggle_instructor_recording(
     mut status: ResMut<RecordingStatus>,
     mut active: ResMut<ActiveRecording>,
 ) {
-    if !keys.is_some_and(|keys| keys.just_pressed(KeyCode::F9)) {
+    let asked = requests.read().count() % 2 == 1;
+    if asked == keys.is_some_and(|keys| keys.just_pressed(KeyCode::F9)) {
         return;
     }
     match active.role {

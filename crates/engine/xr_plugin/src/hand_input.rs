@@ -75,6 +75,8 @@ pub(crate) struct HandsState {
     pub(crate) holder: Option<Handedness>,
     /// The other hand was closed last frame (its closing at the hub takes the stylet out or puts it back).
     other_was_closed: bool,
+    /// Each hand (left, right) is drawing a stroke.
+    drawing: [bool; 2],
 }
 
 impl HandsState {
@@ -171,6 +173,8 @@ fn drive_needle_from_hands(
     input: Option<ResMut<NeedleHandInput>>,
     readout: Option<Res<NeedleReadout>>,
     room_hands: Option<ResMut<record_plugin::RoomHands>>,
+    recording: Option<Res<record_plugin::RecordingStatus>>,
+    mut annotations: MessageWriter<record_plugin::AnnotationInput>,
     mut anchors: AnchorTransforms,
     mut tables: TableTransforms,
 ) {
@@ -256,8 +260,64 @@ fn drive_needle_from_hands(
     status.needle_stage = Some((needle_stage.hub_m, needle_stage.direction));
     status.twin_anchor = Some((twin_to_stage.position_m, twin_to_stage.rotation));
 
+    let instructor = recording
+        .is_some_and(|recording| matches!(recording.active, Some((session::Role::Instructor, _))));
+    draw_strokes(
+        &mut state,
+        &command,
+        &needle_stage,
+        instructor,
+        &mut annotations,
+        &mut status,
+    );
     place_table(&mut state, &command, &options, &mut anchors, &mut tables);
     clock.add(started);
+}
+
+/// While an instructor records, a free hand pinching away from the needle draws a stroke at
+/// its index fingertip (the other hand closed too means the table is being moved instead).
+fn draw_strokes(
+    state: &mut HandsState,
+    command: &hands::NeedleCommand,
+    needle_stage: &NeedlePose,
+    instructor: bool,
+    annotations: &mut MessageWriter<record_plugin::AnnotationInput>,
+    status: &mut XrStatus,
+) {
+    use record_plugin::AnnotationInput;
+    let tips = state.index_tips_m();
+    for (side, tip_m) in tips.into_iter().enumerate() {
+        let hand = if side == 0 {
+            Handedness::Left
+        } else {
+            Handedness::Right
+        };
+        let pen_m = tip_m.or(command.grab_points_m[side]);
+        let away_from_needle = command.grab_points_m[side].is_some_and(|point| {
+            needle_stage.distance_to_grip_m(point, hands::Grab::GRIP_LENGTH_M)
+                > hands::Grab::REACH_M
+        });
+        let drawing = instructor
+            && command.closed[side]
+            && !command.closed[1 - side]
+            && command.holder != Some(hand)
+            && (state.drawing[side] || away_from_needle);
+        match (state.drawing[side], drawing, pen_m) {
+            (false, true, Some(point_m)) => {
+                annotations.write(AnnotationInput::StrokeStart { point_m });
+                state.drawing[side] = true;
+            }
+            (true, true, Some(point_m)) => {
+                annotations.write(AnnotationInput::StrokeTo { point_m });
+            }
+            (true, false, _) | (true, true, None) => {
+                annotations.write(AnnotationInput::StrokeEnd);
+                state.drawing[side] = false;
+                status.strokes_drawn += 1;
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Both hands closed away from the needle move and turn the table; letting go keeps the placement.

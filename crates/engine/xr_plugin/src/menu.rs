@@ -8,6 +8,7 @@ use crate::status::{SystemClock, XrStatus};
 use bevy::prelude::*;
 use hands::{PokeDetector, PokePanel, RigidPose};
 use lesson_plugin::{ActiveLesson, ChooseLesson, LessonCatalogue, LessonMenu};
+use record_plugin::{RecordingStatus, ToggleInstructorRecording};
 use stage_plugin::{StageSystems, TwinAnchor};
 use std::time::Instant;
 
@@ -36,6 +37,10 @@ const LIST_M: Vec2 = Vec2::new(0.28, 0.245);
 const LIST_OFFSET_M: Vec3 = Vec3::new(-0.17, 0.2, -0.05);
 /// Lessons listed at most (as the desktop's digit keys).
 const MAX_LESSONS: usize = 9;
+/// Heading, free practice, record, close.
+const ROWS_BESIDE_LESSONS: usize = 4;
+const RECORD_WORDS: &str = "Record a lesson (instructor)";
+const STOP_RECORD_WORDS: &str = "Stop recording the lesson";
 
 /// The menu's quads and the presses under way, one detector per hand and quad.
 #[derive(Resource, Default)]
@@ -57,6 +62,8 @@ enum RowAction {
     Heading,
     Lesson(usize),
     FreePractice,
+    /// Start or stop an instructor's lesson recording.
+    RecordLesson,
     Close,
 }
 
@@ -65,6 +72,7 @@ fn row_action(row: usize, lessons: usize) -> RowAction {
         0 => RowAction::Heading,
         row if row <= lessons => RowAction::Lesson(row - 1),
         row if row == lessons + 1 => RowAction::FreePractice,
+        row if row == lessons + 2 => RowAction::RecordLesson,
         _ => RowAction::Close,
     }
 }
@@ -112,7 +120,7 @@ fn spawn_menu(
     );
     commands.entity(list.quad).insert(Visibility::Hidden);
     let lessons = listed_lessons(catalogue.as_deref());
-    let rows = lessons + 3;
+    let rows = lessons + ROWS_BESIDE_LESSONS;
     for row in 0..rows {
         let words = match row_action(row, lessons) {
             RowAction::Heading => "Lessons - touch one".to_owned(),
@@ -122,6 +130,7 @@ fn spawn_menu(
                 .map(|entry| format!("{}  {}", index + 1, drawable(&entry.lesson.title)))
                 .unwrap_or_default(),
             RowAction::FreePractice => "0  Free practice".to_owned(),
+            RowAction::RecordLesson => RECORD_WORDS.to_owned(),
             RowAction::Close => "Close".to_owned(),
         };
         // Rows of equal height, as the press detection assumes.
@@ -179,6 +188,7 @@ fn press_menu(
     catalogue: Option<Res<LessonCatalogue>>,
     lesson_menu: Option<ResMut<LessonMenu>>,
     mut choose: MessageWriter<ChooseLesson>,
+    mut record: MessageWriter<ToggleInstructorRecording>,
     mut menu: ResMut<HeadsetMenu>,
     transforms: Query<&Transform>,
     mut status: ResMut<XrStatus>,
@@ -201,7 +211,7 @@ fn press_menu(
             menu.list,
             PokePanel {
                 size_m: LIST_M.to_array(),
-                rows: lessons + 3,
+                rows: lessons + ROWS_BESIDE_LESSONS,
             },
         ),
     ];
@@ -239,6 +249,10 @@ fn press_menu(
                 RowAction::FreePractice => {
                     choose.write(ChooseLesson(None));
                 }
+                RowAction::RecordLesson => {
+                    record.write(ToggleInstructorRecording);
+                    lesson_menu.open = false;
+                }
                 RowAction::Close => lesson_menu.open = false,
             }
         }
@@ -246,14 +260,22 @@ fn press_menu(
     clock.add(started);
 }
 
+#[allow(clippy::too_many_arguments)] // the menu's state, its quads and rows, and what it reports
 fn show_menu(
     lesson_menu: Option<Res<LessonMenu>>,
     active: Option<Res<ActiveLesson>>,
     menu: Res<HeadsetMenu>,
     mut visibilities: Query<&mut Visibility>,
     mut rows: Query<(&ListRow, &mut Text)>,
+    recording: Option<Res<RecordingStatus>>,
+    catalogue: Option<Res<LessonCatalogue>>,
     mut status: ResMut<XrStatus>,
 ) {
+    let instructor = recording
+        .as_ref()
+        .is_some_and(|recording| matches!(recording.active, Some((session::Role::Instructor, _))));
+    status.instructor_recording = instructor;
+    let lessons = listed_lessons(catalogue.as_deref());
     let open = lesson_menu.as_ref().is_some_and(|menu| menu.open);
     status.menu_open = open;
     status.lesson = active
@@ -275,9 +297,19 @@ fn show_menu(
             || "Lessons - touch one".to_owned(),
             |problem| drawable(&problem),
         );
+    let record_words = if instructor {
+        STOP_RECORD_WORDS
+    } else {
+        RECORD_WORDS
+    };
     for (row, mut text) in &mut rows {
-        if row.0 == 0 && text.0 != heading {
-            text.0.clone_from(&heading);
+        let words = match row_action(row.0, lessons) {
+            RowAction::Heading => heading.as_str(),
+            RowAction::RecordLesson => record_words,
+            _ => continue,
+        };
+        if text.0 != words {
+            words.clone_into(&mut text.0);
         }
     }
 }
@@ -287,8 +319,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn rows_are_a_heading_the_lessons_free_practice_and_close() {
-        let actions: Vec<_> = (0..6).map(|row| row_action(row, 3)).collect();
+    fn rows_are_a_heading_the_lessons_free_practice_recording_and_close() {
+        let actions: Vec<_> = (0..7).map(|row| row_action(row, 3)).collect();
         assert_eq!(
             actions,
             vec![
@@ -297,6 +329,7 @@ mod tests {
                 RowAction::Lesson(1),
                 RowAction::Lesson(2),
                 RowAction::FreePractice,
+                RowAction::RecordLesson,
                 RowAction::Close
             ]
         );

@@ -84,6 +84,10 @@ pub struct XrStatus {
     pub menu_button: Option<(Vec3, Quat)>,
     /// The lesson list's pose, its number of rows and its size (metres).
     pub menu_list: Option<(Vec3, Quat, usize, Vec2)>,
+    /// An instructor's lesson recording is under way.
+    pub instructor_recording: bool,
+    /// Freehand strokes drawn in the headset so far.
+    pub strokes_drawn: u32,
     /// The right index fingertip (or controller), STAGE space.
     pub right_index_tip_m: Option<Vec3>,
 }
@@ -239,6 +243,11 @@ fn render(
     line("menu_open", status.menu_open.to_string());
     line("lesson", status.lesson.clone());
     line("menu_presses", status.menu_presses.to_string());
+    line(
+        "instructor_recording",
+        status.instructor_recording.to_string(),
+    );
+    line("strokes_drawn", status.strokes_drawn.to_string());
     if let Some((position, rotation)) = status.menu_button {
         line("menu_button_m", v(position));
         line("menu_button_rotation", q(rotation));

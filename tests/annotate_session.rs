@@ -10,7 +10,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bevy::input::ButtonState;
-use bevy::input::keyboard::{Key, KeyboardInput, NativeKey};
 use bevy::input::mouse::{MouseButtonInput, MouseMotion};
 use bevy::prelude::*;
 use bevy::time::TimeUpdateStrategy;
@@ -19,6 +18,7 @@ use neuraxis::TrainerPlugin;
 use record_plugin::{LiveAnnotations, RecordPlugin, RecordSettings, RecordingStatus};
 use session::{Annotation, Role, SessionEvent};
 use stage_plugin::{PointerRay, TwinAnchor};
+use support::headless::{key, tap};
 use twin_plugin::{LoadedTwin, TwinPlugin};
 
 fn default_twin() -> Arc<LoadedTwin> {
@@ -44,24 +44,6 @@ fn annotating_app(sessions_dir: &std::path::Path, twin: Option<Arc<LoadedTwin>>)
         app.update();
     }
     app
-}
-
-fn key(app: &mut App, key_code: KeyCode, state: ButtonState) {
-    app.world_mut().write_message(KeyboardInput {
-        key_code,
-        logical_key: Key::Unidentified(NativeKey::Unidentified),
-        state,
-        text: None,
-        repeat: false,
-        window: Entity::PLACEHOLDER,
-    });
-}
-
-fn tap(app: &mut App, key_code: KeyCode) {
-    key(app, key_code, ButtonState::Pressed);
-    app.update();
-    key(app, key_code, ButtonState::Released);
-    app.update();
 }
 
 fn left_button(app: &mut App, state: ButtonState) {

@@ -111,6 +111,30 @@ fn the_needle_is_poised_over_the_interspace_and_the_panel_shows_it() {
 }
 
 #[test]
+fn b_turns_the_bevel_a_quarter_and_the_panel_says_where_it_faces() {
+    let mut app = headless_trainer(None);
+    let panel_text = |app: &mut App| {
+        let world = app.world_mut();
+        world
+            .query_filtered::<&Text, With<desktop_plugin::ReadoutPanel>>()
+            .single(world)
+            .expect("one panel")
+            .0
+            .clone()
+    };
+    assert!(panel_text(&mut app).contains("bevel cephalad"));
+    support::headless::tap(&mut app, KeyCode::KeyB);
+    let roll_deg = app
+        .world()
+        .resource::<physics_plugin::NeedleHandInput>()
+        .bevel_roll_deg;
+    assert_eq!(roll_deg, 90.0);
+    app.update();
+    let text = panel_text(&mut app);
+    assert!(text.contains("bevel to the right"), "panel: {text:?}");
+}
+
+#[test]
 fn the_section_view_shows_the_tissues_around_the_tip_and_the_needle() {
     let mut app = headless_trainer(None);
     let world = app.world_mut();

@@ -5,7 +5,6 @@
 mod support;
 
 use bevy::input::ButtonState;
-use bevy::input::keyboard::{Key, KeyboardInput};
 use bevy::prelude::*;
 use bevy::time::TimeUpdateStrategy;
 use lesson::{AttemptEnd, Lesson};
@@ -18,6 +17,7 @@ use physics_plugin::{NeedleHandInput, NeedleReadout};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
+use support::headless::key;
 use support::reference_twin::reference_bundle;
 use twin_plugin::{LoadedTwin, ShownTwin, TwinPlugin, TwinStructure};
 
@@ -60,17 +60,6 @@ fn lesson_app(catalogue: Vec<CatalogueEntry>, progress: Option<ProgressTarget>) 
     app
 }
 
-fn press(app: &mut App, key_code: KeyCode, state: ButtonState) {
-    app.world_mut().write_message(KeyboardInput {
-        key_code,
-        logical_key: Key::Unidentified(bevy::input::keyboard::NativeKey::Unidentified),
-        state,
-        text: None,
-        repeat: false,
-        window: Entity::PLACEHOLDER,
-    });
-}
-
 #[test]
 fn choosing_a_lesson_on_another_twin_swaps_the_twin_the_needle_and_the_menu_closes() {
     let high_bmi = repo("assets/twins/high-bmi");
@@ -92,7 +81,7 @@ fn choosing_a_lesson_on_another_twin_swaps_the_twin_the_needle_and_the_menu_clos
     );
 
     // "2" on the menu: the high-BMI epidural.
-    press(&mut app, KeyCode::Digit2, ButtonState::Pressed);
+    key(&mut app, KeyCode::Digit2, ButtonState::Pressed);
     app.update();
     app.update();
     let world = app.world_mut();
@@ -167,10 +156,10 @@ fn an_epidural_attempt_is_scored_on_the_panel_and_stored_for_the_trainee() {
         // In the ligament: stylet out (the saline syringe goes on), plunger held, as a
         // trainee does.
         if !syringe_on && tip == Some(anatomy::TissueClass::InterspinousLigament) {
-            press(&mut app, KeyCode::KeyT, ButtonState::Pressed);
+            key(&mut app, KeyCode::KeyT, ButtonState::Pressed);
             app.update();
-            press(&mut app, KeyCode::KeyT, ButtonState::Released);
-            press(&mut app, KeyCode::Space, ButtonState::Pressed);
+            key(&mut app, KeyCode::KeyT, ButtonState::Released);
+            key(&mut app, KeyCode::Space, ButtonState::Pressed);
             syringe_on = true;
         }
         if !app.world().resource::<Finished>().0.is_empty() {

@@ -1,6 +1,8 @@
 //! A windowless, GPU-less app with what the trainer's plugins need from Bevy: time, assets,
 //! input and transform propagation.
 
+use bevy::input::ButtonState;
+use bevy::input::keyboard::{Key, KeyboardInput, NativeKey};
 use bevy::prelude::*;
 
 /// `MinimalPlugins` plus assets (meshes, materials), input and transforms; add the plugins
@@ -17,4 +19,24 @@ pub fn headless_app() -> App {
     .init_asset::<StandardMaterial>()
     .init_asset::<Image>();
     app
+}
+
+/// A key going down or up, as the window would report it (`ButtonInput` follows these).
+pub fn key(app: &mut App, key_code: KeyCode, state: ButtonState) {
+    app.world_mut().write_message(KeyboardInput {
+        key_code,
+        logical_key: Key::Unidentified(NativeKey::Unidentified),
+        state,
+        text: None,
+        repeat: false,
+        window: Entity::PLACEHOLDER,
+    });
+}
+
+/// A key pressed for one frame and released the next.
+pub fn tap(app: &mut App, key_code: KeyCode) {
+    key(app, key_code, ButtonState::Pressed);
+    app.update();
+    key(app, key_code, ButtonState::Released);
+    app.update();
 }

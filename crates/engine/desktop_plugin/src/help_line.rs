@@ -6,7 +6,7 @@ use bevy::prelude::*;
 pub const HELP_TEXT: &str = "\
 View   Left-drag: orbit   Right-drag: pan   Wheel: zoom   R: reset view   K: skin on/off   Esc: quit
 Needle W/S or Ctrl+wheel: advance/withdraw (Shift: faster)   Arrows or Ctrl+drag: aim   Ctrl+click on the back or A/D Q/E: entry point
-       T: stylet out/in (syringe on)   Space: press plunger   F: saline/air   N: next needle   Backspace: new attempt
+       T: stylet out/in (syringe on)   Space: press plunger   F: saline/air   N: next needle   B: turn bevel   Backspace: new attempt
 Lesson F9: record on/off; while it records A+drag: draw on the twin   P+click: pin   C: chapter";
 
 /// Marks the help line's text.

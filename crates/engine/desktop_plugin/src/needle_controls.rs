@@ -64,6 +64,13 @@ impl DesktopNeedleHand {
     }
 }
 
+/// The bevel a quarter turn further clockwise (seen from the hub): cephalad, right, caudal,
+/// left. Clinicians face a Tuohy's bevel cephalad for an epidural, and a cutting spinal
+/// needle's bevel along the dural fibres.
+fn quarter_turned(roll_deg: f32) -> f32 {
+    ((roll_deg / 90.0).round() * 90.0 + 90.0).rem_euclid(360.0)
+}
+
 fn next_needle(kind: NeedleKind) -> NeedleKind {
     let index = NeedleKind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
     NeedleKind::ALL[(index + 1) % NeedleKind::ALL.len()]
@@ -134,6 +141,9 @@ pub(crate) fn drive_needle_hand(
     if keys.just_pressed(KeyCode::KeyT) {
         input.stylet_in = !input.stylet_in;
     }
+    if keys.just_pressed(KeyCode::KeyB) {
+        input.bevel_roll_deg = quarter_turned(input.bevel_roll_deg);
+    }
     // The syringe goes on when the stylet comes out; Space presses its plunger.
     let press_0_1 = if keys.pressed(KeyCode::Space) {
         0.6
@@ -157,6 +167,16 @@ pub(crate) fn drive_needle_hand(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_bevel_turns_a_quarter_at_a_time_and_comes_round() {
+        let turns: Vec<f32> = std::iter::successors(Some(0.0), |&roll| Some(quarter_turned(roll)))
+            .take(5)
+            .collect();
+        assert_eq!(turns, vec![0.0, 90.0, 180.0, 270.0, 0.0]);
+        // A roll set elsewhere (a hand's twist) snaps to the next quarter.
+        assert_eq!(quarter_turned(-93.0), 0.0);
+    }
 
     #[test]
     fn a_straight_hand_points_into_the_back_and_poises_the_tip_above_the_skin() {

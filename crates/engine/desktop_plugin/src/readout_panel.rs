@@ -93,8 +93,19 @@ pub fn describe_state(state: &NeedleState) -> String {
     )
 }
 
+/// Which way the bevel faces, in the words of the patient's body (roll as `B` turns it).
+pub fn bevel_words(roll_deg: f32) -> &'static str {
+    match ((roll_deg / 90.0).round() as i32).rem_euclid(4) {
+        0 => "cephalad",
+        1 => "to the right",
+        2 => "caudal",
+        _ => "to the left",
+    }
+}
+
 pub(crate) fn update_panel(
     readout: Option<Res<NeedleReadout>>,
+    input: Option<Res<physics_plugin::NeedleHandInput>>,
     mut facts: MessageReader<NeedleFact>,
     mut recent: ResMut<RecentFacts>,
     mut panels: Query<&mut Text, With<ReadoutPanel>>,
@@ -108,6 +119,10 @@ pub(crate) fn update_panel(
         return;
     };
     let mut text = describe_state(state);
+    if let Some(input) = input {
+        text.push_str("   bevel ");
+        text.push_str(bevel_words(input.bevel_roll_deg));
+    }
     for line in &recent.0 {
         text.push_str("\n- ");
         text.push_str(line);

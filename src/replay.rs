@@ -55,6 +55,7 @@ pub fn build_replay_app(options: &ReplayAppOptions) -> Result<App, StartError> {
         timeline: options.timeline.clone(),
         warnings: options.warnings.clone(),
         export_dir: options.export_dir.clone(),
+        desktop: true,
     });
     if let Some(request) = &options.screenshot {
         app.add_plugins(capture_plugin::CapturePlugin {
@@ -62,4 +63,29 @@ pub fn build_replay_app(options: &ReplayAppOptions) -> Result<App, StartError> {
         });
     }
     Ok(app)
+}
+
+/// The replay in a headset: the recordings' ghosts on the twin, in the room, with a panel
+/// pressed by a fingertip to play, pause and step. Needs no window or display.
+pub fn build_xr_replay_app(options: &ReplayAppOptions, xr: xr_plugin::XrOptions) -> App {
+    let mut app = App::new();
+    let mut log = crate::log_plugin(options.verbosity);
+    log.filter.push_str(",bevy_mod_openxr=info,xr_plugin=info");
+    app.add_plugins(xr_plugin::xr_plugin_group(DefaultPlugins.build().set(log)))
+        .insert_resource(ClearColor(Color::srgb(0.05, 0.06, 0.08)))
+        .add_plugins(stage_plugin::StagePlugin);
+    if let Some(twin) = &options.twin {
+        app.add_plugins(twin_plugin::TwinPlugin { twin: twin.clone() });
+    }
+    app.add_plugins((
+        replay_plugin::ReplayPlugin {
+            timeline: options.timeline.clone(),
+            warnings: options.warnings.clone(),
+            export_dir: options.export_dir.clone(),
+            desktop: false,
+        },
+        xr_plugin::XrPlugin { options: xr },
+        xr_plugin::XrReplayControlsPlugin,
+    ));
+    app
 }

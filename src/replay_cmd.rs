@@ -27,7 +27,8 @@ In the window:
 Examples:
   neuraxis replay attempt.nxsession
   neuraxis replay lesson.nxsession attempt.nxsession     instructor and trainee overlaid
-  neuraxis replay attempt.nxsession --export-csv frames.csv --export-json events.json")]
+  neuraxis replay attempt.nxsession --export-csv frames.csv --export-json events.json
+  neuraxis replay lesson.nxsession --xr on        in the headset, on your own twin")]
 pub struct ReplayArgs {
     /// Session files to replay together (overlaid, aligned at their start).
     #[arg(required = true, value_name = "FILE")]
@@ -74,6 +75,29 @@ pub struct ReplayArgs {
     /// Show more of what the replay is doing: -v for progress, -vv for debugging detail.
     #[arg(short, long, action = clap::ArgAction::Count)]
     verbose: u8,
+
+    /// Watch in the headset (an OpenXR runtime must be active): the ghosts on your own twin,
+    /// with a panel beside the table to play, pause and step. Off: on the monitor.
+    #[arg(long, value_enum, default_value_t = ReplayXr::Off)]
+    xr: ReplayXr,
+
+    /// Per-eye image size in the headset, as WIDTHxHEIGHT (default: the runtime's).
+    #[arg(long, value_name = "WxH", value_parser = crate::parse_window_size)]
+    xr_eye_size: Option<UVec2>,
+
+    /// Write the headset replay's status (time, playing, panel) to this file; used by
+    /// `cargo xtask xr-test`.
+    #[arg(long, value_name = "FILE")]
+    xr_test_report: Option<PathBuf>,
+}
+
+/// `neuraxis replay --xr`: where to watch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ReplayXr {
+    /// On the monitor.
+    Off,
+    /// In the headset.
+    On,
 }
 
 fn parse_speed(text: &str) -> Result<f64, String> {
@@ -197,6 +221,25 @@ pub fn run(args: ReplayArgs) -> anyhow::Result<ExitCode> {
         warnings,
         export_dir,
     };
+    if args.xr == ReplayXr::On {
+        anyhow::ensure!(
+            xr_plugin::runtime_manifest().is_some(),
+            "--xr on: no OpenXR runtime is installed (no openxr/1/active_runtime.json in the \
+             XDG config folders, and XR_RUNTIME_JSON is not set); start your headset's runtime, \
+             or replay on the monitor without --xr"
+        );
+        let xr = xr_plugin::XrOptions {
+            eye_resolution_px: args.xr_eye_size,
+            status_file: args.xr_test_report.clone(),
+            ..xr_plugin::XrOptions::default()
+        };
+        let exit = neuraxis::replay::build_xr_replay_app(&options, xr).run();
+        return Ok(if exit.is_success() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        });
+    }
     let mut app = build_replay_app(&options).context("cannot open the replay window")?;
     Ok(if app.run().is_success() {
         ExitCode::SUCCESS

@@ -197,16 +197,19 @@ fn withdraw(
     push(run, state, feeder, here, here + normal * 0.07)
 }
 
+/// The file name of the instructor recording the headset wrote in `dir`.
+fn lesson_file_name(dir: &Path) -> Result<String> {
+    std::fs::read_dir(dir)
+        .with_context(|| format!("no sessions folder {}", dir.display()))?
+        .filter_map(|entry| entry.ok())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .find(|name| name.starts_with("lesson-"))
+        .with_context(|| format!("no instructor recording in {}", dir.display()))
+}
+
 /// The length of the longest stroke in the instructor recording the headset wrote in `dir`.
 fn recorded_stroke_length_m(dir: &Path) -> Result<f32> {
-    let lesson_file = std::fs::read_dir(dir)
-        .with_context(|| format!("no sessions folder {}", dir.display()))?
-        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-        .find(|path| {
-            path.file_name()
-                .is_some_and(|name| name.to_string_lossy().starts_with("lesson-"))
-        })
-        .with_context(|| format!("no instructor recording in {}", dir.display()))?;
+    let lesson_file = dir.join(lesson_file_name(dir)?);
     let recording = session::read_session(&lesson_file)
         .with_context(|| format!("cannot read {}", lesson_file.display()))?;
     let tracked_frames = recording
@@ -374,7 +377,9 @@ pub fn xr_test(root: &Path, args: &[String]) -> Result<()> {
     };
     feeder.send(&state)?;
 
-    let start = |twin: &str, name: &str| -> Result<Run> {
+    // `neuraxis ARGS...` in the chroot, writing its status to NAME.status and its log to
+    // NAME.log.
+    let start_app = |name: &str, args: &[&str]| -> Result<Run> {
         let status_path = run_dir.join(format!("{name}.status"));
         let log_path = run_dir.join(format!("{name}.log"));
         let app = Guarded {
@@ -386,7 +391,8 @@ pub fn xr_test(root: &Path, args: &[String]) -> Result<()> {
                 .arg("RUST_LOG=warn,bevy_mod_openxr=info,xr_plugin=info,wgpu=error,naga=warn")
                 .arg(format!("NEURAXIS_SESSIONS_DIR=/{RUN_DIR}/sessions"))
                 .arg(&binary)
-                .args(["--xr", "on", "--twin", twin, "--xr-eye-size", "480x540"])
+                .args(args)
+                .args(["--xr", "on", "--xr-eye-size", "480x540"])
                 .args(["--xr-test-report", &format!("/{RUN_DIR}/{name}.status")])
                 .stdin(Stdio::null())
                 .stdout(log_file(&format!("{name}.log"))?)
@@ -407,6 +413,7 @@ pub fn xr_test(root: &Path, args: &[String]) -> Result<()> {
             started: Instant::now(),
         })
     };
+    let start = |twin: &str, name: &str| start_app(name, &["--twin", twin]);
     let focused = |status: &HashMap<String, String>, log: &str| {
         log.contains("entered XR state FOCUSED")
             && number(status, "frames_running").unwrap_or(0.0) >= 5.0
@@ -623,6 +630,92 @@ pub fn xr_test(root: &Path, args: &[String]) -> Result<()> {
         bail!("the recorded stroke is {stroke_length_m:.3} m long; the hand drew 0.06 m");
     }
     passed.push("headset_instructor_stroke_recorded");
+
+    // 4. The instructor's lesson replayed in the headset on the trainee's twin: the panel
+    // beside the table pauses it and steps it a frame on.
+    let lesson_name = lesson_file_name(&run_dir.join("sessions"))?;
+    let lesson_inside = format!("/{RUN_DIR}/sessions/{lesson_name}");
+    state.right = Hand::open(Pose::at((anchor + Vec3::new(0.0, 0.35, 0.3)).to_array()));
+    feeder.send(&state)?;
+    let mut replay = start_app("replay", &["replay", &lesson_inside, "--speed", "0.25"])?;
+    let status = replay.wait_for(
+        "replay: reach the FOCUSED state",
+        Duration::from_secs(120),
+        focused,
+    )?;
+    let first_time_s = number(&status, "replay_time_s").context("status has no replay_time_s")?;
+    let status = replay.wait_for(
+        "replay: play the recording",
+        Duration::from_secs(30),
+        |status, _| number(status, "replay_time_s").is_some_and(|t| t > first_time_s),
+    )?;
+    let panel = vector(&status, "replay_panel_m").context("status has no replay_panel_m")?;
+    let panel_rotation = rotation(&status, "replay_panel_rotation")
+        .context("status has no replay_panel_rotation")?;
+    let panel_rows = number(&status, "replay_panel_rows").context("no replay_panel_rows")?;
+    let panel_height_m = status
+        .get("replay_panel_size_m")
+        .and_then(|size| size.split_whitespace().nth(1)?.parse::<f32>().ok())
+        .context("status has no replay_panel_size_m")?;
+    let row_centre = |row: f32| {
+        panel
+            + panel_rotation
+                * Vec3::new(
+                    0.0,
+                    panel_height_m / 2.0 - (row + 0.5) * panel_height_m / panel_rows as f32,
+                    0.0,
+                )
+    };
+    let panel_normal = panel_rotation * Vec3::Z;
+    state.right.curl_0_1 = pointing;
+    // Row 1: play/pause.
+    poke(
+        &mut replay,
+        &mut state,
+        &mut feeder,
+        row_centre(1.0),
+        panel_normal,
+        tip_offset,
+    )?;
+    let paused = replay.wait_for(
+        "replay: pause from the panel",
+        Duration::from_secs(30),
+        |status, _| field(status, "replay_playing") == "false",
+    )?;
+    withdraw(&mut replay, &mut state, &mut feeder, panel_normal)?;
+    let paused_at_s = number(&paused, "replay_time_s").context("no replay_time_s")?;
+    std::thread::sleep(Duration::from_secs(2));
+    let still = read_status(&replay.status_path);
+    if number(&still, "replay_time_s") != Some(paused_at_s) {
+        bail!(
+            "the paused replay moved on: {paused_at_s} s, then {}",
+            field(&still, "replay_time_s")
+        );
+    }
+    // Row 3: a frame on.
+    poke(
+        &mut replay,
+        &mut state,
+        &mut feeder,
+        row_centre(3.0),
+        panel_normal,
+        tip_offset,
+    )?;
+    let stepped = replay.wait_for(
+        "replay: step a frame on from the panel",
+        Duration::from_secs(30),
+        |status, _| {
+            number(status, "replay_time_s").is_some_and(|t| t > paused_at_s)
+                && field(status, "replay_playing") == "false"
+        },
+    )?;
+    withdraw(&mut replay, &mut state, &mut feeder, panel_normal)?;
+    println!(
+        "xr-test: headset replay paused at {paused_at_s:.3} s, a frame on: {} s",
+        field(&stepped, "replay_time_s")
+    );
+    replay.app.stop("TERM");
+    passed.push("headset_replay_pause_and_step");
 
     // The scripted sequence runs on the practice block, whose bone sits where the test knows.
     state.right = parked(0.3);

@@ -40,6 +40,9 @@ pub struct ReplayPlugin {
     pub warnings: Vec<String>,
     /// Where E saves pictures of the view.
     pub export_dir: PathBuf,
+    /// A monitor's camera, keys, mouse and panel; without them (a headset) only the clock,
+    /// the ghosts and the annotations run, and the headset brings its own controls.
+    pub desktop: bool,
 }
 
 /// Playback state, advanced each frame.
@@ -85,35 +88,40 @@ impl Plugin for ReplayPlugin {
             .configure_sets(Update, (ReplaySystems::Input, ReplaySystems::Show).chain())
             .add_systems(
                 Startup,
-                (
-                    ghosts::spawn_ghosts,
-                    ghosts::spawn_annotations,
-                    controls::spawn_camera,
-                )
-                    .after(stage_plugin::StageSystems),
-            )
-            .add_systems(Startup, panel::spawn_panel)
-            .add_systems(
-                Update,
-                (
-                    controls::keyboard,
-                    controls::timeline_mouse,
-                    controls::advance_clock,
-                    controls::orbit_mouse,
-                )
-                    .chain()
-                    .in_set(ReplaySystems::Input),
+                (ghosts::spawn_ghosts, ghosts::spawn_annotations).after(stage_plugin::StageSystems),
             )
             .add_systems(
                 Update,
-                (
-                    ghosts::place_ghosts,
-                    ghosts::show_annotations,
-                    controls::place_camera,
-                    panel::update_panel,
-                    panel::update_event_list,
-                )
-                    .in_set(ReplaySystems::Show),
+                (ghosts::place_ghosts, ghosts::show_annotations).in_set(ReplaySystems::Show),
             );
+        if !self.desktop {
+            app.add_systems(Update, controls::advance_clock.in_set(ReplaySystems::Input));
+            return;
+        }
+        app.add_systems(
+            Startup,
+            controls::spawn_camera.after(stage_plugin::StageSystems),
+        )
+        .add_systems(Startup, panel::spawn_panel)
+        .add_systems(
+            Update,
+            (
+                controls::keyboard,
+                controls::timeline_mouse,
+                controls::advance_clock,
+                controls::orbit_mouse,
+            )
+                .chain()
+                .in_set(ReplaySystems::Input),
+        )
+        .add_systems(
+            Update,
+            (
+                controls::place_camera,
+                panel::update_panel,
+                panel::update_event_list,
+            )
+                .in_set(ReplaySystems::Show),
+        );
     }
 }

@@ -179,6 +179,8 @@ fn drive_needle_from_hands(
     mut tables: TableTransforms,
 ) {
     let started = Instant::now();
+    // Read even without a needle to drive (a replay): the panels are pressed with them.
+    state.tracked = read_hands(&bones);
     let Some(mut input) = input else { return };
     let Ok(anchor_transform) = anchors.single() else {
         return;
@@ -186,7 +188,6 @@ fn drive_needle_from_hands(
     let twin_to_stage = RigidPose::new(anchor_transform.translation, anchor_transform.rotation);
     let stage_to_twin = twin_to_stage.inverse();
 
-    state.tracked = read_hands(&bones);
     let controllers = controllers.map(|c| *c).unwrap_or_default();
     if let Some(mut room_hands) = room_hands {
         room_hands.set_if_neq(hands_for_recording(&state.tracked, &controllers));

@@ -18,8 +18,10 @@ mod controllers;
 mod hand_input;
 mod menu;
 mod panel;
+mod replay_controls;
 mod status;
 
+pub use replay_controls::XrReplayControlsPlugin;
 pub use status::{XrStatus, parse_status_line};
 
 /// How the headset session runs.
@@ -117,6 +119,12 @@ impl Plugin for XrPlugin {
             ..default()
         })
         .insert_resource(options)
+        // What the hands and panels say, whether or not a needle, lessons or a recorder
+        // listen (a replay has none of them).
+        .add_message::<physics_plugin::NeedleFact>()
+        .add_message::<lesson_plugin::ChooseLesson>()
+        .add_message::<record_plugin::AnnotationInput>()
+        .add_message::<record_plugin::ToggleInstructorRecording>()
         .add_systems(Update, exit_when_the_session_ends)
         .add_plugins((
             status::StatusPlugin,

@@ -93,6 +93,10 @@ fn spawn_menu(
     else {
         return;
     };
+    // No lessons on offer (a replay): no menu.
+    if catalogue.is_none() {
+        return;
+    }
     let font = |size: f32| TextFont {
         font_size: FontSize::Px(size),
         ..default()
@@ -173,7 +177,10 @@ fn place_menu(
 }
 
 /// Each hand's pressing point in the STAGE space: the index fingertip, else the controller.
-fn fingertips(hands: &HandsState, controllers: Option<&ControllerReadings>) -> [Option<Vec3>; 2] {
+pub(crate) fn fingertips(
+    hands: &HandsState,
+    controllers: Option<&ControllerReadings>,
+) -> [Option<Vec3>; 2] {
     let tips = hands.index_tips_m();
     let grips = controllers.map_or([None, None], |c| {
         [c.left, c.right].map(|controller| controller.and_then(|c| c.grip))

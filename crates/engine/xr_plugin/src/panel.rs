@@ -127,11 +127,16 @@ fn spawn_panel(
     images: Option<ResMut<Assets<Image>>>,
     meshes: Option<ResMut<Assets<Mesh>>>,
     materials: Option<ResMut<Assets<StandardMaterial>>>,
+    readout: Option<Res<NeedleReadout>>,
 ) {
     let (Some(mut images), Some(mut meshes), Some(mut materials)) = (images, meshes, materials)
     else {
         return;
     };
+    // No needle physics (a replay): nothing to read out.
+    if readout.is_none() {
+        return;
+    }
     let panel = spawn_ui_quad(
         &mut commands,
         (&mut images, &mut meshes, &mut materials),

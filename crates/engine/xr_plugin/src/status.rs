@@ -88,6 +88,10 @@ pub struct XrStatus {
     pub instructor_recording: bool,
     /// Freehand strokes drawn in the headset so far.
     pub strokes_drawn: u32,
+    /// A replay's time (seconds) and whether it plays.
+    pub replay: Option<(f64, bool)>,
+    /// The replay panel's pose, rows and size.
+    pub replay_panel: Option<(Vec3, Quat, usize, Vec2)>,
     /// The right index fingertip (or controller), STAGE space.
     pub right_index_tip_m: Option<Vec3>,
 }
@@ -258,6 +262,19 @@ fn render(
         line("menu_list_rows", rows.to_string());
         line(
             "menu_list_size_m",
+            format!("{:.4} {:.4}", size_m.x, size_m.y),
+        );
+    }
+    if let Some((time_s, playing)) = status.replay {
+        line("replay_time_s", format!("{time_s:.4}"));
+        line("replay_playing", playing.to_string());
+    }
+    if let Some((position, rotation, rows, size_m)) = status.replay_panel {
+        line("replay_panel_m", v(position));
+        line("replay_panel_rotation", q(rotation));
+        line("replay_panel_rows", rows.to_string());
+        line(
+            "replay_panel_size_m",
             format!("{:.4} {:.4}", size_m.x, size_m.y),
         );
     }

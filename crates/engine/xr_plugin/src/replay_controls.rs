@@ -1,0 +1,192 @@
+//! Replay in the headset: a recorded lesson's ghosts on the trainee's own twin, and a panel
+//! beside the table whose rows are pressed with a fingertip: play or pause, a frame back or
+//! on, the next event.
+
+use crate::controllers::ControllerReadings;
+use crate::hand_input::HandsState;
+use crate::panel::{beside_table, spawn_ui_quad};
+use crate::status::{SystemClock, XrStatus};
+use bevy::prelude::*;
+use hands::{PokeDetector, PokePanel, RigidPose};
+use replay_plugin::{ReplaySystems, ReplayTimeline};
+use stage_plugin::{StageSystems, TwinAnchor};
+use std::time::Instant;
+
+/// Replay controls in the headset. Add beside [`crate::XrPlugin`] and a `ReplayPlugin` without
+/// its desktop parts.
+pub struct XrReplayControlsPlugin;
+
+impl Plugin for XrReplayControlsPlugin {
+    fn build(&self, app: &mut App) {
+        app.init_resource::<ReplayPanel>()
+            .add_systems(Startup, spawn_replay_panel.after(StageSystems))
+            .add_systems(
+                Update,
+                press_replay_panel
+                    .in_set(ReplaySystems::Input)
+                    .after(crate::XrSystems::Input),
+            )
+            .add_systems(
+                Update,
+                show_replay_panel
+                    .in_set(ReplaySystems::Show)
+                    .in_set(crate::XrSystems::Feedback),
+            );
+    }
+}
+
+const PANEL_PX: UVec2 = UVec2::new(560, 400);
+const PANEL_M: Vec2 = Vec2::new(0.22, 0.16);
+/// Where the trainer's readout panel sits: beside and above the skin, operator's right.
+const PANEL_OFFSET_M: Vec3 = Vec3::new(0.14, 0.19, -0.05);
+
+/// The rows, top to bottom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ReplayRow {
+    /// Time and state; pressing it does nothing.
+    Heading,
+    PlayPause,
+    FrameBack,
+    FrameOn,
+    NextEvent,
+}
+
+const ROWS: [ReplayRow; 5] = [
+    ReplayRow::Heading,
+    ReplayRow::PlayPause,
+    ReplayRow::FrameBack,
+    ReplayRow::FrameOn,
+    ReplayRow::NextEvent,
+];
+
+#[derive(Resource, Default)]
+struct ReplayPanel {
+    quad: Option<Entity>,
+    pokes: [PokeDetector; 2],
+}
+
+#[derive(Component)]
+struct ReplayRowText(ReplayRow);
+
+fn spawn_replay_panel(
+    mut commands: Commands,
+    images: Option<ResMut<Assets<Image>>>,
+    meshes: Option<ResMut<Assets<Mesh>>>,
+    materials: Option<ResMut<Assets<StandardMaterial>>>,
+    mut panel: ResMut<ReplayPanel>,
+) {
+    let (Some(mut images), Some(mut meshes), Some(mut materials)) = (images, meshes, materials)
+    else {
+        return;
+    };
+    let quad = spawn_ui_quad(
+        &mut commands,
+        (&mut images, &mut meshes, &mut materials),
+        "XR replay panel",
+        PANEL_PX,
+        PANEL_M,
+        Color::srgba(0.02, 0.05, 0.1, 0.85),
+    );
+    for row in ROWS {
+        commands.entity(quad.root).with_child((
+            Node {
+                height: Val::Percent(100.0 / ROWS.len() as f32),
+                align_items: AlignItems::Center,
+                border: UiRect::bottom(Val::Px(1.0)),
+                ..default()
+            },
+            BorderColor::all(Color::srgba(1.0, 1.0, 1.0, 0.2)),
+            children![(
+                ReplayRowText(row),
+                Text::new(""),
+                TextFont {
+                    font_size: FontSize::Px(26.0),
+                    ..default()
+                },
+                TextColor(Color::WHITE),
+            )],
+        ));
+    }
+    panel.quad = Some(quad.quad);
+}
+
+#[allow(clippy::too_many_arguments)] // hands, the panel, the timeline and what it reports
+fn press_replay_panel(
+    hands: Res<HandsState>,
+    controllers: Option<Res<ControllerReadings>>,
+    anchors: Query<&GlobalTransform, With<TwinAnchor>>,
+    mut transforms: Query<&mut Transform>,
+    mut panel: ResMut<ReplayPanel>,
+    mut timeline: ResMut<ReplayTimeline>,
+    mut status: ResMut<XrStatus>,
+    mut clock: ResMut<SystemClock>,
+) {
+    let started = Instant::now();
+    let Some(quad) = panel.quad else { return };
+    let Ok(anchor) = anchors.single() else { return };
+    let Ok(mut transform) = transforms.get_mut(quad) else {
+        return;
+    };
+    *transform = beside_table(anchor, PANEL_OFFSET_M);
+    let pose = RigidPose::new(transform.translation, transform.rotation);
+    let face = PokePanel {
+        size_m: PANEL_M.to_array(),
+        rows: ROWS.len(),
+    };
+    status.replay_panel = Some((pose.position_m, pose.rotation, ROWS.len(), PANEL_M));
+    let tips = crate::menu::fingertips(&hands, controllers.as_deref());
+    for (side, tip_m) in tips.into_iter().enumerate() {
+        let local = tip_m.map(|tip_m| PokePanel::local_point(&pose, tip_m));
+        let Some(row) = panel.pokes[side].update(&face, local) else {
+            continue;
+        };
+        status.menu_presses += 1;
+        match ROWS[row] {
+            ReplayRow::Heading => {}
+            ReplayRow::PlayPause => timeline.toggle_play(),
+            ReplayRow::FrameBack => {
+                timeline.pause();
+                timeline.step(-1);
+            }
+            ReplayRow::FrameOn => {
+                timeline.pause();
+                timeline.step(1);
+            }
+            ReplayRow::NextEvent => {
+                timeline.pause();
+                timeline.next_mark(None);
+            }
+        }
+    }
+    clock.add(started);
+}
+
+fn show_replay_panel(
+    timeline: Res<ReplayTimeline>,
+    mut rows: Query<(&ReplayRowText, &mut Text)>,
+    mut status: ResMut<XrStatus>,
+) {
+    status.replay = Some((timeline.time_s(), timeline.is_playing()));
+    for (row, mut text) in &mut rows {
+        let words = match row.0 {
+            ReplayRow::Heading => format!(
+                "Replay {:.1} / {:.1} s  {}",
+                timeline.time_s() - timeline.start_s(),
+                timeline.duration_s(),
+                if timeline.is_playing() {
+                    "playing"
+                } else {
+                    "paused"
+                }
+            ),
+            ReplayRow::PlayPause if timeline.is_playing() => "Pause".to_owned(),
+            ReplayRow::PlayPause => "Play".to_owned(),
+            ReplayRow::FrameBack => "Frame back".to_owned(),
+            ReplayRow::FrameOn => "Frame on".to_owned(),
+            ReplayRow::NextEvent => "Next event".to_owned(),
+        };
+        if text.0 != words {
+            text.0 = words;
+        }
+    }
+}

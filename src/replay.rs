@@ -84,8 +84,12 @@ pub fn build_xr_replay_app(options: &ReplayAppOptions, xr: xr_plugin::XrOptions)
             export_dir: options.export_dir.clone(),
             desktop: false,
         },
-        xr_plugin::XrPlugin { options: xr },
-        xr_plugin::XrReplayControlsPlugin,
+        xr_plugin::XrPlugin {
+            options: xr_plugin::XrOptions {
+                replay_controls: true,
+                ..xr
+            },
+        },
     ));
     app
 }

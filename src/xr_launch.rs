@@ -46,6 +46,7 @@ pub fn run_headset(launch: &Launch, mut options: TrainerOptions) -> anyhow::Resu
             anchor_file: anchor_file(),
             room: "default".into(),
             process_start: launch.process_start,
+            replay_controls: false,
         };
         let mut app = neuraxis::build_xr_app(&options, xr);
         // The supervisor gone (killed, closed), the headset session ends too instead of

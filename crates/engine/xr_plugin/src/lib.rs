@@ -21,7 +21,6 @@ mod panel;
 mod replay_controls;
 mod status;
 
-pub use replay_controls::XrReplayControlsPlugin;
 pub use status::{XrStatus, parse_status_line};
 
 /// How the headset session runs.
@@ -39,6 +38,9 @@ pub struct XrOptions {
     pub room: String,
     /// When the process started, for the time to the first frame.
     pub process_start: Instant,
+    /// A replay, not the trainer: a panel to play, pause and step the `ReplayPlugin`'s
+    /// timeline (which must be added, without its desktop parts).
+    pub replay_controls: bool,
 }
 
 impl Default for XrOptions {
@@ -49,6 +51,7 @@ impl Default for XrOptions {
             anchor_file: None,
             room: "default".into(),
             process_start: Instant::now(),
+            replay_controls: false,
         }
     }
 }
@@ -133,6 +136,9 @@ impl Plugin for XrPlugin {
             panel::PanelPlugin,
             menu::MenuPlugin,
         ));
+        if self.options.replay_controls {
+            app.add_plugins(replay_controls::ReplayControlsPlugin);
+        }
     }
 }
 

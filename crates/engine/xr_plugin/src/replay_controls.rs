@@ -12,11 +12,10 @@ use replay_plugin::{ReplaySystems, ReplayTimeline};
 use stage_plugin::{StageSystems, TwinAnchor};
 use std::time::Instant;
 
-/// Replay controls in the headset. Add beside [`crate::XrPlugin`] and a `ReplayPlugin` without
-/// its desktop parts.
-pub struct XrReplayControlsPlugin;
+/// Replay controls in the headset ([`crate::XrOptions::replay_controls`]).
+pub(crate) struct ReplayControlsPlugin;
 
-impl Plugin for XrReplayControlsPlugin {
+impl Plugin for ReplayControlsPlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<ReplayPanel>()
             .add_systems(Startup, spawn_replay_panel.after(StageSystems))

@@ -26,6 +26,8 @@ pub struct ReplayAppOptions {
     pub warnings: Vec<String>,
     /// Where E saves pictures of the view.
     pub export_dir: PathBuf,
+    /// The recordings' voice narrations, played in step with the timeline.
+    pub narrations: Vec<session::Narration>,
 }
 
 /// The replay window, ready to `run()`.
@@ -55,6 +57,7 @@ pub fn build_replay_app(options: &ReplayAppOptions) -> Result<App, StartError> {
         timeline: options.timeline.clone(),
         warnings: options.warnings.clone(),
         export_dir: options.export_dir.clone(),
+        narrations: options.narrations.clone(),
     });
     if let Some(request) = &options.screenshot {
         app.add_plugins(capture_plugin::CapturePlugin {

@@ -66,9 +66,7 @@ fn an_instructor_recording_keeps_its_narration_beside_it_in_session_time() {
     let narration_path = session::narration_path(&session_path);
     assert_eq!(status.narrations, vec![narration_path.clone()]);
     assert!(
-        narration_path
-            .to_string_lossy()
-            .ends_with(".narration.wav")
+        narration_path.to_string_lossy().ends_with(".narration.wav")
             && narration_path.parent() == session_path.parent()
     );
     let narration = session::read_narration(&narration_path).expect("narration reads");
@@ -80,7 +78,10 @@ fn an_instructor_recording_keeps_its_narration_beside_it_in_session_time() {
         narration.offset_s
     );
     let length_s = narration.samples.len() as f64 / 16_000.0;
-    assert!((length_s - 0.8).abs() < 0.001, "narration {length_s} s long");
+    assert!(
+        (length_s - 0.8).abs() < 0.001,
+        "narration {length_s} s long"
+    );
     // The voice's pitch survives resampling: 250 Hz.
     let cycles = narration
         .samples

@@ -152,6 +152,11 @@ struct TrainerArgs {
     #[arg(long, hide = true)]
     demo_annotation: bool,
 
+    /// Narrate instructor recordings from this mono 16-bit WAV file, played in real time,
+    /// instead of the microphone (tests, demonstrations).
+    #[arg(long, value_name = "FILE.wav", hide = true)]
+    narration_from: Option<PathBuf>,
+
     /// Show more of what the trainer is doing: -v for progress, -vv for debugging detail.
     /// Quiet by default.
     #[arg(short, long, action = clap::ArgAction::Count)]
@@ -310,6 +315,9 @@ fn run_trainer(cli: TrainerArgs) -> anyhow::Result<ExitCode> {
                 .sessions_dir
                 .unwrap_or_else(record_plugin::default_sessions_dir),
             app_version: env!("CARGO_PKG_VERSION").to_owned(),
+            narration: cli
+                .narration_from
+                .map_or_else(Default::default, record_plugin::NarrationSource::WavFile),
             ..record_plugin::RecordSettings::default()
         },
         twin: match twin_dir {

@@ -26,6 +26,8 @@ pub struct ReplayAppOptions {
     pub warnings: Vec<String>,
     /// Where E saves pictures of the view.
     pub export_dir: PathBuf,
+    /// The recordings' voice narrations, played in step with the timeline.
+    pub narrations: Vec<session::Narration>,
 }
 
 /// The replay window, ready to `run()`.
@@ -56,6 +58,7 @@ pub fn build_replay_app(options: &ReplayAppOptions) -> Result<App, StartError> {
         warnings: options.warnings.clone(),
         export_dir: options.export_dir.clone(),
         desktop: true,
+        narrations: options.narrations.clone(),
     });
     if let Some(request) = &options.screenshot {
         app.add_plugins(capture_plugin::CapturePlugin {
@@ -83,6 +86,7 @@ pub fn build_xr_replay_app(options: &ReplayAppOptions, xr: xr_plugin::XrOptions)
             warnings: options.warnings.clone(),
             export_dir: options.export_dir.clone(),
             desktop: false,
+            narrations: options.narrations.clone(),
         },
         xr_plugin::XrPlugin {
             options: xr_plugin::XrOptions {

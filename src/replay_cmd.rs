@@ -161,12 +161,21 @@ fn warning_for(file: &Path, recording: &session::Recording) -> Option<String> {
 pub fn run(args: ReplayArgs) -> anyhow::Result<ExitCode> {
     let mut tracks = Vec::with_capacity(args.files.len());
     let mut warnings = Vec::new();
+    let mut narrations = Vec::new();
     for (file, label) in args.files.iter().zip(labels(&args.files)) {
         let recording = session::read_session(file)
             .with_context(|| format!("cannot replay {}", file.display()))?;
         if let Some(warning) = warning_for(file, &recording) {
             eprintln!("neuraxis: {warning}");
             warnings.push(warning);
+        }
+        match narration_beside(file) {
+            Ok(Some(narration)) => narrations.push(narration),
+            Ok(None) => {}
+            Err(warning) => {
+                eprintln!("neuraxis: {warning}");
+                warnings.push(warning);
+            }
         }
         tracks.push(review::Track { label, recording });
     }
@@ -220,6 +229,7 @@ pub fn run(args: ReplayArgs) -> anyhow::Result<ExitCode> {
         timeline,
         warnings,
         export_dir,
+        narrations,
     };
     if args.xr == ReplayXr::On {
         anyhow::ensure!(
@@ -246,6 +256,18 @@ pub fn run(args: ReplayArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// The voice narration beside a session file, if it has one; a damaged one is a warning (the
+/// replay goes on silently).
+fn narration_beside(file: &Path) -> Result<Option<session::Narration>, String> {
+    let path = session::narration_path(file);
+    if !path.exists() {
+        return Ok(None);
+    }
+    session::read_narration(&path)
+        .map(Some)
+        .map_err(|error| format!("warning: replaying without narration: {error}"))
 }
 
 /// The twin to replay on: the bundled twin the first recording names (by bundle id or

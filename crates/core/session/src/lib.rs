@@ -12,7 +12,8 @@
 //!
 //! Key types: [`SessionWriter`] / [`BackgroundWriter`] (on its own thread), [`SessionReader`] / [`read_session`], [`SessionIndex`] (seek by time), [`Frame`],
 //! [`SessionEvent`], [`Damage`], [`StrokeBuilder`] (live strokes, thinned), [`FrameRateMeter`], [`Narration`] (voice beside
-//! a session, in step with its timeline). Layout: docs/session-format.md.
+//! a session, in step with its timeline), [`NarrationFeed`] (microphone → narration samples),
+//! [`NarrationPlayer`] (narration in step with a replay's play head). Layout: docs/session-format.md.
 
 mod background;
 mod codec;
@@ -23,6 +24,8 @@ mod header;
 mod index;
 mod layout;
 mod narration;
+mod narration_feed;
+mod narration_player;
 mod pose;
 mod rate;
 mod reader;
@@ -47,6 +50,10 @@ pub use layout::{FILE_EXTENSION, FILE_MAGIC, FORMAT_VERSION};
 pub use narration::{
     NARRATION_SUFFIX, Narration, NarrationError, NarrationWriter, narration_path, read_narration,
 };
+pub use narration_feed::{
+    NARRATION_RATE_HZ, NarrationFeed, Resampler, from_i16, mix_to_mono, to_i16,
+};
+pub use narration_player::{NarrationPlayer, PlayheadReport, RESYNC_TOLERANCE_S};
 pub use pose::{Anchor, Pose};
 pub use rate::FrameRateMeter;
 pub use reader::{ReadStats, Recording, SessionReader, read_session};

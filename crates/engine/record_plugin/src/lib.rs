@@ -11,15 +11,22 @@
 //! While a recording runs, [`AnnotationInput`] messages (desktop A-drag, P-click, C; an XR
 //! fingertip) become strokes, pins and chapters in it, drawn on the twin until it ends.
 //!
+//! An instructor recording's voice narration is captured from the default input device (or a
+//! [`NarrationSource::WavFile`]) on threads of its own into `<stem>.narration.wav` beside the
+//! session; with no microphone one log line says so and the recording goes on without it.
+//!
 //! The header's frame rate is the mean rate of rendered frames over the second before the
 //! recording started ([`session::FrameRateMeter`]), else the fixed physics step's rate.
 //!
 //! Key types: [`RecordPlugin`], [`RecordSettings`], [`RecordingStatus`], [`RecordSystems`],
-//! [`AnnotationInput`], [`LiveAnnotations`].
+//! [`AnnotationInput`], [`LiveAnnotations`], [`NarrationSource`].
 
 use std::path::{Path, PathBuf};
 
 mod annotate;
+mod narration;
+
+pub use narration::NarrationSource;
 
 pub use annotate::{
     AnnotationGizmos, AnnotationInput, LiveAnnotations, PinLabel, STROKE_COLOUR_SRGBA,
@@ -111,6 +118,8 @@ pub struct RecordSettings {
     pub lesson_id: String,
     /// Version of the app, for the header.
     pub app_version: String,
+    /// Where instructor recordings' narration comes from.
+    pub narration: NarrationSource,
 }
 
 impl Default for RecordSettings {
@@ -122,6 +131,7 @@ impl Default for RecordSettings {
             twin_content_hash: String::new(),
             lesson_id: String::new(),
             app_version: env!("CARGO_PKG_VERSION").to_owned(),
+            narration: NarrationSource::default(),
         }
     }
 }
@@ -155,6 +165,8 @@ pub struct RecordingStatus {
     pub active: Option<(Role, PathBuf)>,
     /// Files finished this run, oldest first.
     pub finished: Vec<PathBuf>,
+    /// Narration files finished this run (beside their sessions), oldest first.
+    pub narrations: Vec<PathBuf>,
     /// The last recording problem (the trainer goes on without recording).
     pub last_error: Option<String>,
 }
@@ -192,6 +204,7 @@ struct ActiveRecording {
     writer: Option<BackgroundWriter>,
     role: Option<Role>,
     started_s: f64,
+    narration: Option<narration::NarrationCapture>,
 }
 
 fn spawn_indicator(mut commands: Commands) {
@@ -263,6 +276,13 @@ fn start(
     match created {
         Ok((writer, path)) => {
             info!("recording {role:?} session to {}", path.display());
+            if role == Role::Instructor {
+                active.narration = narration::NarrationCapture::start(
+                    &settings.narration,
+                    session::narration_path(&path),
+                    std::time::Instant::now(),
+                );
+            }
             active.writer = Some(writer);
             active.role = Some(role);
             active.started_s = now_s;
@@ -308,6 +328,11 @@ fn stop(active: &mut ActiveRecording, status: &mut RecordingStatus) {
         return;
     };
     active.role = None;
+    if let Some(capture) = active.narration.take()
+        && let Some(narration) = capture.finish()
+    {
+        status.narrations.push(narration);
+    }
     let path = writer.path().to_path_buf();
     match writer.finish() {
         Ok(summary) => info!(

@@ -1,21 +1,25 @@
 //! Replay of recorded sessions on a monitor: ghost needles, heads and hands of one or more
 //! recordings on the twin (one colour each), annotation strokes and pins, an orbit camera or
 //! the view through the recorded head, a timeline bar, a depth/force plot with tissue bands and
-//! the event list. Keys: Space, −/+, ←/→, N/B, PgDn/PgUp, V, E, R, Esc.
+//! the event list; each session's voice narration (`<stem>.narration.wav`) on the default
+//! output device in step with the timeline. Keys: Space, −/+, ←/→, N/B, PgDn/PgUp, V, E, R, Esc.
 //!
 //! Glue only: playback, interpolation, series and the plot raster come from the Bevy-free
 //! `review` crate. Ghosts are children of the [`stage_plugin::TwinAnchor`], because recorded
 //! poses are relative to the twin. Key types: [`ReplayPlugin`], [`ReplayTimeline`],
-//! [`ReplayView`], [`ReplaySystems`].
+//! [`ReplayView`], [`ReplaySystems`], [`ReplayNarration`].
 
 use bevy::prelude::*;
 use std::path::PathBuf;
 
 mod controls;
 mod ghosts;
+mod narration;
 mod panel;
 
 pub use controls::{ReplayCamera, screenshot_path};
+pub use narration::ReplayNarration;
+
 pub use ghosts::{GhostHead, GhostHub, GhostJoint, GhostShaft, StrokeSegment};
 pub use panel::{EventRow, PlotPlayhead, TimelineBar, TimelineFill, TimelineLabel, WarningBanner};
 
@@ -43,6 +47,9 @@ pub struct ReplayPlugin {
     /// A monitor's camera, keys, mouse and panel; without them (a headset) only the clock,
     /// the ghosts and the annotations run, and the headset brings its own controls.
     pub desktop: bool,
+    /// The recordings' narrations (session time; any number, mixed), played on the default
+    /// output device.
+    pub narrations: Vec<session::Narration>,
 }
 
 /// Playback state, advanced each frame.
@@ -92,8 +99,16 @@ impl Plugin for ReplayPlugin {
             )
             .add_systems(
                 Update,
-                (ghosts::place_ghosts, ghosts::show_annotations).in_set(ReplaySystems::Show),
+                (
+                    ghosts::place_ghosts,
+                    ghosts::show_annotations,
+                    narration::report_playhead,
+                )
+                    .in_set(ReplaySystems::Show),
             );
+        if !self.narrations.is_empty() {
+            app.insert_resource(ReplayNarration::on_default_output(self.narrations.clone()));
+        }
         if !self.desktop {
             app.add_systems(Update, controls::advance_clock.in_set(ReplaySystems::Input));
             return;

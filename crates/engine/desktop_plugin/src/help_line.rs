@@ -4,10 +4,10 @@ use bevy::prelude::*;
 
 /// The words of the help line.
 pub const HELP_TEXT: &str = "\
-View   Left-drag: orbit   Right-drag: pan   Wheel: zoom   R: reset view   K: skin on/off   Esc: quit
-Needle W/S or Ctrl+wheel: advance/withdraw (Shift: faster)   Arrows or Ctrl+drag: aim   Ctrl+click on the back or A/D Q/E: entry point
-       T: stylet out/in (syringe on)   Space: press plunger   F: saline/air   N: next needle   B: turn bevel   Backspace: new attempt
-Lesson F9: record on/off; while it records A+drag: draw on the twin   P+click: pin   C: chapter";
+View: drag orbit, right-drag pan, wheel zoom, R reset view, K skin on/off, Esc quit
+Needle: W/S or Ctrl+wheel in/out (Shift faster), arrows or Ctrl+drag aim, Ctrl+click or A/D Q/E entry
+T stylet out/in (syringe on), Space plunger, F saline/air, N next needle, B turn bevel, Backspace new attempt
+Lesson: M menu, F9 record; while recording A+drag draw on the twin, P+click pin, C chapter";
 
 /// Marks the help line's text.
 #[derive(Component, Debug)]

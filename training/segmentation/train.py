@@ -169,6 +169,9 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--width", type=int, default=8)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--checkpoint", help="torch state saved here every 25 steps")
+    parser.add_argument("--resume", action="store_true", help="continue from --checkpoint")
+    parser.add_argument("--export-only", action="store_true", help="export --checkpoint to --out")
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -181,10 +184,16 @@ def main():
     model = UNet3d(args.width)
     weights = torch.tensor([0.5, 2.0, 2.0, 3.0])
     optimiser = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=1e-4)
-    start = time.time()
+    step, spent_s = 0, 0.0
+    if args.resume or args.export_only:
+        state = torch.load(args.checkpoint)
+        model.load_state_dict(state["model"])
+        optimiser.load_state_dict(state["optimiser"])
+        step, spent_s = state["step"], state["spent_s"]
+        print(f"resumed at step {step} after {spent_s:.0f} s", flush=True)
+    start = time.time() - spent_s
     budget_s = args.minutes * 60.0
-    step = 0
-    while time.time() - start < budget_s:
+    while not args.export_only and time.time() - start < budget_s:
         # Cosine decay over the time budget.
         progress = (time.time() - start) / budget_s
         for group in optimiser.param_groups:
@@ -204,9 +213,15 @@ def main():
         loss.backward()
         optimiser.step()
         step += 1
-        if step % 50 == 0:
+        if step % 25 == 0:
             print(f"step {step} {time.time() - start:.0f} s loss {loss.item():.3f}", flush=True)
+            if args.checkpoint:
+                torch.save({"model": model.state_dict(), "optimiser": optimiser.state_dict(),
+                            "step": step, "spent_s": time.time() - start}, args.checkpoint)
     print(f"trained {step} steps in {time.time() - start:.0f} s", flush=True)
+    if args.checkpoint and not args.export_only:
+        torch.save({"model": model.state_dict(), "optimiser": optimiser.state_dict(),
+                    "step": step, "spent_s": time.time() - start}, args.checkpoint)
 
     model.eval()
     if args.heldout:

@@ -251,7 +251,12 @@ pub fn vertebra_labels_from_classes(
 
 impl VertebraSource for OnnxSegmenter {
     fn name(&self) -> String {
-        format!("onnx {}", self.model_path.display())
+        // The file name only: the manifest must not carry local paths.
+        let file = self.model_path.file_name().map_or_else(
+            || self.model_path.display().to_string(),
+            |f| f.to_string_lossy().into_owned(),
+        );
+        format!("onnx model {file}")
     }
 
     fn vertebrae(&self, ct: &CtView<'_>) -> Result<VertebraLabels, String> {

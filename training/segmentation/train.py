@@ -92,9 +92,19 @@ class UNet3d(nn.Module):
 
 
 def augment(hu, classes, codes, rng):
-    """HU shifts and scaling, bone density, noise, distractors (contrast-filled vessels, dense
-    foreign bone), left-right flips: what differs between phantoms and real scans."""
+    """HU shifts and scaling, bone density, fatty marrow, noise, distractors (contrast-filled
+    vessels, femoral heads and other dense bone), left-right flips: what differs between
+    phantoms and real scans."""
     hu = hu.copy()
+    cancellous = (hu > 120.0) & (hu < 600.0)
+    if rng.uniform() < 0.6:
+        # Osteoporotic vertebral bodies: marrow at 50-200 HU, at 3 mm mixed with the cortex.
+        vertebral = cancellous & (codes >= FIRST_VERTEBRA) & (codes <= LAST_VERTEBRA)
+        hu[vertebral] = rng.uniform(50, 200) + rng.normal(0, 25, vertebral.sum())
+    if rng.uniform() < 0.6:
+        # Older sacra and ilia hold fatty marrow (-80..100 HU) inside a thin cortex.
+        pelvic = cancellous & ((codes == SACRUM_CODE) | (codes == 5))
+        hu[pelvic] = rng.uniform(-60, 150) + rng.normal(0, 25, pelvic.sum())
     bone = hu > 120.0
     # Osteopenic cancellous bone in older patients reads 130-180 HU, the phantom's 220.
     hu[bone] = 120.0 + (hu[bone] - 120.0) * rng.uniform(0.45, 1.3)
@@ -111,6 +121,14 @@ def augment(hu, classes, codes, rng):
             cz = rng.uniform(0, hu.shape[0])
             tube &= np.abs(zz - cz) < rng.uniform(2, 10)
         hu[tube & background] = rng.uniform(150, 1000)
+    for _ in range(rng.integers(0, 3)):
+        # Femoral heads, acetabula: balls of cortex around marrow.
+        centre = rng.uniform(0, hu.shape)
+        radius = rng.uniform(5.0, 9.0)
+        distance = np.sqrt((zz - centre[0]) ** 2 + (yy - centre[1]) ** 2 + (xx - centre[2]) ** 2)
+        ball = (distance < radius) & background
+        hu[ball] = rng.uniform(100, 300)
+        hu[ball & (distance > radius - 1.2)] = rng.uniform(600, 1300)
     hu = hu * rng.uniform(0.9, 1.1) + rng.uniform(-60, 60)
     hu += rng.normal(0, rng.uniform(0, 35), hu.shape).astype(np.float32)
     if rng.uniform() < 0.5:

@@ -1,7 +1,9 @@
 //! Segments the reference CT (3 mm) with the classical segmenter and the shipped ONNX model
 //! and prints Dice per level against TotalSegmentator v1 side by side, the ONNX figures as
 //! `bench segment_onnx_dice_L1: …` … `_L5` and the ONNX time as `bench segment_onnx_s`.
-//! `segment_onnx_bench [MODEL]` (default assets/models/lumbar-seg-v1.onnx).
+//! Then the same for three phantom presets (never in the training set, which draws random
+//! parameters) against their exact labels. `segment_onnx_bench [MODEL]` (default
+//! assets/models/lumbar-seg-v1.onnx).
 #![allow(clippy::expect_used)]
 
 #[path = "../../segment/tests/common/reference.rs"]
@@ -98,4 +100,62 @@ fn main() {
         println!("bench segment_onnx_dice_{}: {value:.3} ratio", level.name());
     }
     println!("bench segment_onnx_s: {best_s:.2} s");
+    phantom_table(&segmenter);
+}
+
+/// Dice of one label code between two volumes on the same grid.
+fn code_dice(ours: &[u8], exact: &[u8], code: u8) -> Option<f64> {
+    let (mut both, mut total) = (0_usize, 0_usize);
+    for (&a, &b) in ours.iter().zip(exact) {
+        both += usize::from(a == code && b == code);
+        total += usize::from(a == code) + usize::from(b == code);
+    }
+    (total > 0).then(|| 2.0 * both as f64 / total as f64)
+}
+
+/// Per-level Dice on phantom presets, classical and ONNX.
+fn phantom_table(segmenter: &OnnxSegmenter) {
+    use phantom::{Phantom, PhantomParams};
+    let presets = [
+        ("default", PhantomParams::default_adult()),
+        ("scoliosis", PhantomParams::scoliosis()),
+        ("high BMI", PhantomParams::high_bmi()),
+    ];
+    println!("| phantom | segmenter | S | L5 | L4 | L3 | L2 | L1 |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
+    for (name, params) in presets {
+        let params = PhantomParams {
+            seed: 9_001,
+            ..params
+        };
+        let volume = Phantom::generate(&params).expect("presets are valid");
+        let view = volume.ct_view(name);
+        let runs = [
+            (
+                "classical",
+                segment::segment(&view)
+                    .map(|s| s.labels)
+                    .map_err(|e| e.to_string()),
+            ),
+            (
+                "onnx",
+                segmenter
+                    .segment(&view)
+                    .map(|s| s.labels)
+                    .map_err(|e| e.to_string()),
+            ),
+        ];
+        for (who, labels) in runs {
+            let cells: Vec<String> = match labels {
+                Ok(labels) => (20..=25)
+                    .map(|code| {
+                        code_dice(&labels, &volume.labels, code)
+                            .map_or("—".to_owned(), |d| format!("{d:.3}"))
+                    })
+                    .collect(),
+                Err(error) => vec![format!("failed: {error}")],
+            };
+            println!("| {name} | {who} | {} |", cells.join(" | "));
+        }
+    }
 }

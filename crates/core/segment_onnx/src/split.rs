@@ -12,8 +12,11 @@ use segment::labels;
 use crate::contract::{DISC, SACRUM, SPACING_MM, VERTEBRA};
 use crate::grid::ModelGrid;
 
-/// Disc components smaller than this are noise (an adult lumbar disc is ≈ 12 000 mm³).
+/// Disc components smaller than this are noise (an adult lumbar disc is ≈ 12 000 mm³) ...
 const MIN_DISC_MM3: f64 = 1000.0;
+/// ... and so are those smaller than this fraction of the largest (facet joints, whose
+/// cartilage the model may take for disc, are a few dozen voxels; discs several hundred).
+const MIN_DISC_FRACTION: f64 = 0.25;
 /// Two disc components whose centres are closer than this along the column are one disc.
 const SAME_DISC_MM: f64 = 12.0;
 /// Body seeds lie within this radius of the column (through the disc centres) ...
@@ -149,9 +152,14 @@ pub fn split(grid: &ModelGrid, classes: &[u8]) -> Option<Split> {
         .max_by_key(Vec::len)?;
     let sacrum_centre =
         sacrum.iter().map(|&at| point_of(grid, at)).sum::<DVec3>() / sacrum.len() as f64;
-    let mut discs: Vec<DiscPlane> = components(grid.dims, |at| classes[at] == DISC)
+    let disc_components = components(grid.dims, |at| classes[at] == DISC);
+    let largest = disc_components.iter().map(Vec::len).max().unwrap_or(0);
+    let mut discs: Vec<DiscPlane> = disc_components
         .into_iter()
-        .filter(|c| c.len() as f64 * voxel_mm3 >= MIN_DISC_MM3)
+        .filter(|c| {
+            c.len() as f64 * voxel_mm3 >= MIN_DISC_MM3
+                && c.len() as f64 >= MIN_DISC_FRACTION * largest as f64
+        })
         .map(|c| fit_plane(grid, &c))
         .filter(|d| d.centre_mm.z > sacrum_centre.z)
         .collect();
@@ -198,10 +206,10 @@ pub fn split(grid: &ModelGrid, classes: &[u8]) -> Option<Split> {
     let mut codes = vec![labels::AIR; voxels];
     let mut cost = vec![f32::INFINITY; voxels];
     let mut heap = BinaryHeap::new();
+    // The sacrum is taken as predicted and does not race: from its whole surface it would
+    // reach L5's arch (through the lumbosacral facets) before L5's own body seeds do.
     for &at in &sacrum {
         codes[at] = labels::vertebra_code(VertebraLevel::Sacrum);
-        cost[at] = 0.0;
-        heap.push(Reverse((0_u32, at)));
     }
     for at in 0..voxels {
         if classes[at] != VERTEBRA {

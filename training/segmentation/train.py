@@ -37,7 +37,7 @@ def normalise(hu):
 
 
 def classes_of(labels):
-    out = np.zeros(labels.shape, np.int64)
+    out = np.zeros(labels.shape, np.uint8)
     out[(labels >= FIRST_VERTEBRA) & (labels <= LAST_VERTEBRA)] = 1
     out[labels == SACRUM_CODE] = 2
     out[labels == DISC_CODE] = 3
@@ -52,7 +52,7 @@ def load_case(folder):
     if not np.allclose(spacing, SPACING_MM, atol=0.01):
         raise SystemExit(f"{folder}: spacing {spacing} mm, the contract is {SPACING_MM} mm")
     hu = np.asarray(ct.dataobj, dtype=np.float32).transpose(2, 1, 0)
-    labels = np.asarray(nib.load(os.path.join(folder, "labels.nii.gz")).dataobj).astype(np.int64)
+    labels = np.asarray(nib.load(os.path.join(folder, "labels.nii.gz")).dataobj).astype(np.uint8)
     return np.ascontiguousarray(hu), np.ascontiguousarray(classes_of(labels.transpose(2, 1, 0))), labels.transpose(2, 1, 0)
 
 
@@ -178,7 +178,7 @@ def dice(a, b):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--cases", required=True)
+    parser.add_argument("--cases", required=True, nargs="+", help="folders of case_* folders")
     parser.add_argument("--heldout")
     parser.add_argument("--out", required=True)
     parser.add_argument("--minutes", type=float, default=35.0)
@@ -195,7 +195,7 @@ def main():
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
-    folders = sorted(glob.glob(os.path.join(args.cases, "case_*")))
+    folders = sorted(f for c in args.cases for f in glob.glob(os.path.join(c, "case_*")))
     cases = [load_case(f) for f in folders]
     print(f"{len(cases)} training cases", flush=True)
 
@@ -224,7 +224,7 @@ def main():
             xs.append(normalise(h))
             ys.append(c)
         x = torch.from_numpy(np.stack(xs)[:, None].astype(np.float32))
-        y = torch.from_numpy(np.stack(ys))
+        y = torch.from_numpy(np.stack(ys)).long()
         logits = model(x)
         loss = F.cross_entropy(logits, y, weight=weights) + dice_loss(logits, y)
         optimiser.zero_grad()

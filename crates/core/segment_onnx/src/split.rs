@@ -14,15 +14,37 @@ use crate::grid::ModelGrid;
 
 /// Disc components smaller than this are noise (an adult lumbar disc is ≈ 12 000 mm³) ...
 const MIN_DISC_MM3: f64 = 1000.0;
-/// ... and so are those smaller than this fraction of the largest (facet joints, whose
-/// cartilage the model may take for disc, are a few dozen voxels; discs several hundred).
-const MIN_DISC_FRACTION: f64 = 0.25;
+/// ... and so are those further than this left–right or front–back (plus `DISC_CHAIN_SLOPE`
+/// times their height difference: lordosis and scoliosis move the column) from the disc
+/// nearest in height among the larger ones: facet and hip joints, whose cartilage the model
+/// may take for disc, lie 25 mm and more off the column at a disc's height.
+const DISC_CHAIN_MM: f64 = 20.0;
+const DISC_CHAIN_SLOPE: f64 = 0.7;
+/// A lowest disc smaller than this fraction of the median disc is a vestigial S1–S2 disc (the
+/// model, trained on phantoms whose sacrum has none, may call S1 a vertebra above it).
+const VESTIGIAL_DISC_FRACTION: f64 = 0.5;
 /// Two disc components whose centres are closer than this along the column are one disc.
 const SAME_DISC_MM: f64 = 12.0;
 /// Body seeds lie within this radius of the column (through the disc centres) ...
 const SEED_RADIUS_MM: f64 = 16.0;
 /// ... and at least this far from every disc plane.
 const SEED_PLANE_MARGIN_MM: f64 = 3.0;
+/// Bone the model left out next to a vertebra it found joins it: voxels at least this dense
+/// within `GROW_STEPS` face steps of predicted vertebra (the network, trained on phantoms,
+/// misses faint osteoporotic bone and partial-volume surface voxels of real scans) ...
+const GROW_HU: f32 = 150.0;
+const GROW_STEPS: usize = 2;
+/// ... and predicted vertebra voxels below this density (fat, air) leave it.
+const SHED_HU: f32 = -50.0;
+/// Sacrum voxels further than this left or right of the lumbosacral disc's centre are ilium
+/// (the sacral alae reach about 60 mm from the midline; the sacroiliac joints are not visible
+/// at 3 mm, so the model may carry the sacrum into the ilia).
+const SACRUM_HALF_WIDTH_MM: f64 = 60.0;
+/// Vertebral bone reaches this far below the lumbosacral disc plane (L5's inferior facets) ...
+const BELOW_LUMBOSACRAL_MM: f64 = 20.0;
+/// ... and this far left or right of the column (transverse processes; the classical
+/// segmenter's limit too).
+const LATERAL_REACH_MM: f64 = 75.0;
 /// Race cost: voxels below this density (joint cartilage) cost more to enter.
 const COST_FULL_HU: f32 = 300.0;
 const COST_HU_SCALE: f32 = 100.0;
@@ -133,6 +155,30 @@ fn fit_plane(grid: &ModelGrid, voxels: &[usize]) -> DiscPlane {
     }
 }
 
+/// Vertebral bone: the predicted vertebra class less voxels below `SHED_HU`, plus voxels of at
+/// least `GROW_HU` within `GROW_STEPS` face steps of it that the model called background.
+fn refine_vertebra(grid: &ModelGrid, classes: &[u8]) -> Vec<bool> {
+    let mut vertebra: Vec<bool> = classes
+        .iter()
+        .zip(&grid.hu)
+        .map(|(&class, &hu)| class == VERTEBRA && hu >= SHED_HU)
+        .collect();
+    for _ in 0..GROW_STEPS {
+        let grown: Vec<usize> = (0..vertebra.len())
+            .filter(|&at| {
+                !vertebra[at]
+                    && classes[at] == 0
+                    && grid.hu[at] >= GROW_HU
+                    && face_neighbours(at, grid.dims).any(|n| vertebra[n])
+            })
+            .collect();
+        for at in grown {
+            vertebra[at] = true;
+        }
+    }
+    vertebra
+}
+
 /// Why no levels could be counted.
 pub fn missing_levels(classes: &[u8]) -> Option<&'static str> {
     if !classes.contains(&SACRUM) {
@@ -152,17 +198,29 @@ pub fn split(grid: &ModelGrid, classes: &[u8]) -> Option<Split> {
         .max_by_key(Vec::len)?;
     let sacrum_centre =
         sacrum.iter().map(|&at| point_of(grid, at)).sum::<DVec3>() / sacrum.len() as f64;
-    let disc_components = components(grid.dims, |at| classes[at] == DISC);
-    let largest = disc_components.iter().map(Vec::len).max().unwrap_or(0);
-    let mut discs: Vec<DiscPlane> = disc_components
+    let mut candidates: Vec<DiscPlane> = components(grid.dims, |at| classes[at] == DISC)
         .into_iter()
-        .filter(|c| {
-            c.len() as f64 * voxel_mm3 >= MIN_DISC_MM3
-                && c.len() as f64 >= MIN_DISC_FRACTION * largest as f64
-        })
+        .filter(|c| c.len() as f64 * voxel_mm3 >= MIN_DISC_MM3)
         .map(|c| fit_plane(grid, &c))
         .filter(|d| d.centre_mm.z > sacrum_centre.z)
         .collect();
+    candidates.sort_by_key(|d| std::cmp::Reverse(d.voxels));
+    let mut discs: Vec<DiscPlane> = Vec::new();
+    for disc in candidates {
+        let nearest = discs.iter().min_by(|a, b| {
+            let da = (a.centre_mm.z - disc.centre_mm.z).abs();
+            let db = (b.centre_mm.z - disc.centre_mm.z).abs();
+            da.total_cmp(&db)
+        });
+        let on_chain = nearest.is_none_or(|n| {
+            let between = n.centre_mm - disc.centre_mm;
+            let reach_mm = DISC_CHAIN_MM + DISC_CHAIN_SLOPE * between.z.abs();
+            between.x.abs() <= reach_mm && between.y.abs() <= reach_mm
+        });
+        if on_chain {
+            discs.push(disc);
+        }
+    }
     discs.sort_by(|a, b| a.centre_mm.z.total_cmp(&b.centre_mm.z));
     // Fragments of one disc: keep the larger.
     let mut merged: Vec<DiscPlane> = Vec::new();
@@ -175,6 +233,12 @@ pub fn split(grid: &ModelGrid, classes: &[u8]) -> Option<Split> {
             }
             _ => merged.push(disc),
         }
+    }
+    let mut sizes: Vec<usize> = merged.iter().map(|d| d.voxels).collect();
+    sizes.sort_unstable();
+    let median = sizes.get(sizes.len() / 2).copied().unwrap_or(0);
+    while merged.len() > 1 && (merged[0].voxels as f64) < VESTIGIAL_DISC_FRACTION * median as f64 {
+        merged.remove(0);
     }
     let discs = merged;
     if discs.is_empty() {
@@ -202,6 +266,24 @@ pub fn split(grid: &ModelGrid, classes: &[u8]) -> Option<Split> {
         None => labels::UNNAMED_VERTEBRA,
     };
 
+    let mut vertebra = refine_vertebra(grid, classes);
+    // Spinal bone lies within reach of the column; the rest is pelvis, ribs or femora the
+    // model took for vertebra.
+    for (at, keep) in vertebra.iter_mut().enumerate() {
+        let point = point_of(grid, at);
+        *keep = *keep && (point.x - column_at(point.z).x).abs() <= LATERAL_REACH_MM;
+    }
+    let sacrum_code = labels::vertebra_code(VertebraLevel::Sacrum);
+    let lowest = discs[0];
+    // Lumbar fronts stop a little below the lumbosacral disc (L5's inferior facets), sacral
+    // fronts at the alae: beyond are the ilia.
+    let may_enter = |code: u8, point: DVec3| {
+        if code == sacrum_code {
+            (point.x - lowest.centre_mm.x).abs() <= SACRUM_HALF_WIDTH_MM
+        } else {
+            lowest.signed_distance_mm(point) >= -BELOW_LUMBOSACRAL_MM
+        }
+    };
     let voxels = classes.len();
     let mut codes = vec![labels::AIR; voxels];
     let mut cost = vec![f32::INFINITY; voxels];
@@ -209,10 +291,12 @@ pub fn split(grid: &ModelGrid, classes: &[u8]) -> Option<Split> {
     // The sacrum is taken as predicted and does not race: from its whole surface it would
     // reach L5's arch (through the lumbosacral facets) before L5's own body seeds do.
     for &at in &sacrum {
-        codes[at] = labels::vertebra_code(VertebraLevel::Sacrum);
+        if (point_of(grid, at).x - lowest.centre_mm.x).abs() <= SACRUM_HALF_WIDTH_MM {
+            codes[at] = labels::vertebra_code(VertebraLevel::Sacrum);
+        }
     }
     for at in 0..voxels {
-        if classes[at] != VERTEBRA {
+        if !vertebra[at] {
             continue;
         }
         let point = point_of(grid, at);
@@ -240,7 +324,7 @@ pub fn split(grid: &ModelGrid, classes: &[u8]) -> Option<Split> {
             continue;
         }
         for next in face_neighbours(at, grid.dims) {
-            if classes[next] != VERTEBRA {
+            if !vertebra[next] || !may_enter(codes[at], point_of(grid, next)) {
                 continue;
             }
             let step =
@@ -305,6 +389,23 @@ mod tests {
         assert_eq!(code_at(35), labels::vertebra_code(VertebraLevel::L3));
         assert_eq!(code_at(9), labels::AIR, "discs are not vertebrae");
         assert_eq!(split.codes[grid.index(0, 0, 20)], labels::AIR);
+    }
+
+    #[test]
+    fn dense_bone_beside_a_vertebra_joins_it_and_fat_leaves_it() {
+        let dims = [8, 1, 1];
+        let grid = ModelGrid {
+            dims,
+            origin_mm: DVec3::ZERO,
+            hu: vec![300.0, 300.0, 300.0, 300.0, 300.0, -100.0, 300.0, 100.0],
+        };
+        let classes = [VERTEBRA, 0, 0, 0, 0, VERTEBRA, 0, 0];
+        let vertebra = refine_vertebra(&grid, &classes);
+        // Two steps of dense bone join; the third does not; fat is shed; faint bone stays out.
+        assert_eq!(
+            vertebra,
+            [true, true, true, false, false, false, false, false]
+        );
     }
 
     #[test]

@@ -20,9 +20,11 @@ const MIN_DISC_MM3: f64 = 1000.0;
 /// may take for disc, lie 25 mm and more off the column at a disc's height.
 const DISC_CHAIN_MM: f64 = 20.0;
 const DISC_CHAIN_SLOPE: f64 = 0.7;
-/// A lowest disc smaller than this fraction of the median disc is a vestigial S1–S2 disc (the
-/// model, trained on phantoms whose sacrum has none, may call S1 a vertebra above it).
+/// A lowest disc smaller than this fraction of the median disc, or closer to the next than
+/// this fraction of the median spacing, is a vestigial S1–S2 disc (the model, trained on
+/// phantoms whose sacrum has none, may call S1 a vertebra above it; S1 is shorter than L5).
 const VESTIGIAL_DISC_FRACTION: f64 = 0.5;
+const VESTIGIAL_GAP_FRACTION: f64 = 0.75;
 /// Two disc components whose centres are closer than this along the column are one disc.
 const SAME_DISC_MM: f64 = 12.0;
 /// Body seeds lie within this radius of the column (through the disc centres) ...
@@ -193,16 +195,10 @@ pub fn missing_levels(classes: &[u8]) -> Option<&'static str> {
 /// Splits the predicted vertebral bone into named vertebrae.
 pub fn split(grid: &ModelGrid, classes: &[u8]) -> Option<Split> {
     let voxel_mm3 = SPACING_MM.powi(3);
-    let sacrum = components(grid.dims, |at| classes[at] == SACRUM)
-        .into_iter()
-        .max_by_key(Vec::len)?;
-    let sacrum_centre =
-        sacrum.iter().map(|&at| point_of(grid, at)).sum::<DVec3>() / sacrum.len() as f64;
     let mut candidates: Vec<DiscPlane> = components(grid.dims, |at| classes[at] == DISC)
         .into_iter()
         .filter(|c| c.len() as f64 * voxel_mm3 >= MIN_DISC_MM3)
         .map(|c| fit_plane(grid, &c))
-        .filter(|d| d.centre_mm.z > sacrum_centre.z)
         .collect();
     candidates.sort_by_key(|d| std::cmp::Reverse(d.voxels));
     let mut discs: Vec<DiscPlane> = Vec::new();
@@ -234,16 +230,35 @@ pub fn split(grid: &ModelGrid, classes: &[u8]) -> Option<Split> {
             _ => merged.push(disc),
         }
     }
-    let mut sizes: Vec<usize> = merged.iter().map(|d| d.voxels).collect();
-    sizes.sort_unstable();
-    let median = sizes.get(sizes.len() / 2).copied().unwrap_or(0);
-    while merged.len() > 1 && (merged[0].voxels as f64) < VESTIGIAL_DISC_FRACTION * median as f64 {
+    let median = |mut values: Vec<f64>| {
+        values.sort_by(f64::total_cmp);
+        values.get(values.len() / 2).copied().unwrap_or(0.0)
+    };
+    let median_voxels = median(merged.iter().map(|d| d.voxels as f64).collect());
+    let median_gap_mm = median(
+        merged
+            .windows(2)
+            .map(|w| w[1].centre_mm.distance(w[0].centre_mm))
+            .collect(),
+    );
+    while merged.len() > 1
+        && ((merged[0].voxels as f64) < VESTIGIAL_DISC_FRACTION * median_voxels
+            || merged[1].centre_mm.distance(merged[0].centre_mm)
+                < VESTIGIAL_GAP_FRACTION * median_gap_mm)
+    {
         merged.remove(0);
     }
     let discs = merged;
-    if discs.is_empty() {
-        return None;
-    }
+    let lowest_z_mm = discs.first()?.centre_mm.z;
+    // The sacrum: the largest sacral component below the lumbosacral disc (the model may call
+    // other things sacrum higher up).
+    let sacrum = components(grid.dims, |at| classes[at] == SACRUM)
+        .into_iter()
+        .filter(|c| {
+            let centre = c.iter().map(|&at| point_of(grid, at)).sum::<DVec3>() / c.len() as f64;
+            centre.z < lowest_z_mm
+        })
+        .max_by_key(Vec::len)?;
     let column_at = |z_mm: f64| -> DVec3 {
         let first = discs[0].centre_mm;
         let last = discs[discs.len() - 1].centre_mm;

@@ -8,8 +8,9 @@ use segment::reference::ReferenceConvention;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Instant;
-use twin::{ReferenceLabels, Stage, TwinBuildOptions};
+use twin::{ReferenceLabels, Segmenter, Stage, TwinBuildOptions};
 
 #[derive(Debug, Subcommand)]
 pub enum TwinCommand {
@@ -37,7 +38,34 @@ pub enum TwinCommand {
         /// Also write everything the closing table shows (and more) as JSON, for scripts.
         #[arg(long, value_name = "FILE.json")]
         report: Option<PathBuf>,
+        /// Who labels the vertebrae: `classical` (thresholds and morphology), `onnx` (the
+        /// shipped model, assets/models/lumbar-seg-v1.onnx) or `onnx=MODEL.onnx` (any model
+        /// meeting docs/segmentation-onnx.md; needs the ONNX Runtime library).
+        #[arg(long, value_name = "classical|onnx[=MODEL]", default_value = "classical", value_parser = parse_segmenter)]
+        segmenter: SegmenterChoice,
     },
+}
+
+/// The `--segmenter` value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SegmenterChoice {
+    /// The classical segmenter.
+    Classical,
+    /// An ONNX model (`None`: the shipped one).
+    Onnx(Option<PathBuf>),
+}
+
+fn parse_segmenter(value: &str) -> Result<SegmenterChoice, String> {
+    match value.split_once('=') {
+        None if value == "classical" => Ok(SegmenterChoice::Classical),
+        None if value == "onnx" => Ok(SegmenterChoice::Onnx(None)),
+        Some(("onnx", model)) if !model.is_empty() => {
+            Ok(SegmenterChoice::Onnx(Some(PathBuf::from(model))))
+        }
+        _ => Err(format!(
+            "{value:?}: expected classical, onnx or onnx=MODEL.onnx"
+        )),
+    }
 }
 
 pub fn run(command: TwinCommand) -> anyhow::Result<ExitCode> {
@@ -49,8 +77,19 @@ pub fn run(command: TwinCommand) -> anyhow::Result<ExitCode> {
         reference,
         reference_labels,
         report,
+        segmenter,
     } = command;
+    let segmenter = match segmenter {
+        SegmenterChoice::Classical => Segmenter::Classical,
+        SegmenterChoice::Onnx(model) => {
+            let model = model.unwrap_or_else(segment_onnx::default_model_path);
+            let loaded = segment_onnx::OnnxSegmenter::load(&model)
+                .with_context(|| format!("cannot use the ONNX segmenter {}", model.display()))?;
+            Segmenter::External(Arc::new(loaded))
+        }
+    };
     let options = TwinBuildOptions {
+        segmenter,
         max_triangles,
         series: series.map_or(SeriesChoice::Largest, SeriesChoice::Uid),
         reference: reference

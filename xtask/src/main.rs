@@ -89,6 +89,18 @@ fn ci(root: &Path) -> Result<()> {
         )
     })?;
     let validator = step("glTF validator", || install_gltf_validator(root))?;
+    // The ONNX segmenter's tests load the runtime library from the pinned PyPI wheel.
+    step("ONNX Runtime", || {
+        let status = Command::new("bash")
+            .arg(root.join("training/install-onnxruntime.sh"))
+            .current_dir(root)
+            .status()
+            .context("cannot run training/install-onnxruntime.sh")?;
+        if !status.success() {
+            bail!("training/install-onnxruntime.sh failed ({status})");
+        }
+        Ok(())
+    })?;
     step("tests", || {
         // With the validator's folder set, the mesh tests run every .glb they write through it.
         let status = Command::new(cargo_program())
@@ -130,6 +142,12 @@ fn bench(root: &Path, name: Option<&str>) -> Result<()> {
             bench_source(root, name).display(),
             available.join(" ")
         );
+    }
+    if name == "segment" {
+        // The classical segmenter, then the ONNX one side by side with it (segment itself
+        // must not know ONNX Runtime).
+        run_example(root, "segment", "segment_bench", &[])?;
+        return run_example(root, "segment_onnx", "segment_onnx_bench", &[]);
     }
     if name == "session" {
         return session_bytes_vs_rerun(root);

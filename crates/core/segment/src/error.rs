@@ -61,4 +61,28 @@ pub enum SegmentError {
         /// Where the volume came from.
         source_name: String,
     },
+    /// Vertebra labels given from outside do not lie on the CT's grid.
+    #[error(
+        "CT volume {source_name}: the vertebra labels have dims {labels_dims:?} and {label_count} codes, the CT has dims {ct_dims:?}; give one code per CT voxel"
+    )]
+    VertebraLabelsMismatch {
+        /// Where the volume came from.
+        source_name: String,
+        /// The CT's voxel counts.
+        ct_dims: [usize; 3],
+        /// The labels' voxel counts.
+        labels_dims: [usize; 3],
+        /// The labels' code count.
+        label_count: usize,
+    },
+    /// The external vertebra source failed.
+    #[error("CT volume {source_name}: the {segmenter} segmenter failed: {detail}")]
+    VertebraSource {
+        /// Where the volume came from.
+        source_name: String,
+        /// Which segmenter.
+        segmenter: String,
+        /// Its error, with what to do.
+        detail: String,
+    },
 }

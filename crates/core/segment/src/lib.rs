@@ -8,6 +8,8 @@
 //!
 //! Key types: [`CtView`], [`Segmentation`], [`SegmentationReport`], [`SegmentError`],
 //! [`ReferenceConvention`], [`LevelDice`]. The method is described in docs/segmentation.md.
+//! [`segment_with_vertebrae`] takes the vertebrae from another segmenter ([`VertebraLabels`],
+//! e.g. a neural network behind a [`VertebraSource`]) and derives the tissues as usual.
 
 mod error;
 pub mod labels;
@@ -67,24 +69,8 @@ pub struct Segmentation {
 
 /// Segments a CT: vertebrae by level, then the needle-path tissues around them.
 pub fn segment(ct: &CtView<'_>) -> Result<Segmentation, SegmentError> {
-    let grid = CanonicalGrid::new(ct)?;
+    let (grid, masks, spine) = prepare(ct)?;
     let source_name = ct.source_name.to_owned();
-    let axial_mm = grid.dims[2] as f64 * grid.spacing_mm[2];
-    if axial_mm < 100.0 || grid.spacing_mm.iter().any(|&s| s > 5.0) || grid.dims.contains(&1) {
-        return Err(SegmentError::GridTooSmall {
-            source_name,
-            dims: grid.dims,
-            spacing_mm: grid.spacing_mm,
-        });
-    }
-    let masks = masks::slice_masks(&grid);
-    if !masks.body.contains(&true) {
-        return Err(SegmentError::NoBody { source_name });
-    }
-    let spine = spine::layout(&grid, &masks).map_err(|detail| SegmentError::NoSpine {
-        source_name: source_name.clone(),
-        detail,
-    })?;
     let Some(sacrum_segment) = spine.sacrum_segment else {
         return Err(SegmentError::NoSacrum { source_name });
     };
@@ -103,7 +89,126 @@ pub fn segment(ct: &CtView<'_>) -> Result<Segmentation, SegmentError> {
         warnings.push("vertebrae above T12 are labelled as unnamed vertebra (code 27)".to_owned());
     }
     let owner = vertebrae::split(&grid, &masks, &spine);
-    let canonical = tissues::label(&grid, &masks, &spine, &owner, &segment_codes);
+    let top_code = segment_codes.last().copied();
+    finish(
+        ct,
+        &grid,
+        &masks,
+        &spine,
+        &owner,
+        &segment_codes,
+        top_code,
+        warnings,
+    )
+}
+
+/// Vertebra labels made by another segmenter: one code per voxel of the CT's grid and index
+/// order, [`labels::VERTEBRA_BASE`]`..=`[`labels::UNNAMED_VERTEBRA`] for vertebrae (sacrum,
+/// L5 … T12, unnamed), anything else for "not a vertebra".
+#[derive(Debug, Clone, PartialEq)]
+pub struct VertebraLabels {
+    /// Voxel counts along i, j, k (must equal the CT's).
+    pub dims: [usize; 3],
+    /// Codes, x fastest.
+    pub codes: Vec<u8>,
+}
+
+/// A segmenter of vertebrae outside this crate (kept behind a trait so this crate and the twin
+/// build need no inference runtime).
+pub trait VertebraSource: Send + Sync {
+    /// A short name for logs and errors ("onnx lumbar-seg-v1.onnx").
+    fn name(&self) -> String;
+    /// Labels the vertebrae of `ct`; the error says what went wrong and what to do.
+    fn vertebrae(&self, ct: &CtView<'_>) -> Result<VertebraLabels, String>;
+}
+
+/// Segments a CT whose vertebrae another segmenter labelled: the bone split and level naming
+/// are taken from `vertebrae`; the canal, discs and soft tissues are derived as in [`segment`].
+pub fn segment_with_vertebrae(
+    ct: &CtView<'_>,
+    vertebrae: &VertebraLabels,
+) -> Result<Segmentation, SegmentError> {
+    let source_name = ct.source_name.to_owned();
+    if vertebrae.dims != ct.dims || vertebrae.codes.len() != ct.hu.len() {
+        return Err(SegmentError::VertebraLabelsMismatch {
+            source_name,
+            ct_dims: ct.dims,
+            labels_dims: vertebrae.dims,
+            label_count: vertebrae.codes.len(),
+        });
+    }
+    let (grid, masks, spine) = prepare(ct)?;
+    let mut canonical_codes = vec![labels::AIR; vertebrae.codes.len()];
+    grid.for_each_source_index(|from, to| canonical_codes[from] = vertebrae.codes[to]);
+    let segment_codes: Vec<u8> = (labels::VERTEBRA_BASE..=labels::UNNAMED_VERTEBRA).collect();
+    let owner: Vec<u8> = canonical_codes
+        .iter()
+        .map(|&code| match code.checked_sub(labels::VERTEBRA_BASE) {
+            Some(segment) if code <= labels::UNNAMED_VERTEBRA => segment,
+            _ => vertebrae::UNREACHED,
+        })
+        .collect();
+    let mut warnings = Vec::new();
+    if canonical_codes.contains(&labels::UNNAMED_VERTEBRA) {
+        warnings.push("vertebrae above T12 are labelled as unnamed vertebra (code 27)".to_owned());
+    }
+    let top_code = canonical_codes
+        .iter()
+        .copied()
+        .filter(|&code| (labels::VERTEBRA_BASE..=labels::UNNAMED_VERTEBRA).contains(&code))
+        .max();
+    finish(
+        ct,
+        &grid,
+        &masks,
+        &spine,
+        &owner,
+        &segment_codes,
+        top_code,
+        warnings,
+    )
+}
+
+/// The canonical grid, slice masks and spine layout (canal, body column, discs).
+fn prepare(
+    ct: &CtView<'_>,
+) -> Result<(CanonicalGrid, masks::SliceMasks, spine::SpineLayout), SegmentError> {
+    let grid = CanonicalGrid::new(ct)?;
+    let source_name = ct.source_name.to_owned();
+    let axial_mm = grid.dims[2] as f64 * grid.spacing_mm[2];
+    if axial_mm < 100.0 || grid.spacing_mm.iter().any(|&s| s > 5.0) || grid.dims.contains(&1) {
+        return Err(SegmentError::GridTooSmall {
+            source_name,
+            dims: grid.dims,
+            spacing_mm: grid.spacing_mm,
+        });
+    }
+    let masks = masks::slice_masks(&grid);
+    if !masks.body.contains(&true) {
+        return Err(SegmentError::NoBody { source_name });
+    }
+    let spine = spine::layout(&grid, &masks).map_err(|detail| SegmentError::NoSpine {
+        source_name: source_name.clone(),
+        detail,
+    })?;
+    Ok((grid, masks, spine))
+}
+
+/// Labels the tissues around the vertebrae in `owner` (segment index per canonical voxel,
+/// named by `segment_codes`) and maps them back onto the CT's grid with a report; `top_code`
+/// is the highest vertebra, which the top of the volume may cut.
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    ct: &CtView<'_>,
+    grid: &CanonicalGrid,
+    masks: &masks::SliceMasks,
+    spine: &spine::SpineLayout,
+    owner: &[u8],
+    segment_codes: &[u8],
+    top_code: Option<u8>,
+    mut warnings: Vec<String>,
+) -> Result<Segmentation, SegmentError> {
+    let canonical = tissues::label(grid, masks, spine, owner, segment_codes);
 
     let mut labels = vec![labels::AIR; canonical.len()];
     grid.for_each_source_index(|from, to| labels[to] = canonical[from]);
@@ -126,11 +231,7 @@ pub fn segment(ct: &CtView<'_>) -> Result<Segmentation, SegmentError> {
             })
         })
         .collect();
-    let top = segment_codes
-        .last()
-        .copied()
-        .and_then(labels::level_of_code);
-    if let Some(level) = top {
+    if let Some(level) = top_code.and_then(labels::level_of_code) {
         warnings.push(format!(
             "{level} is the highest vertebra found and may be cut by the top of the volume"
         ));

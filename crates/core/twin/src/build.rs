@@ -1,6 +1,7 @@
 //! The twin build: import → segment → (Dice) → anchor → meshes → bundle, timed per stage.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use anatomy::TissueClass;
@@ -9,7 +10,7 @@ use imaging::{HuVolume, ImportOptions, ImportReport, ImportSource, ImportWarning
 use mesh::LabelVolume;
 use mesh::collider::ColliderSet;
 use mesh::pipeline::{MeshParams, StructureMesh, build_structure_meshes};
-use segment::{CtView, ReferenceConvention, labels};
+use segment::{CtView, ReferenceConvention, VertebraSource, labels};
 
 use crate::anchor::{AnchorPoint, AnchorProblem, find_anchor, scanner_lps_mm_to_twin_m};
 use crate::bundle::{Staging, bundle_id, output_state};
@@ -38,9 +39,51 @@ pub struct ReferenceLabels {
     pub convention: ReferenceConvention,
 }
 
+/// Which segmenter labels the vertebrae.
+#[derive(Clone, Default)]
+pub enum Segmenter {
+    /// Thresholds and morphology (crate `segment`), the default.
+    #[default]
+    Classical,
+    /// Vertebrae from another segmenter (e.g. an ONNX model); tissues derived around them by
+    /// `segment::segment_with_vertebrae`.
+    External(Arc<dyn VertebraSource>),
+}
+
+impl Segmenter {
+    /// How the manifest names it.
+    pub fn description(&self) -> String {
+        match self {
+            Self::Classical => "classical thresholds and morphology (crate segment)".to_owned(),
+            Self::External(source) => format!("{} (tissues by crate segment)", source.name()),
+        }
+    }
+}
+
+impl std::fmt::Debug for Segmenter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Classical => f.write_str("Classical"),
+            Self::External(source) => write!(f, "External({})", source.name()),
+        }
+    }
+}
+
+impl PartialEq for Segmenter {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Self::Classical, Self::Classical) => true,
+            (Self::External(a), Self::External(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
 /// How to build a twin.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TwinBuildOptions {
+    /// Which segmenter labels the vertebrae (the CLI's `--segmenter`).
+    pub segmenter: Segmenter,
     /// Most triangles per structure mesh (the CLI's `--max-triangles`).
     pub max_triangles: usize,
     /// Which DICOM series to import.
@@ -67,6 +110,7 @@ pub struct TwinBuildOptions {
 impl Default for TwinBuildOptions {
     fn default() -> Self {
         Self {
+            segmenter: Segmenter::Classical,
             max_triangles: MeshParams::default().max_triangles,
             series: SeriesChoice::Largest,
             reference: None,
@@ -243,7 +287,18 @@ impl Build {
                 hu: volume.hu(),
                 source_name: &build.source_name,
             };
-            segment::segment(&view).map_err(|source| TwinError::Segment {
+            let segmented = match &options.segmenter {
+                Segmenter::Classical => segment::segment(&view),
+                Segmenter::External(source) => source
+                    .vertebrae(&view)
+                    .map_err(|detail| segment::SegmentError::VertebraSource {
+                        source_name: build.source_name.clone(),
+                        segmenter: source.name(),
+                        detail,
+                    })
+                    .and_then(|vertebrae| segment::segment_with_vertebrae(&view, &vertebrae)),
+            };
+            segmented.map_err(|source| TwinError::Segment {
                 path: build.error_path.clone(),
                 source,
             })
@@ -545,7 +600,7 @@ impl Build {
             build: BuildParameters {
                 max_triangles_per_mesh: options.max_triangles,
                 mesh_spacing_mm: meshed.spacing_mm,
-                segmenter: "classical thresholds and morphology (crate segment)".to_owned(),
+                segmenter: options.segmenter.description(),
                 builder_version: env!("CARGO_PKG_VERSION").to_owned(),
                 tissue_format_version: TISSUE_FORMAT_VERSION,
             },

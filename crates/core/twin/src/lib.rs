@@ -1,6 +1,7 @@
 //! The twin build pipeline and the twin bundle format of Neuraxis.
 //!
-//! Owns [`build_twin`] (CT import → classical segmentation → structure meshes → bundle, timed
+//! Owns [`build_twin`] (CT import → segmentation (classical, or vertebrae from a [`Segmenter`]
+//! such as an ONNX model) → structure meshes → bundle, timed
 //! per stage, with an optional Dice check against reference labels) and the bundle on disk: a
 //! folder with `manifest.ron` ([`Manifest`]), one `.glb` per structure, a collider file and a
 //! compressed tissue volume ([`TissueVolume`], which answers the needle model's
@@ -26,7 +27,7 @@ pub mod structures;
 mod tissue_volume;
 
 pub use anchor::{AnchorPoint, scanner_lps_mm_to_twin_m};
-pub use build::{ReferenceLabels, TwinBuildOptions, build_twin, build_twin_from_volume};
+pub use build::{ReferenceLabels, Segmenter, TwinBuildOptions, build_twin, build_twin_from_volume};
 pub use bundle::TwinBundle;
 pub use error::TwinError;
 pub use manifest::{

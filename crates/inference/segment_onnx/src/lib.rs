@@ -1,0 +1,265 @@
+//! Lumbar CT segmentation by a neural network through ONNX Runtime (`ort`, loaded at run time).
+//!
+//! Owns the model contract ([`contract`], docs/segmentation-onnx.md), locating and loading the
+//! ONNX Runtime library ([`runtime`]: `ORT_DYLIB_PATH`, else the venv made by
+//! training/install-onnxruntime.sh), resampling onto the model's 3 mm grid ([`grid`]),
+//! sliding-window inference with overlap blending ([`window`]) and the split of predicted bone
+//! into named vertebrae ([`split`]). The tissues around the vertebrae come from
+//! `segment::segment_with_vertebrae`, so the result has the classical segmenter's label codes.
+//! This is the only crate that knows `ort`; the pure crates (segment, twin) see it through
+//! `segment::VertebraSource`.
+//!
+//! Key types: [`OnnxSegmenter`], [`ClassVolume`], [`OnnxError`]; [`default_model_path`].
+
+pub mod contract;
+mod error;
+pub mod grid;
+pub mod runtime;
+pub mod split;
+pub mod window;
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use ort::session::Session;
+use ort::value::{Tensor, ValueType};
+use segment::{CtView, Segmentation, VertebraLabels, VertebraSource};
+
+pub use error::{INSTALL_HINT, OnnxError};
+
+use contract::{CLASSES, OVERLAP, PATCH};
+use grid::ModelGrid;
+
+/// The model shipped with the project, relative to the checkout.
+pub const DEFAULT_MODEL: &str = "assets/models/lumbar-seg-v1.onnx";
+
+/// ONNX Runtime intra-op threads: the machines this runs on have two cores.
+const INTRA_THREADS: usize = 2;
+
+/// The shipped model: `DEFAULT_MODEL` under the working directory or one of its ancestors,
+/// else under this crate's checkout.
+pub fn default_model_path() -> PathBuf {
+    let from_cwd = std::env::current_dir().ok().and_then(|dir| {
+        dir.ancestors()
+            .map(|root| root.join(DEFAULT_MODEL))
+            .find(|path| path.is_file())
+    });
+    from_cwd.unwrap_or_else(|| {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../..")
+            .join(DEFAULT_MODEL)
+    })
+}
+
+/// The model's per-voxel classes on its 3 mm grid.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClassVolume {
+    /// The resampled CT.
+    pub grid: ModelGrid,
+    /// Class per voxel ([`contract::CLASSES`] index), x fastest.
+    pub classes: Vec<u8>,
+}
+
+/// A loaded segmentation model.
+pub struct OnnxSegmenter {
+    model_path: PathBuf,
+    session: Mutex<Session>,
+}
+
+impl std::fmt::Debug for OnnxSegmenter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OnnxSegmenter")
+            .field("model_path", &self.model_path)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The declared shape of a float32 tensor outlet, `None` for anything else.
+fn float_shape(dtype: &ValueType) -> Option<Vec<i64>> {
+    match dtype {
+        ValueType::Tensor {
+            ty: ort::value::TensorElementType::Float32,
+            shape,
+            ..
+        } => Some(shape.to_vec()),
+        _ => None,
+    }
+}
+
+impl OnnxSegmenter {
+    /// Loads ONNX Runtime (once per process) and the model, and checks the model against the
+    /// contract: one input `[N, 1, 64, 64, 64]`, one output `[N, 4, 64, 64, 64]` (float32;
+    /// batch and spatial dims may be dynamic).
+    pub fn load(model_path: &Path) -> Result<Self, OnnxError> {
+        let environment = runtime::environment()?;
+        let model_error = |detail: String| OnnxError::ModelLoad {
+            path: model_path.to_path_buf(),
+            detail,
+        };
+        if !model_path.is_file() {
+            return Err(model_error(
+                "no such file; the shipped model is assets/models/lumbar-seg-v1.onnx".to_owned(),
+            ));
+        }
+        let session = Session::builder(environment)
+            .map_err(|e| model_error(e.to_string()))?
+            .with_intra_threads(INTRA_THREADS)
+            .map_err(|e| model_error(e.to_string()))?
+            .commit_from_file(model_path)
+            .map_err(|e| model_error(e.to_string()))?;
+        let count = |what: &str, n: usize| OnnxError::Contract {
+            path: model_path.to_path_buf(),
+            expected: format!("one {what}"),
+            found: format!("{n} {what}s"),
+        };
+        let [input] = session.inputs() else {
+            return Err(count("input", session.inputs().len()));
+        };
+        let [output] = session.outputs() else {
+            return Err(count("output", session.outputs().len()));
+        };
+        contract::check_shape(
+            model_path,
+            "input",
+            float_shape(input.dtype()).as_deref(),
+            1,
+        )?;
+        contract::check_shape(
+            model_path,
+            "output",
+            float_shape(output.dtype()).as_deref(),
+            CLASSES.len() as i64,
+        )?;
+        Ok(Self {
+            model_path: model_path.to_path_buf(),
+            session: Mutex::new(session),
+        })
+    }
+
+    /// The model file.
+    pub fn model_path(&self) -> &Path {
+        &self.model_path
+    }
+
+    /// Runs the model over `ct` in overlapping patches and returns the blended classes.
+    pub fn classify(&self, ct: &CtView<'_>) -> Result<ClassVolume, OnnxError> {
+        let grid = ModelGrid::from_ct(ct)?;
+        let inference = |detail: String| OnnxError::Inference {
+            path: self.model_path.clone(),
+            detail,
+        };
+        let input: Vec<f32> = grid.hu.iter().map(|&hu| contract::normalise(hu)).collect();
+        let fill = contract::normalise(contract::AIR_HU);
+        let [sx, sy, sz] = grid.dims.map(|n| window::starts(n, PATCH, OVERLAP));
+        let mut starts = Vec::with_capacity(sx.len() * sy.len() * sz.len());
+        for &z in &sz {
+            for &y in &sy {
+                starts.extend(sx.iter().map(|&x| [x, y, z]));
+            }
+        }
+        let progress = if std::io::stderr().is_terminal() {
+            let bar = ProgressBar::new(starts.len() as u64);
+            if let Ok(style) =
+                ProgressStyle::with_template("segmenting {bar:30} {pos}/{len} patches {elapsed}")
+            {
+                bar.set_style(style);
+            }
+            bar
+        } else {
+            ProgressBar::hidden()
+        };
+        let mut blender = window::Blender::new(grid.dims, CLASSES.len(), PATCH, OVERLAP);
+        let mut session = self
+            .session
+            .lock()
+            .map_err(|_| inference("the session was poisoned by an earlier failure".to_owned()))?;
+        for &start in &starts {
+            let patch = window::extract(&input, grid.dims, start, PATCH, fill);
+            let tensor = Tensor::from_array(([1_usize, 1, PATCH, PATCH, PATCH], patch))
+                .map_err(|e| inference(e.to_string()))?;
+            let outputs = session
+                .run(ort::inputs![tensor])
+                .map_err(|e| inference(e.to_string()))?;
+            let (shape, logits) = outputs[0]
+                .try_extract_tensor::<f32>()
+                .map_err(|e| inference(e.to_string()))?;
+            let expected = [
+                1,
+                CLASSES.len() as i64,
+                PATCH as i64,
+                PATCH as i64,
+                PATCH as i64,
+            ];
+            if **shape != expected {
+                return Err(OnnxError::Contract {
+                    path: self.model_path.clone(),
+                    expected: format!("output {expected:?} for a {PATCH}³ patch"),
+                    found: format!("output {:?}", &**shape),
+                });
+            }
+            blender.add(start, logits);
+            progress.inc(1);
+        }
+        progress.finish_and_clear();
+        Ok(ClassVolume {
+            classes: blender.argmax(),
+            grid,
+        })
+    }
+
+    /// Vertebra labels of `ct` on its own grid: classes, split at the predicted discs, levels
+    /// counted from the predicted sacrum.
+    pub fn vertebra_labels(&self, ct: &CtView<'_>) -> Result<VertebraLabels, OnnxError> {
+        let volume = self.classify(ct)?;
+        vertebra_labels_from_classes(ct, &volume)
+    }
+
+    /// The full segmentation (vertebrae from the model, tissues derived around them).
+    pub fn segment(&self, ct: &CtView<'_>) -> Result<Segmentation, OnnxError> {
+        let vertebrae = self.vertebra_labels(ct)?;
+        Ok(segment::segment_with_vertebrae(ct, &vertebrae)?)
+    }
+}
+
+/// Splits predicted classes into vertebrae and maps them onto the CT's grid.
+pub fn vertebra_labels_from_classes(
+    ct: &CtView<'_>,
+    volume: &ClassVolume,
+) -> Result<VertebraLabels, OnnxError> {
+    let no_levels = |problem: &str| OnnxError::NoLevels {
+        source_name: ct.source_name.to_owned(),
+        problem: problem.to_owned(),
+    };
+    if let Some(problem) = split::missing_levels(&volume.classes) {
+        return Err(no_levels(problem));
+    }
+    let split = split::split(&volume.grid, &volume.classes)
+        .ok_or_else(|| no_levels("no intervertebral disc above the sacrum"))?;
+    let codes = volume
+        .grid
+        .nearest_for_ct(ct.dims, ct.voxel_to_lps_mm)
+        .into_iter()
+        .map(|at| at.map_or(segment::labels::AIR, |at| split.codes[at]))
+        .collect();
+    Ok(VertebraLabels {
+        dims: ct.dims,
+        codes,
+    })
+}
+
+impl VertebraSource for OnnxSegmenter {
+    fn name(&self) -> String {
+        // The file name only: the manifest must not carry local paths.
+        let file = self.model_path.file_name().map_or_else(
+            || self.model_path.display().to_string(),
+            |f| f.to_string_lossy().into_owned(),
+        );
+        format!("onnx model {file}")
+    }
+
+    fn vertebrae(&self, ct: &CtView<'_>) -> Result<VertebraLabels, String> {
+        self.vertebra_labels(ct).map_err(|e| e.to_string())
+    }
+}

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bevy::input::ButtonState;
+use bevy::input::keyboard::Key;
 use bevy::input::mouse::{MouseButtonInput, MouseMotion};
 use bevy::prelude::*;
 use bevy::time::TimeUpdateStrategy;
@@ -18,7 +19,7 @@ use neuraxis::TrainerPlugin;
 use record_plugin::{LiveAnnotations, RecordPlugin, RecordSettings, RecordingStatus};
 use session::{Annotation, Role, SessionEvent};
 use stage_plugin::{PointerRay, TwinAnchor};
-use support::headless::{key, tap};
+use support::headless::{key, tap, type_key};
 use twin_plugin::{LoadedTwin, TwinPlugin};
 
 fn default_twin() -> Arc<LoadedTwin> {
@@ -290,4 +291,87 @@ fn annotation_keys_do_nothing_without_a_lesson_recording() {
         "outside a lesson recording A-drag orbits as ever"
     );
     assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 0);
+}
+
+#[test]
+fn a_typed_label_goes_on_the_next_pin_and_the_keys_typed_move_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut app = annotating_app(dir.path(), Some(default_twin()));
+    tap(&mut app, KeyCode::F9);
+    let hand_before = *app.world().resource::<DesktopNeedleHand>();
+    let character = |c: &str| Key::Character(c.into());
+    type_key(&mut app, KeyCode::KeyL, character("l"));
+    assert!(
+        app.world()
+            .resource::<desktop_plugin::PinLabelDraft>()
+            .typing
+    );
+    // "L4 ", W held, "s", Backspace, "tip": W and S would push and pull the needle, Space
+    // press the plunger.
+    for (code, text) in [(KeyCode::KeyL, "L"), (KeyCode::Digit4, "4")] {
+        type_key(&mut app, code, character(text));
+    }
+    type_key(&mut app, KeyCode::Space, Key::Space);
+    key(&mut app, KeyCode::KeyW, ButtonState::Pressed);
+    for _ in 0..20 {
+        app.update();
+    }
+    key(&mut app, KeyCode::KeyW, ButtonState::Released);
+    app.update();
+    type_key(&mut app, KeyCode::KeyS, character("s"));
+    type_key(&mut app, KeyCode::Backspace, Key::Backspace);
+    for (code, text) in [
+        (KeyCode::KeyT, "t"),
+        (KeyCode::KeyI, "i"),
+        (KeyCode::KeyP, "p"),
+    ] {
+        type_key(&mut app, code, character(text));
+    }
+    type_key(&mut app, KeyCode::Enter, Key::Enter);
+    let draft = app
+        .world()
+        .resource::<desktop_plugin::PinLabelDraft>()
+        .clone();
+    assert_eq!(draft.ready.as_deref(), Some("L4 tip"), "{draft:?}");
+    let hand_after = *app.world().resource::<DesktopNeedleHand>();
+    assert_eq!(
+        hand_after.advance_mm, hand_before.advance_mm,
+        "the keys typed did not move the needle"
+    );
+    assert!(
+        app.world().resource::<RecordingStatus>().active.is_some(),
+        "the recording goes on"
+    );
+
+    key(&mut app, KeyCode::KeyP, ButtonState::Pressed);
+    point_at(&mut app, Vec3::new(0.0, 0.0075, 0.0));
+    left_button(&mut app, ButtonState::Pressed);
+    app.update();
+    left_button(&mut app, ButtonState::Released);
+    app.update();
+    key(&mut app, KeyCode::KeyP, ButtonState::Released);
+    app.update();
+    tap(&mut app, KeyCode::F9);
+    let file = app
+        .world()
+        .resource::<RecordingStatus>()
+        .finished
+        .last()
+        .expect("one lesson file")
+        .clone();
+    let labels: Vec<String> = annotations(&file)
+        .into_iter()
+        .filter_map(|(_, annotation)| match annotation {
+            Annotation::Pin { label, .. } => Some(label),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(labels, vec!["L4 tip".to_owned()]);
+    assert!(
+        app.world()
+            .resource::<desktop_plugin::PinLabelDraft>()
+            .ready
+            .is_none(),
+        "the label went on that pin"
+    );
 }

@@ -23,14 +23,32 @@ pub fn headless_app() -> App {
 
 /// A key going down or up, as the window would report it (`ButtonInput` follows these).
 pub fn key(app: &mut App, key_code: KeyCode, state: ButtonState) {
+    typed_key(
+        app,
+        key_code,
+        Key::Unidentified(NativeKey::Unidentified),
+        state,
+    );
+}
+
+/// A key with the character or named key it types (what text entry reads).
+pub fn typed_key(app: &mut App, key_code: KeyCode, logical_key: Key, state: ButtonState) {
     app.world_mut().write_message(KeyboardInput {
         key_code,
-        logical_key: Key::Unidentified(NativeKey::Unidentified),
+        logical_key,
         state,
         text: None,
         repeat: false,
         window: Entity::PLACEHOLDER,
     });
+}
+
+/// Types `key` (pressed one frame, released the next).
+pub fn type_key(app: &mut App, key_code: KeyCode, logical_key: Key) {
+    typed_key(app, key_code, logical_key.clone(), ButtonState::Pressed);
+    app.update();
+    typed_key(app, key_code, logical_key, ButtonState::Released);
+    app.update();
 }
 
 /// A key pressed for one frame and released the next.

@@ -1,7 +1,9 @@
 //! Keyboard and mouse → annotations while an instructor lesson records (F9): hold A and drag
-//! with the left button to draw on the twin, P + click to pin, C to mark a chapter. The
-//! camera keeps still while A or P is held.
+//! with the left button to draw on the twin, L to type the next pin's label, P + click to pin,
+//! C to mark a chapter. The camera keeps still while A or P is held.
 
+use bevy::input::ButtonState;
+use bevy::input::keyboard::{Key, KeyboardInput};
 use bevy::prelude::*;
 use record_plugin::{AnnotationInput, RecordingStatus};
 use session::Role;
@@ -55,6 +57,133 @@ fn point_on_twin(
     (on_plane.length() <= PLANE_REACH_M).then(|| anchor.transform_point(on_plane))
 }
 
+/// The label the next pin gets, typed after L (Enter keeps it, Esc drops it).
+#[derive(Resource, Debug, Clone, Default, PartialEq, Eq)]
+pub struct PinLabelDraft {
+    /// Keys go to the label, not to the trainer.
+    pub typing: bool,
+    /// The words so far.
+    pub text: String,
+    /// A finished label waiting for the next P + click.
+    pub ready: Option<String>,
+}
+
+/// What one key does to the draft; returns whether the key belonged to the label.
+fn edit_draft(draft: &mut PinLabelDraft, key: &Key) -> bool {
+    if !draft.typing {
+        let starts = matches!(key, Key::Character(c) if c.eq_ignore_ascii_case("l"));
+        if starts {
+            draft.typing = true;
+            draft.text.clear();
+        }
+        return starts;
+    }
+    match key {
+        Key::Enter => {
+            draft.typing = false;
+            let label = draft.text.trim();
+            draft.ready = (!label.is_empty()).then(|| label.to_owned());
+        }
+        Key::Escape => {
+            draft.typing = false;
+            draft.text.clear();
+        }
+        Key::Backspace => {
+            draft.text.pop();
+        }
+        Key::Space => push_within_limit(&mut draft.text, " "),
+        Key::Character(characters) => push_within_limit(&mut draft.text, characters),
+        _ => {}
+    }
+    true
+}
+
+fn push_within_limit(text: &mut String, more: &str) {
+    for character in more.chars().filter(|c| !c.is_control()) {
+        if text.len() + character.len_utf8() > session::MAX_PIN_LABEL_BYTES {
+            return;
+        }
+        text.push(character);
+    }
+}
+
+/// While a lesson records, L starts typing the next pin's label; the keys typed then reach no
+/// other control (W does not push the needle, Esc does not quit).
+pub(crate) fn type_pin_label(
+    status: Option<Res<RecordingStatus>>,
+    typed: Option<MessageReader<KeyboardInput>>,
+    mut draft: ResMut<PinLabelDraft>,
+    keys: Option<ResMut<ButtonInput<KeyCode>>>,
+) {
+    let (Some(mut typed), Some(mut keys)) = (typed, keys) else {
+        return;
+    };
+    if !annotating(status.as_deref()) {
+        typed.clear();
+        if *draft != PinLabelDraft::default() {
+            *draft = PinLabelDraft::default();
+        }
+        return;
+    }
+    let mut swallow = draft.typing;
+    for event in typed.read() {
+        if event.state == ButtonState::Pressed {
+            swallow |= edit_draft(&mut draft, &event.logical_key);
+        }
+    }
+    if swallow {
+        keys.reset_all();
+    }
+}
+
+/// The label being typed or waiting for its pin, as a line for the screen (empty: none).
+pub fn pin_label_prompt(draft: &PinLabelDraft) -> String {
+    match (&draft.ready, draft.typing) {
+        (_, true) => format!(
+            "Pin label: {}_   (Enter: keep for the next pin, Esc: drop)",
+            draft.text
+        ),
+        (Some(label), false) => format!("Next pin: \"{label}\" - P + click on the twin"),
+        (None, false) => String::new(),
+    }
+}
+
+/// Marks the pin-label prompt's text.
+#[derive(Component, Debug)]
+pub struct PinLabelPrompt;
+
+pub(crate) fn spawn_pin_label_prompt(mut commands: Commands) {
+    commands.spawn((
+        Name::new("Pin label prompt"),
+        PinLabelPrompt,
+        Text::new(""),
+        TextFont {
+            font_size: FontSize::Px(18.0),
+            ..default()
+        },
+        TextColor(Color::srgb(1.0, 0.84, 0.04)),
+        Node {
+            position_type: PositionType::Absolute,
+            bottom: Val::Px(90.0),
+            left: Val::Px(12.0),
+            ..default()
+        },
+    ));
+}
+
+pub(crate) fn show_pin_label_prompt(
+    draft: Res<PinLabelDraft>,
+    mut prompts: Query<&mut Text, With<PinLabelPrompt>>,
+) {
+    if !draft.is_changed() {
+        return;
+    }
+    let words = pin_label_prompt(&draft);
+    for mut text in &mut prompts {
+        text.0.clone_from(&words);
+    }
+}
+
 #[allow(clippy::too_many_arguments)] // one system reading the input's separate resources
 pub(crate) fn send_annotation_input(
     keys: Res<ButtonInput<KeyCode>>,
@@ -65,6 +194,7 @@ pub(crate) fn send_annotation_input(
     twin: Option<Res<ShownTwin>>,
     structures: Query<(&TwinStructure, &GlobalTransform, Option<&Visibility>)>,
     mut drawing: Local<bool>,
+    mut draft: ResMut<PinLabelDraft>,
     mut inputs: MessageWriter<AnnotationInput>,
 ) {
     let live = annotating(status.as_deref());
@@ -93,9 +223,10 @@ pub(crate) fn send_annotation_input(
         return;
     };
     if pin_click {
+        // Blank gives the recorder's "Pin N".
         inputs.write(AnnotationInput::Pin {
             point_m,
-            label: String::new(),
+            label: draft.ready.take().unwrap_or_default(),
         });
     } else if *drawing {
         inputs.write(AnnotationInput::StrokeTo { point_m });
@@ -179,5 +310,63 @@ pub(crate) fn run_annotation_script(
             keys.release(KeyCode::KeyP);
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod label_tests {
+    use super::*;
+
+    fn type_keys(draft: &mut PinLabelDraft, keys: &[Key]) -> Vec<bool> {
+        keys.iter().map(|key| edit_draft(draft, key)).collect()
+    }
+
+    #[test]
+    fn l_starts_a_label_enter_keeps_it_and_esc_drops_it() {
+        let mut draft = PinLabelDraft::default();
+        let c = |text: &str| Key::Character(text.into());
+        let taken = type_keys(
+            &mut draft,
+            &[
+                c("w"),
+                c("l"),
+                c("L"),
+                c("4"),
+                Key::Space,
+                c("x"),
+                Key::Backspace,
+                c("lamina"),
+            ],
+        );
+        assert_eq!(taken, vec![false, true, true, true, true, true, true, true]);
+        assert!(draft.typing);
+        assert_eq!(
+            pin_label_prompt(&draft),
+            "Pin label: L4 lamina_   (Enter: keep for the next pin, Esc: drop)"
+        );
+        edit_draft(&mut draft, &Key::Enter);
+        assert_eq!(draft.ready.as_deref(), Some("L4 lamina"));
+        assert!(pin_label_prompt(&draft).contains("\"L4 lamina\""));
+        // Esc while typing drops only what was being typed.
+        type_keys(&mut draft, &[c("l"), c("oops"), Key::Escape]);
+        assert!(!draft.typing && draft.text.is_empty());
+        assert_eq!(draft.ready.as_deref(), Some("L4 lamina"));
+    }
+
+    #[test]
+    fn a_label_stops_at_the_format_limit_and_blank_labels_are_not_kept() {
+        let mut draft = PinLabelDraft::default();
+        edit_draft(&mut draft, &Key::Character("l".into()));
+        for _ in 0..200 {
+            edit_draft(&mut draft, &Key::Character("é".into()));
+        }
+        assert!(draft.text.len() <= session::MAX_PIN_LABEL_BYTES);
+        assert!(!draft.text.is_empty());
+        let mut blank = PinLabelDraft::default();
+        type_keys(
+            &mut blank,
+            &[Key::Character("l".into()), Key::Space, Key::Enter],
+        );
+        assert_eq!(blank.ready, None);
     }
 }

@@ -7,7 +7,7 @@ pub const HELP_TEXT: &str = "\
 View: drag orbit, right-drag pan, wheel zoom, R reset view, K skin on/off, Esc quit
 Needle: W/S or Ctrl+wheel in/out (Shift faster), arrows or Ctrl+drag aim, Ctrl+click or A/D Q/E entry
 T stylet out/in (syringe on), Space plunger, F saline/air, N next needle, B turn bevel, Backspace new attempt
-Lesson: M menu, F9 record; while recording A+drag draw on the twin, P+click pin, C chapter";
+Lesson: M menu, F9 record; while recording A+drag draw on the twin, L label, P+click pin, C chapter";
 
 /// Marks the help line's text.
 #[derive(Component, Debug)]

@@ -19,7 +19,7 @@ mod orbit;
 mod readout_panel;
 mod section_view;
 
-pub use annotate_input::ScriptedAnnotation;
+pub use annotate_input::{PinLabelDraft, PinLabelPrompt, ScriptedAnnotation, pin_label_prompt};
 pub use needle_controls::ScriptedAdvance;
 pub use section_view::SectionView;
 
@@ -38,10 +38,18 @@ impl Plugin for DesktopViewPlugin {
             .add_message::<record_plugin::AnnotationInput>()
             .init_resource::<DesktopNeedleHand>()
             .init_resource::<readout_panel::RecentFacts>()
+            .init_resource::<PinLabelDraft>()
+            // Typing a pin label takes the keys before any control reads them.
+            .add_systems(
+                PreUpdate,
+                annotate_input::type_pin_label.after(bevy::input::InputSystems),
+            )
+            .add_systems(Update, annotate_input::show_pin_label_prompt)
             .add_systems(
                 Startup,
                 (
                     spawn_camera.after(StageSystems),
+                    annotate_input::spawn_pin_label_prompt,
                     help_line::spawn_help_line,
                     readout_panel::spawn_panel,
                     section_view::spawn_section_view,

@@ -163,6 +163,48 @@ fn rotation(status: &HashMap<String, String>, key: &str) -> Option<Quat> {
     (values.len() == 4).then(|| Quat::from_xyzw(values[0], values[1], values[2], values[3]))
 }
 
+/// A headset panel of equal rows as its status lines describe it (`PREFIX_m`,
+/// `PREFIX_rotation`, `PREFIX_rows`, `PREFIX_size_m`), in the STAGE space.
+struct RowPanel {
+    centre_m: Vec3,
+    rotation: Quat,
+    rows: usize,
+    height_m: f32,
+    /// Out of the face, towards the user.
+    normal: Vec3,
+}
+
+impl RowPanel {
+    fn from_status(status: &HashMap<String, String>, prefix: &str) -> Result<RowPanel> {
+        let key = |suffix: &str| format!("{prefix}_{suffix}");
+        let centre_m =
+            vector(status, &key("m")).with_context(|| format!("status has no {}", key("m")))?;
+        let rotation = rotation(status, &key("rotation"))
+            .with_context(|| format!("status has no {}", key("rotation")))?;
+        let rows = number(status, &key("rows"))
+            .filter(|rows| *rows >= 1.0)
+            .with_context(|| format!("status has no {}", key("rows")))? as usize;
+        let height_m = status
+            .get(&key("size_m"))
+            .and_then(|size| size.split_whitespace().nth(1)?.parse::<f32>().ok())
+            .with_context(|| format!("status has no {}", key("size_m")))?;
+        Ok(RowPanel {
+            centre_m,
+            rotation,
+            rows,
+            height_m,
+            normal: rotation * Vec3::Z,
+        })
+    }
+
+    /// The middle of row `row` (0 at the top) on the face.
+    fn row_centre(&self, row: usize) -> Vec3 {
+        let row_height_m = self.height_m / self.rows as f32;
+        let from_centre_m = self.height_m / 2.0 - (row as f32 + 0.5) * row_height_m;
+        self.centre_m + self.rotation * Vec3::new(0.0, from_centre_m, 0.0)
+    }
+}
+
 /// Presses a headset panel's face at `point_m` (facing along `normal`) with the right index
 /// fingertip, `tip_offset` from the grip: from 6 cm in front to 1 cm behind, where it stays
 /// (a slow software-rendered frame rate must see it there); [`withdraw`] takes it back out.
@@ -500,24 +542,14 @@ pub fn xr_test(root: &Path, args: &[String]) -> Result<()> {
     if field(&menu, "menu_open") != "true" {
         bail!("the Lessons button did not open the list");
     }
-    let list = vector(&menu, "menu_list_m").context("status has no menu_list_m")?;
-    let list_rotation =
-        rotation(&menu, "menu_list_rotation").context("status has no menu_list_rotation")?;
-    let rows = number(&menu, "menu_list_rows").context("status has no menu_list_rows")?;
-    let list_height_m = menu
-        .get("menu_list_size_m")
-        .and_then(|size| size.split_whitespace().nth(1)?.parse::<f32>().ok())
-        .context("status has no menu_list_size_m")?;
+    let list = RowPanel::from_status(&menu, "menu_list")?;
     // Row 0 is the heading; row 1 the first lesson.
-    let row_height_m = list_height_m / rows as f32;
-    let first_lesson =
-        list + list_rotation * Vec3::new(0.0, list_height_m / 2.0 - 1.5 * row_height_m, 0.0);
     poke(
         &mut look,
         &mut state,
         &mut feeder,
-        first_lesson,
-        list_rotation * Vec3::Z,
+        list.row_centre(1),
+        list.normal,
         tip_offset,
     )?;
     let chosen = look.wait_for(
@@ -528,7 +560,7 @@ pub fn xr_test(root: &Path, args: &[String]) -> Result<()> {
                 && status.get("menu_open").is_some_and(|open| open == "false")
         },
     )?;
-    withdraw(&mut look, &mut state, &mut feeder, list_rotation * Vec3::Z)?;
+    withdraw(&mut look, &mut state, &mut feeder, list.normal)?;
     passed.push("headset_menu_starts_a_lesson");
 
     // 3. An instructor's lesson from the headset: "Record a lesson" in the list, then a stroke
@@ -555,23 +587,14 @@ pub fn xr_test(root: &Path, args: &[String]) -> Result<()> {
         |status, _| field(status, "menu_open") == "true",
     )?;
     withdraw(&mut look, &mut state, &mut feeder, button_normal)?;
-    let rows = number(&menu, "menu_list_rows").context("status has no menu_list_rows")?;
-    // The rows end with free practice, record, close.
-    let record_row = rows as f32 - 2.0;
-    let list = vector(&menu, "menu_list_m").context("status has no menu_list_m")?;
-    let record_point = list
-        + list_rotation
-            * Vec3::new(
-                0.0,
-                list_height_m / 2.0 - (record_row + 0.5) * row_height_m,
-                0.0,
-            );
+    // The lesson moved the table: the list too. Its rows end with free practice, record, close.
+    let list = RowPanel::from_status(&menu, "menu_list")?;
     poke(
         &mut look,
         &mut state,
         &mut feeder,
-        record_point,
-        list_rotation * Vec3::Z,
+        list.row_centre(list.rows - 2),
+        list.normal,
         tip_offset,
     )?;
     let recording = look.wait_for(
@@ -581,7 +604,7 @@ pub fn xr_test(root: &Path, args: &[String]) -> Result<()> {
             field(status, "instructor_recording") == "true" && field(status, "menu_open") == "false"
         },
     )?;
-    withdraw(&mut look, &mut state, &mut feeder, list_rotation * Vec3::Z)?;
+    withdraw(&mut look, &mut state, &mut feeder, list.normal)?;
     let anchor_now = vector(&recording, "twin_anchor_m").context("status has no twin_anchor_m")?;
     let stroke_from = anchor_now + Vec3::new(-0.10, 0.15, 0.05);
     let stroke_to = stroke_from + Vec3::new(0.06, 0.0, 0.0);
@@ -649,31 +672,15 @@ pub fn xr_test(root: &Path, args: &[String]) -> Result<()> {
         Duration::from_secs(30),
         |status, _| number(status, "replay_time_s").is_some_and(|t| t > first_time_s),
     )?;
-    let panel = vector(&status, "replay_panel_m").context("status has no replay_panel_m")?;
-    let panel_rotation = rotation(&status, "replay_panel_rotation")
-        .context("status has no replay_panel_rotation")?;
-    let panel_rows = number(&status, "replay_panel_rows").context("no replay_panel_rows")?;
-    let panel_height_m = status
-        .get("replay_panel_size_m")
-        .and_then(|size| size.split_whitespace().nth(1)?.parse::<f32>().ok())
-        .context("status has no replay_panel_size_m")?;
-    let row_centre = |row: f32| {
-        panel
-            + panel_rotation
-                * Vec3::new(
-                    0.0,
-                    panel_height_m / 2.0 - (row + 0.5) * panel_height_m / panel_rows as f32,
-                    0.0,
-                )
-    };
-    let panel_normal = panel_rotation * Vec3::Z;
+    let panel = RowPanel::from_status(&status, "replay_panel")?;
+    let panel_normal = panel.normal;
     state.right.curl_0_1 = pointing;
     // Row 1: play/pause.
     poke(
         &mut replay,
         &mut state,
         &mut feeder,
-        row_centre(1.0),
+        panel.row_centre(1),
         panel_normal,
         tip_offset,
     )?;
@@ -697,7 +704,7 @@ pub fn xr_test(root: &Path, args: &[String]) -> Result<()> {
         &mut replay,
         &mut state,
         &mut feeder,
-        row_centre(3.0),
+        panel.row_centre(3),
         panel_normal,
         tip_offset,
     )?;
@@ -793,15 +800,8 @@ pub fn xr_test(root: &Path, args: &[String]) -> Result<()> {
 
     // 5. Out again, 15 mm towards the head (over the L3 spinous process), and in onto bone:
     // a haptic pulse is requested.
-    let twin_rotation = status
-        .get("twin_anchor_rotation")
-        .map(|text| {
-            text.split_whitespace()
-                .filter_map(|v| v.parse().ok())
-                .collect::<Vec<f32>>()
-        })
-        .and_then(|v| (v.len() == 4).then(|| Quat::from_xyzw(v[0], v[1], v[2], v[3])))
-        .context("status has no twin_anchor_rotation")?;
+    let twin_rotation =
+        rotation(&status, "twin_anchor_rotation").context("status has no twin_anchor_rotation")?;
     let over_bone = grip_at_hub + twin_rotation * Vec3::Y * 0.015;
     push(&mut run, &mut state, &mut feeder, pushed_in, grip_at_hub)?;
     run.wait_for(

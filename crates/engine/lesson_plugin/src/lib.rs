@@ -17,7 +17,8 @@ use std::sync::Arc;
 mod panels;
 
 pub use panels::{
-    LessonMenuText, LessonPanel, LessonPanelText, MenuPanel, menu_text, panel_text, result_text,
+    LessonMenuText, LessonPanel, LessonPanelText, MenuPanel, drawable, menu_text, panel_text,
+    result_text,
 };
 
 /// Offers the lessons and judges each attempt.

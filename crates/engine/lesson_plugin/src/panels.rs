@@ -158,8 +158,9 @@ pub(crate) fn update_texts(
     menu_words.set_if_neq(LessonMenuText(words));
 }
 
-/// The UI's built-in font has no dashes beyond the hyphen (lesson titles write "L3–L4").
-fn drawable(text: &str) -> String {
+/// The UI's built-in font has no dashes beyond the hyphen (lesson titles write "L3–L4"): the
+/// words as that font can draw them.
+pub fn drawable(text: &str) -> String {
     text.replace(['\u{2013}', '\u{2014}', '\u{2212}'], "-")
 }
 

@@ -7,7 +7,7 @@ use crate::panel::{UiQuad, beside_table, spawn_ui_quad};
 use crate::status::{SystemClock, XrStatus};
 use bevy::prelude::*;
 use hands::{PokeDetector, PokePanel, RigidPose};
-use lesson_plugin::{ActiveLesson, ChooseLesson, LessonCatalogue, LessonMenu};
+use lesson_plugin::{ActiveLesson, ChooseLesson, LessonCatalogue, LessonMenu, drawable};
 use record_plugin::{RecordingStatus, ToggleInstructorRecording};
 use stage_plugin::{StageSystems, TwinAnchor};
 use std::time::Instant;
@@ -156,11 +156,6 @@ fn spawn_menu(
     }
     menu.button = Some(button.quad);
     menu.list = Some(list.quad);
-}
-
-/// The UI font has no dashes beyond the hyphen.
-fn drawable(text: &str) -> String {
-    text.replace(['\u{2013}', '\u{2014}'], "-")
 }
 
 fn place_menu(

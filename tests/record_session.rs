@@ -10,7 +10,7 @@ use bevy::prelude::*;
 use bevy::time::TimeUpdateStrategy;
 use desktop_plugin::{DesktopNeedleHand, ScriptedAdvance};
 use neuraxis::TrainerPlugin;
-use record_plugin::{RecordPlugin, RecordSettings, RecordingStatus};
+use record_plugin::{RecIndicator, RecordPlugin, RecordSettings, RecordingStatus};
 use session::{NeedleEvent, Role, SessionEvent};
 
 fn recording_app(sessions_dir: &std::path::Path) -> App {
@@ -42,6 +42,19 @@ fn update_until(app: &mut App, what: &str, done: impl Fn(&RecordingStatus) -> bo
     panic!("{what} did not happen in 2000 frames");
 }
 
+/// Whether the recording indicator (red dot and REC) is shown.
+fn indicator_shown(app: &mut App) -> bool {
+    let mut query = app
+        .world_mut()
+        .query_filtered::<&Visibility, With<RecIndicator>>();
+    let shown: Vec<bool> = query
+        .iter(app.world())
+        .map(|visibility| *visibility != Visibility::Hidden)
+        .collect();
+    assert_eq!(shown.len(), 1, "one recording indicator");
+    shown[0]
+}
+
 fn needle_events(recording: &session::Recording) -> Vec<NeedleEvent> {
     recording
         .events
@@ -69,11 +82,17 @@ fn an_attempt_through_the_skin_and_out_is_recorded_to_one_file() {
     for _ in 0..30 {
         app.update();
     }
+    assert!(indicator_shown(&mut app), "REC shown while recording");
     app.world_mut().resource_mut::<ScriptedAdvance>().target_mm = -5.0;
     update_until(&mut app, "withdrawal", |status| !status.finished.is_empty());
     let status = app.world().resource::<RecordingStatus>().clone();
     assert_eq!(status.finished, vec![path.clone()]);
     assert!(status.active.is_none() && status.last_error.is_none());
+    app.update();
+    assert!(
+        !indicator_shown(&mut app),
+        "REC hidden once the attempt ends"
+    );
 
     let recording = session::read_session(&path).expect("attempt reads");
     assert!(recording.closed_cleanly && recording.damage.is_none());

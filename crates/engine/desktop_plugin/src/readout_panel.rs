@@ -45,6 +45,9 @@ fn needle_name(kind: NeedleKind) -> &'static str {
     }
 }
 
+/// Force drops below this are shown without a figure (it would read "0.00 N").
+const SHOWN_DROP_N: f32 = 0.005;
+
 /// A fact in the words a trainee reads.
 pub fn describe_fact(event: &NeedleEvent) -> String {
     match event {
@@ -56,7 +59,13 @@ pub fn describe_fact(event: &NeedleEvent) -> String {
             tissue,
             force_drop_n,
             ..
-        } => format!("{} gave ({force_drop_n:.2} N drop)", tissue.display_name()),
+        } if *force_drop_n >= SHOWN_DROP_N => {
+            format!("{} gave ({force_drop_n:.2} N drop)", tissue.display_name())
+        }
+        // A drop that rounds to zero tells the trainee nothing (soft layers yield smoothly).
+        NeedleEvent::MembranePunctured { tissue, .. } => {
+            format!("{} pierced", tissue.display_name())
+        }
         NeedleEvent::BoneContacted {
             level, depth_mm, ..
         } => format!("BONE: {level} at {depth_mm:.0} mm"),
@@ -131,5 +140,25 @@ pub(crate) fn update_panel(
         if panel.0 != text {
             panel.0.clone_from(&text);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use anatomy::TissueClass;
+
+    fn membrane(force_drop_n: f32) -> NeedleEvent {
+        NeedleEvent::MembranePunctured {
+            tissue: TissueClass::Muscle,
+            depth_mm: 15.0,
+            force_drop_n,
+        }
+    }
+
+    #[test]
+    fn a_membrane_drop_is_shown_only_when_it_reads_above_zero() {
+        assert_eq!(describe_fact(&membrane(1.714)), "muscle gave (1.71 N drop)");
+        assert_eq!(describe_fact(&membrane(0.001)), "muscle pierced");
     }
 }

@@ -45,9 +45,6 @@ fn needle_name(kind: NeedleKind) -> &'static str {
     }
 }
 
-/// Force drops below this are shown without a figure (it would read "0.00 N").
-const SHOWN_DROP_N: f32 = 0.005;
-
 /// A fact in the words a trainee reads.
 pub fn describe_fact(event: &NeedleEvent) -> String {
     match event {
@@ -59,7 +56,7 @@ pub fn describe_fact(event: &NeedleEvent) -> String {
             tissue,
             force_drop_n,
             ..
-        } if *force_drop_n >= SHOWN_DROP_N => {
+        } if (force_drop_n * 100.0).round() > 0.0 => {
             format!("{} gave ({force_drop_n:.2} N drop)", tissue.display_name())
         }
         // A drop that rounds to zero tells the trainee nothing (soft layers yield smoothly).
@@ -160,5 +157,7 @@ mod tests {
     fn a_membrane_drop_is_shown_only_when_it_reads_above_zero() {
         assert_eq!(describe_fact(&membrane(1.714)), "muscle gave (1.71 N drop)");
         assert_eq!(describe_fact(&membrane(0.001)), "muscle pierced");
+        assert_eq!(describe_fact(&membrane(0.004_9)), "muscle pierced");
+        assert_eq!(describe_fact(&membrane(0.006)), "muscle gave (0.01 N drop)");
     }
 }

@@ -7,17 +7,11 @@ mod reference;
 use std::time::Instant;
 
 use anatomy::VertebraLevel;
-use segment::{CtView, ReferenceConvention, dice_per_level, segment};
+use segment::segment;
 
 fn main() {
-    let (ct, ct_path) = reference::load("example_ct.nii.gz");
-    let (labels_volume, seg_path) = reference::load("example_ct_seg_totalseg_v1.nii.gz");
-    let view = CtView {
-        dims: ct.dims(),
-        voxel_to_lps_mm: ct.voxel_to_lps_mm_affine(),
-        hu: ct.hu(),
-        source_name: &ct_path,
-    };
+    let case = reference::ReferenceCase::load();
+    let view = case.view();
     let runs = 5;
     let mut best_s = f64::INFINITY;
     let mut result = None;
@@ -29,13 +23,7 @@ fn main() {
     }
     let result = result.expect("at least one run");
     println!("bench segment_classical_s: {best_s:.3} s");
-    let dice = dice_per_level(
-        &result.labels,
-        labels_volume.hu(),
-        ReferenceConvention::TotalSegmentatorV1,
-        &seg_path,
-    )
-    .expect("same grid");
+    let dice = case.dice(&result.labels);
     for level in [
         VertebraLevel::L1,
         VertebraLevel::L2,
@@ -44,10 +32,7 @@ fn main() {
         VertebraLevel::L5,
         VertebraLevel::Sacrum,
     ] {
-        let value = dice
-            .iter()
-            .find(|d| d.level == level)
-            .map_or(0.0, |d| d.dice);
+        let value = reference::dice_of(&dice, level).unwrap_or(0.0);
         let name = if level == VertebraLevel::Sacrum {
             "sacrum"
         } else {

@@ -4,29 +4,16 @@
 mod common;
 
 use anatomy::VertebraLevel;
-use common::reference;
-use segment::{CtView, ReferenceConvention, dice_per_level, labels, segment};
+use common::reference::{self, ReferenceCase};
+use segment::{labels, segment};
 
 /// Segments the reference CT and returns Dice per level against TotalSegmentator v1.
 fn reference_dice() -> Vec<segment::LevelDice> {
-    let (ct, ct_path) = reference::load("example_ct.nii.gz");
-    let (labels_volume, seg_path) = reference::load("example_ct_seg_totalseg_v1.nii.gz");
-    let view = CtView {
-        dims: ct.dims(),
-        voxel_to_lps_mm: ct.voxel_to_lps_mm_affine(),
-        hu: ct.hu(),
-        source_name: &ct_path,
-    };
-    let result = segment(&view).expect("the reference CT holds a lumbar spine");
+    let case = ReferenceCase::load();
+    let result = segment(&case.view()).expect("the reference CT holds a lumbar spine");
     println!("report: {:?}", result.report.levels);
     println!("warnings: {:?}", result.report.warnings);
-    let dice = dice_per_level(
-        &result.labels,
-        labels_volume.hu(),
-        ReferenceConvention::TotalSegmentatorV1,
-        &seg_path,
-    )
-    .unwrap();
+    let dice = case.dice(&result.labels);
     for entry in &dice {
         println!(
             "Dice {}: {:.3} (ours {} voxels, reference {})",
@@ -61,9 +48,7 @@ fn reference_dice() -> Vec<segment::LevelDice> {
 }
 
 fn dice_of(dice: &[segment::LevelDice], level: VertebraLevel) -> f64 {
-    dice.iter()
-        .find(|d| d.level == level)
-        .map_or(0.0, |d| d.dice)
+    reference::dice_of(dice, level).unwrap_or(0.0)
 }
 
 /// Regression guard at the agreement reached today (L1 0.909, L2 0.914, L3 0.928, L4 0.920,

@@ -13,34 +13,16 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use anatomy::VertebraLevel;
-use segment::{CtView, LevelDice, ReferenceConvention, dice_per_level};
+use reference::dice_of;
 use segment_onnx::{OnnxSegmenter, default_model_path};
-
-fn dice_of(dice: &[LevelDice], level: VertebraLevel) -> Option<f64> {
-    dice.iter().find(|d| d.level == level).map(|d| d.dice)
-}
 
 fn main() {
     let model = std::env::args()
         .nth(1)
         .map_or_else(default_model_path, PathBuf::from);
-    let (ct, ct_path) = reference::load("example_ct.nii.gz");
-    let (reference_labels, seg_path) = reference::load("example_ct_seg_totalseg_v1.nii.gz");
-    let view = CtView {
-        dims: ct.dims(),
-        voxel_to_lps_mm: ct.voxel_to_lps_mm_affine(),
-        hu: ct.hu(),
-        source_name: &ct_path,
-    };
-    let dice = |labels: &[u8]| {
-        dice_per_level(
-            labels,
-            reference_labels.hu(),
-            ReferenceConvention::TotalSegmentatorV1,
-            &seg_path,
-        )
-        .expect("same grid")
-    };
+    let case = reference::ReferenceCase::load();
+    let view = case.view();
+    let dice = |labels: &[u8]| case.dice(labels);
     let classical = segment::segment(&view).expect("the reference CT holds a lumbar spine");
     let classical_dice = dice(&classical.labels);
 

@@ -8,21 +8,15 @@ mod reference;
 use std::sync::OnceLock;
 
 use anatomy::VertebraLevel;
-use segment::{CtView, LevelDice, ReferenceConvention, dice_per_level, labels};
+use segment::{LevelDice, labels};
 use segment_onnx::{OnnxSegmenter, default_model_path};
 
 /// Dice per level of one ONNX segmentation of the reference CT, shared by the tests below.
 fn reference_dice() -> &'static (Vec<LevelDice>, Vec<VertebraLevel>) {
     static DICE: OnceLock<(Vec<LevelDice>, Vec<VertebraLevel>)> = OnceLock::new();
     DICE.get_or_init(|| {
-        let (ct, ct_path) = reference::load("example_ct.nii.gz");
-        let (labels_volume, seg_path) = reference::load("example_ct_seg_totalseg_v1.nii.gz");
-        let view = CtView {
-            dims: ct.dims(),
-            voxel_to_lps_mm: ct.voxel_to_lps_mm_affine(),
-            hu: ct.hu(),
-            source_name: &ct_path,
-        };
+        let case = reference::ReferenceCase::load();
+        let view = case.view();
         let segmenter =
             OnnxSegmenter::load(&default_model_path()).unwrap_or_else(|e| panic!("{e}"));
         let result = segmenter.segment(&view).unwrap_or_else(|e| panic!("{e}"));
@@ -30,13 +24,7 @@ fn reference_dice() -> &'static (Vec<LevelDice>, Vec<VertebraLevel>) {
         for level in &result.report.levels {
             assert_eq!(labels::level_of_code(level.code), Some(level.level));
         }
-        let dice = dice_per_level(
-            &result.labels,
-            labels_volume.hu(),
-            ReferenceConvention::TotalSegmentatorV1,
-            &seg_path,
-        )
-        .unwrap();
+        let dice = case.dice(&result.labels);
         for entry in &dice {
             println!(
                 "Dice {}: {:.3} (onnx {} voxels, reference {})",
@@ -49,11 +37,7 @@ fn reference_dice() -> &'static (Vec<LevelDice>, Vec<VertebraLevel>) {
 }
 
 fn dice_of(level: VertebraLevel) -> f64 {
-    reference_dice()
-        .0
-        .iter()
-        .find(|d| d.level == level)
-        .map_or(0.0, |d| d.dice)
+    reference::dice_of(&reference_dice().0, level).unwrap_or(0.0)
 }
 
 const LUMBAR: [VertebraLevel; 5] = [

@@ -21,3 +21,54 @@ pub fn load(name: &str) -> (HuVolume, String) {
         .unwrap_or_else(|error| panic!("{shown}: {error}"));
     (volume, shown)
 }
+
+/// The reference CT and TotalSegmentator v1's labels of it, for the tests and benchmarks that
+/// score a segmentation of it.
+pub struct ReferenceCase {
+    /// The CT in Hounsfield units.
+    pub ct: HuVolume,
+    /// Its path, as shown in messages.
+    pub ct_path: String,
+    labels: HuVolume,
+    labels_path: String,
+}
+
+impl ReferenceCase {
+    /// Reads both files; a missing one fails with a message naming it.
+    pub fn load() -> Self {
+        let (ct, ct_path) = load("example_ct.nii.gz");
+        let (labels, labels_path) = load("example_ct_seg_totalseg_v1.nii.gz");
+        Self {
+            ct,
+            ct_path,
+            labels,
+            labels_path,
+        }
+    }
+
+    /// The CT as the segmenters read it.
+    pub fn view(&self) -> segment::CtView<'_> {
+        segment::CtView {
+            dims: self.ct.dims(),
+            voxel_to_lps_mm: self.ct.voxel_to_lps_mm_affine(),
+            hu: self.ct.hu(),
+            source_name: &self.ct_path,
+        }
+    }
+
+    /// Dice per level of `ours` (label codes on the CT's grid) against the reference labels.
+    pub fn dice(&self, ours: &[u8]) -> Vec<segment::LevelDice> {
+        segment::dice_per_level(
+            ours,
+            self.labels.hu(),
+            segment::ReferenceConvention::TotalSegmentatorV1,
+            &self.labels_path,
+        )
+        .unwrap_or_else(|error| panic!("{error}"))
+    }
+}
+
+/// The Dice of `level` in `dice`, if that level is in either segmentation.
+pub fn dice_of(dice: &[segment::LevelDice], level: anatomy::VertebraLevel) -> Option<f64> {
+    dice.iter().find(|d| d.level == level).map(|d| d.dice)
+}

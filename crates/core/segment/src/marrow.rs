@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 use crate::masks::SliceMasks;
 use crate::spine::{CANAL_ASPECT, SpineLayout};
 use crate::vertebrae::{
-    ENDPLATE_PARTIAL, NON_SPINE, NON_SPINE_LATERAL_MM, SEED_RADIUS_MM, UNREACHED, race,
+    NON_SPINE, NON_SPINE_LATERAL_MM, NOT_BONE, SEED_RADIUS_MM, UNREACHED, race,
 };
 use crate::volume::CanonicalGrid;
 
@@ -57,7 +57,7 @@ pub(crate) fn fill_sacral_marrow(
         k >= canal.seen_k.0 && di * di + dj * dj <= 1.0
     };
     let soft: Vec<bool> = (0..n)
-        .map(|at| masks.body[at] && (!masks.vertebral[at] || owner[at] == ENDPLATE_PARTIAL))
+        .map(|at| masks.body[at] && (!masks.vertebral[at] || owner[at] == NOT_BONE))
         .collect();
     let neighbours = |at: usize| {
         let (i, j, k) = (at % nx, (at / nx) % ny, at / (nx * ny));
@@ -131,7 +131,7 @@ pub(crate) fn fill_sacral_marrow(
     let mut queue = VecDeque::new();
     let mut claimed = vec![u8::MAX; n];
     for at in 0..n {
-        if masks.vertebral[at] && (owner[at] < ENDPLATE_PARTIAL || owner[at] == NON_SPINE) {
+        if masks.vertebral[at] && (owner[at] < NOT_BONE || owner[at] == NON_SPINE) {
             claimed[at] = owner[at];
             queue.push_back(at);
         }
@@ -183,7 +183,7 @@ fn split_sacrum_from_ilia(
     let in_domain = |at: usize| {
         let o = owner[at];
         let pelvic = o <= sacrum_segment || o == NON_SPINE;
-        (masks.vertebral[at] && pelvic && o != ENDPLATE_PARTIAL) || enclosed[at]
+        (masks.vertebral[at] && pelvic && o != NOT_BONE) || enclosed[at]
     };
     let domain: Vec<bool> = (0..n).map(in_domain).collect();
     let mut label = vec![u8::MAX; n];
@@ -214,6 +214,7 @@ fn split_sacrum_from_ilia(
         grid,
         |next| domain[next],
         |hu| 1.0 + (hu - MARROW_TOP_HU).max(0.0) / CORTEX_COST_SCALE_HU,
+        |_, _| 1.0,
         &mut label,
         &mut cost,
         heap,

@@ -7,7 +7,7 @@ use glam::DVec3;
 use crate::labels::*;
 use crate::masks::SliceMasks;
 use crate::spine::{CANAL_ASPECT, SpineLayout, mm};
-use crate::vertebrae::{ENDPLATE_PARTIAL, NON_SPINE, UNREACHED};
+use crate::vertebrae::{NON_SPINE, NOT_BONE, UNREACHED};
 use crate::volume::CanonicalGrid;
 
 /// Hounsfield bands (Alberta protocol) for fat and muscle.
@@ -53,9 +53,9 @@ pub(crate) fn label(
                 }
                 // Bone: the vertebral mask less endplate partial volume, plus enclosed marrow.
                 let bone = if masks.vertebral[at] {
-                    owner[at] != ENDPLATE_PARTIAL
+                    owner[at] != NOT_BONE
                 } else {
-                    owner[at] < ENDPLATE_PARTIAL
+                    owner[at] < NOT_BONE
                 };
                 labels[at] = if bone {
                     match owner[at] {

@@ -21,6 +21,19 @@ pub(crate) const NON_SPINE_LATERAL_MM: f64 = 75.0;
 /// Voxels below this density cost more to cross: cartilage of facet and sacroiliac joints.
 const COST_FULL_HU: f32 = 300.0;
 const COST_HU_SCALE: f32 = 100.0;
+/// Behind this line (mm in front of the canal centre: the pedicles and the back of the body)
+/// fronts run through the neural arch, where they step more dearly sideways and upwards.
+const ARCH_REGION_FRONT_MM: f64 = 15.0;
+/// A left–right step in the arch costs this many times its length. The lumbar facet joints
+/// stand near the sagittal plane, and at 3 mm show no gap, so the vertebra below reaches the
+/// inferior articular processes of the one above by one sideways step from its own superior
+/// ones; the pedicles, pars and articular processes of one vertebra run front to back and up
+/// and down, so its own front is barely slowed.
+const ARCH_LATERAL_STEP_FACTOR: f32 = 5.0;
+/// An upward step in the arch costs this many times its length: the vertebra below's pedicles
+/// lie next to the joint, the one above reaches it down the longer pars, and without a handicap
+/// the lower front wins the shared joint bone.
+const ARCH_UPWARD_STEP_FACTOR: f32 = 1.5;
 
 /// Half-width of the midline slab behind the canal in which the laminae and spinous process of
 /// each vertebra form one island of bone, apart from the next one by the interlaminar and
@@ -40,8 +53,12 @@ const PEDICLE_REACH_MM: f64 = 8.0;
 /// Owner of a bone voxel after the race.
 pub(crate) const UNREACHED: u8 = u8::MAX;
 pub(crate) const NON_SPINE: u8 = u8::MAX - 1;
-/// A voxel straddling an endplate and its disc: soft tissue, not bone.
-pub(crate) const ENDPLATE_PARTIAL: u8 = u8::MAX - 2;
+/// A voxel of the bone mask that is soft tissue after all: endplate and disc in one 3 mm voxel,
+/// or fat that the per-slice closing laid on a bone surface.
+pub(crate) const NOT_BONE: u8 = u8::MAX - 2;
+/// A bone-surface voxel below this is mostly fat: the closing bridged it (the reference's
+/// vertebrae leave such voxels out; their surface voxels read 245 HU, median).
+const SURFACE_FAT_HU: f32 = 0.0;
 
 /// Within this distance of a disc plane a voxel may hold both endplate and disc (3 mm slices).
 const ENDPLATE_BAND_MM: f64 = 3.0;
@@ -50,16 +67,16 @@ const ENDPLATE_HU: f32 = 150.0;
 /// Radius around the disc centre within which the endplate rule applies.
 const ENDPLATE_RADIUS_MM: f64 = 25.0;
 
-/// Per voxel: the segment index (0 = lowest) owning it, `NON_SPINE`, `ENDPLATE_PARTIAL` or
+/// Per voxel: the segment index (0 = lowest) owning it, `NON_SPINE`, `NOT_BONE` or
 /// `UNREACHED`.
 pub(crate) fn split(grid: &CanonicalGrid, masks: &SliceMasks, spine: &SpineLayout) -> Vec<u8> {
     let [nx, ny, nz] = grid.dims;
-    let [sx, _, _] = grid.spacing_mm;
+    let [sx, sy, _] = grid.spacing_mm;
     let mut owner = vec![UNREACHED; grid.hu.len()];
     let mut cost = vec![f32::INFINITY; grid.hu.len()];
     let mut heap = BinaryHeap::new();
     mark_endplate_partial_volume(grid, masks, spine, &mut owner);
-    let partial: Vec<bool> = owner.iter().map(|&o| o == ENDPLATE_PARTIAL).collect();
+    let partial: Vec<bool> = owner.iter().map(|&o| o == NOT_BONE).collect();
     let segment_of = |point: DVec3| -> Option<u8> {
         let below = spine
             .discs
@@ -115,33 +132,84 @@ pub(crate) fn split(grid: &CanonicalGrid, masks: &SliceMasks, spine: &SpineLayou
         grid,
         |next| masks.vertebral[next] && !partial[next],
         |hu| 1.0 + (COST_FULL_HU - hu).max(0.0) / COST_HU_SCALE,
+        |at, step| {
+            let (j, k) = ((at / nx) % ny, at / (nx * ny));
+            let in_arch = (j as f64 - spine.canal.centre_ij[k][1]) * sy >= -ARCH_REGION_FRONT_MM;
+            match step {
+                _ if !in_arch => 1.0,
+                Step::Left | Step::Right => ARCH_LATERAL_STEP_FACTOR,
+                Step::Up => ARCH_UPWARD_STEP_FACTOR,
+                _ => 1.0,
+            }
+        },
         &mut owner,
         &mut cost,
         heap,
     );
     crate::marrow::fill_sacral_marrow(grid, masks, spine, &mut owner);
+    peel_fatty_surface(grid, masks, &mut owner);
     owner
+}
+
+/// Marks bone voxels below `SURFACE_FAT_HU` with a face neighbour outside the bone as
+/// `NOT_BONE`: one pass, so only the outer layer is judged.
+fn peel_fatty_surface(grid: &CanonicalGrid, masks: &SliceMasks, owner: &mut [u8]) {
+    let is_bone = |at: usize, owner: u8| {
+        if masks.vertebral[at] {
+            owner != NOT_BONE
+        } else {
+            owner < NOT_BONE
+        }
+    };
+    let bone: Vec<bool> = owner
+        .iter()
+        .enumerate()
+        .map(|(at, &o)| is_bone(at, o))
+        .collect();
+    let [nx, ny, _] = grid.dims;
+    for at in 0..owner.len() {
+        if bone[at]
+            && grid.hu[at] < SURFACE_FAT_HU
+            && face_neighbours([at % nx, (at / nx) % ny, at / (nx * ny)], grid.dims)
+                .any(|[i, j, k]| !bone[grid.index(i, j, k)])
+        {
+            owner[at] = NOT_BONE;
+        }
+    }
+}
+
+/// A face step of the race, in canonical directions (i left, j posterior, k superior).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Step {
+    Left,
+    Right,
+    Posterior,
+    Anterior,
+    Up,
+    Down,
 }
 
 /// A multi-source race (Dijkstra over face neighbours): from the seeds already in `heap`, each
 /// voxel of the domain takes the label of the front that reaches it first, a step costing its
-/// length times `step_factor(HU of the voxel entered)`.
+/// length times `step_factor(HU of the voxel entered)` times `step_weight(voxel entered, step)`.
 pub(crate) fn race(
     grid: &CanonicalGrid,
     in_domain: impl Fn(usize) -> bool,
     step_factor: impl Fn(f32) -> f32,
+    step_weight: impl Fn(usize, Step) -> f32,
     label: &mut [u8],
     cost: &mut [f32],
     mut heap: BinaryHeap<Reverse<(u32, usize)>>,
 ) {
     let [nx, ny, nz] = grid.dims;
+    let [sx, sy, sz] = grid.spacing_mm.map(|s| s as f32);
     let steps = [
-        (1_isize, 0_isize, 0_isize, grid.spacing_mm[0] as f32),
-        (-1, 0, 0, grid.spacing_mm[0] as f32),
-        (0, 1, 0, grid.spacing_mm[1] as f32),
-        (0, -1, 0, grid.spacing_mm[1] as f32),
-        (0, 0, 1, grid.spacing_mm[2] as f32),
-        (0, 0, -1, grid.spacing_mm[2] as f32),
+        (1_isize, 0_isize, 0_isize, sx, Step::Left),
+        (-1, 0, 0, sx, Step::Right),
+        (0, 1, 0, sy, Step::Posterior),
+        (0, -1, 0, sy, Step::Anterior),
+        (0, 0, 1, sz, Step::Up),
+        (0, 0, -1, sz, Step::Down),
     ];
     while let Some(Reverse((bits, at))) = heap.pop() {
         let here = f32::from_bits(bits);
@@ -149,7 +217,7 @@ pub(crate) fn race(
             continue;
         }
         let (i, j, k) = (at % nx, (at / nx) % ny, at / (nx * ny));
-        for &(di, dj, dk, step_mm) in &steps {
+        for &(di, dj, dk, step_mm, step) in &steps {
             let (x, y, z) = (i as isize + di, j as isize + dj, k as isize + dk);
             if x < 0 || y < 0 || z < 0 || x >= nx as isize || y >= ny as isize || z >= nz as isize {
                 continue;
@@ -158,7 +226,7 @@ pub(crate) fn race(
             if !in_domain(next) {
                 continue;
             }
-            let total = here + step_mm * step_factor(grid.hu[next]);
+            let total = here + step_mm * step_factor(grid.hu[next]) * step_weight(next, step);
             if total < cost[next] {
                 cost[next] = total;
                 label[next] = label[at];
@@ -193,7 +261,7 @@ fn mark_endplate_partial_volume(
                     across_mm.abs() < ENDPLATE_BAND_MM && radial_mm <= ENDPLATE_RADIUS_MM
                 });
                 if straddles {
-                    owner[at] = ENDPLATE_PARTIAL;
+                    owner[at] = NOT_BONE;
                 }
             }
         }
@@ -332,7 +400,10 @@ fn arch_seeds(grid: &CanonicalGrid, masks: &SliceMasks, spine: &SpineLayout) -> 
 }
 
 /// The up to six face neighbours of a voxel inside the grid.
-fn face_neighbours(voxel: [usize; 3], dims: [usize; 3]) -> impl Iterator<Item = [usize; 3]> {
+pub(crate) fn face_neighbours(
+    voxel: [usize; 3],
+    dims: [usize; 3],
+) -> impl Iterator<Item = [usize; 3]> {
     (0..3).flat_map(move |axis| {
         let down = voxel[axis].checked_sub(1).map(|v| {
             let mut next = voxel;
@@ -359,5 +430,101 @@ mod tests {
         assert_eq!(face_neighbours([1, 1, 1], dims).count(), 6);
         let edge: Vec<[usize; 3]> = face_neighbours([2, 3, 4], dims).collect();
         assert_eq!(edge, vec![[1, 3, 4], [2, 2, 4], [2, 3, 3]]);
+    }
+
+    /// A 1 mm grid of bone at 400 HU (full cost), `dims` voxels, LPS axes.
+    fn bone_grid(dims: [usize; 3], hu: Vec<f32>) -> CanonicalGrid {
+        let view = crate::CtView {
+            dims,
+            voxel_to_lps_mm: glam::DMat4::IDENTITY,
+            hu: &hu,
+            source_name: "test grid",
+        };
+        CanonicalGrid::new(&view).expect("an LPS grid")
+    }
+
+    /// Who claims the centre of a 3 × 1 × 3 slab: a seed one step to its right, or one one step
+    /// below it, when `step_weight` weighs the steps.
+    fn centre_owner(step_weight: impl Fn(usize, Step) -> f32) -> u8 {
+        let grid = bone_grid([3, 1, 3], vec![400.0; 9]);
+        let (beside, below, centre) = (
+            grid.index(0, 0, 1),
+            grid.index(1, 0, 0),
+            grid.index(1, 0, 1),
+        );
+        let mut owner = vec![UNREACHED; 9];
+        let mut cost = vec![f32::INFINITY; 9];
+        let mut heap = BinaryHeap::new();
+        for (at, label) in [(beside, 1), (below, 2)] {
+            owner[at] = label;
+            cost[at] = 0.0;
+            heap.push(Reverse((0_u32, at)));
+        }
+        race(
+            &grid,
+            |_| true,
+            |_| 1.0,
+            step_weight,
+            &mut owner,
+            &mut cost,
+            heap,
+        );
+        owner[centre]
+    }
+
+    #[test]
+    fn dear_sideways_steps_give_contested_bone_to_the_front_coming_up() {
+        let arch = |_, step| match step {
+            Step::Left | Step::Right => ARCH_LATERAL_STEP_FACTOR,
+            Step::Up => ARCH_UPWARD_STEP_FACTOR,
+            _ => 1.0,
+        };
+        assert_eq!(centre_owner(arch), 2, "the seed below, one step up, wins");
+        let dear_up = |_, step| if step == Step::Up { 5.0 } else { 1.0 };
+        assert_eq!(
+            centre_owner(dear_up),
+            1,
+            "the weights decide, not the seed order"
+        );
+    }
+
+    #[test]
+    fn only_fat_on_the_bone_surface_is_peeled() {
+        let dims = [5, 5, 5];
+        let mut grid = bone_grid(dims, vec![300.0; 125]);
+        let inner = |i: usize, j: usize, k: usize| {
+            (1..4).contains(&i) && (1..4).contains(&j) && (1..4).contains(&k)
+        };
+        let mut vertebral = vec![false; 125];
+        for k in 0..5 {
+            for j in 0..5 {
+                for i in 0..5 {
+                    vertebral[grid.index(i, j, k)] = inner(i, j, k);
+                }
+            }
+        }
+        let (surface_fat, inner_fat, surface_bone) = (
+            grid.index(1, 2, 2),
+            grid.index(2, 2, 2),
+            grid.index(3, 2, 2),
+        );
+        grid.hu[surface_fat] = -60.0;
+        grid.hu[inner_fat] = -60.0;
+        let masks = SliceMasks {
+            body: vec![true; 125],
+            bone: vertebral.clone(),
+            vertebral: vertebral.clone(),
+            canal_holes: vec![Vec::new(); 5],
+            body_mid_i: vec![2.0; 5],
+        };
+        let mut owner: Vec<u8> = vertebral
+            .iter()
+            .map(|&v| if v { 0 } else { UNREACHED })
+            .collect();
+        peel_fatty_surface(&grid, &masks, &mut owner);
+        assert_eq!(owner[surface_fat], NOT_BONE);
+        assert_eq!(owner[inner_fat], 0, "enclosed marrow fat stays bone");
+        assert_eq!(owner[surface_bone], 0);
+        assert_eq!(owner.iter().filter(|&&o| o == NOT_BONE).count(), 1);
     }
 }

@@ -7,7 +7,7 @@ use glam::DVec3;
 use crate::labels::*;
 use crate::masks::SliceMasks;
 use crate::spine::{CANAL_ASPECT, SpineLayout, mm};
-use crate::vertebrae::{NON_SPINE, NOT_BONE, UNREACHED};
+use crate::vertebrae::{NON_SPINE, UNREACHED, is_bone};
 use crate::volume::CanonicalGrid;
 
 /// Hounsfield bands (Alberta protocol) for fat and muscle.
@@ -51,13 +51,7 @@ pub(crate) fn label(
                 if !masks.body[at] {
                     continue;
                 }
-                // Bone: the vertebral mask less endplate partial volume, plus enclosed marrow.
-                let bone = if masks.vertebral[at] {
-                    owner[at] != NOT_BONE
-                } else {
-                    owner[at] < NOT_BONE
-                };
-                labels[at] = if bone {
+                labels[at] = if is_bone(masks.vertebral[at], owner[at]) {
                     match owner[at] {
                         UNREACHED | NON_SPINE => OTHER_BONE,
                         segment => segment_codes

@@ -151,20 +151,24 @@ pub(crate) fn split(grid: &CanonicalGrid, masks: &SliceMasks, spine: &SpineLayou
     owner
 }
 
+/// Whether a voxel is bone after the split: in the vertebral mask unless marked `NOT_BONE`;
+/// outside it only where the sacral marrow fill gave it an owner.
+pub(crate) fn is_bone(vertebral: bool, owner: u8) -> bool {
+    if vertebral {
+        owner != NOT_BONE
+    } else {
+        owner < NOT_BONE
+    }
+}
+
 /// Marks bone voxels below `SURFACE_FAT_HU` with a face neighbour outside the bone as
 /// `NOT_BONE`: one pass, so only the outer layer is judged.
 fn peel_fatty_surface(grid: &CanonicalGrid, masks: &SliceMasks, owner: &mut [u8]) {
-    let is_bone = |at: usize, owner: u8| {
-        if masks.vertebral[at] {
-            owner != NOT_BONE
-        } else {
-            owner < NOT_BONE
-        }
-    };
-    let bone: Vec<bool> = owner
+    let bone: Vec<bool> = masks
+        .vertebral
         .iter()
-        .enumerate()
-        .map(|(at, &o)| is_bone(at, o))
+        .zip(owner.iter())
+        .map(|(&vertebral, &o)| is_bone(vertebral, o))
         .collect();
     let [nx, ny, _] = grid.dims;
     for at in 0..owner.len() {

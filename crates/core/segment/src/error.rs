@@ -61,19 +61,19 @@ pub enum SegmentError {
         /// Where the volume came from.
         source_name: String,
     },
-    /// Vertebra labels given from outside do not lie on the CT's grid.
+    /// Vertebral bone given from outside does not lie on the CT's grid.
     #[error(
-        "CT volume {source_name}: the vertebra labels have dims {labels_dims:?} and {label_count} codes, the CT has dims {ct_dims:?}; give one code per CT voxel"
+        "CT volume {source_name}: the vertebral-bone mask has dims {mask_dims:?} and {flag_count} flags, the CT has dims {ct_dims:?}; give one flag per CT voxel"
     )]
-    VertebraLabelsMismatch {
+    BoneMaskMismatch {
         /// Where the volume came from.
         source_name: String,
         /// The CT's voxel counts.
         ct_dims: [usize; 3],
-        /// The labels' voxel counts.
-        labels_dims: [usize; 3],
-        /// The labels' code count.
-        label_count: usize,
+        /// The mask's voxel counts.
+        mask_dims: [usize; 3],
+        /// The mask's flag count.
+        flag_count: usize,
     },
     /// The external vertebra source failed.
     #[error("CT volume {source_name}: the {segmenter} segmenter failed: {detail}")]

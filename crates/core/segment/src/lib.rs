@@ -70,6 +70,56 @@ pub struct Segmentation {
 /// Segments a CT: vertebrae by level, then the needle-path tissues around them.
 pub fn segment(ct: &CtView<'_>) -> Result<Segmentation, SegmentError> {
     let (grid, masks, spine) = prepare(ct)?;
+    split_and_label(ct, &grid, &masks, &spine)
+}
+
+/// Vertebral bone found by another segmenter: for each voxel of the CT's grid (same index
+/// order), whether it is bone of the spine (a vertebra or the sacrum).
+#[derive(Debug, Clone, PartialEq)]
+pub struct VertebralBone {
+    /// Voxel counts along i, j, k (must equal the CT's).
+    pub dims: [usize; 3],
+    /// One flag per voxel, x fastest.
+    pub bone: Vec<bool>,
+}
+
+/// A segmenter of vertebral bone outside this crate (kept behind a trait so this crate and the
+/// twin build need no inference runtime).
+pub trait VertebraSource: Send + Sync {
+    /// A short name for logs and errors ("onnx lumbar-seg-v1.onnx").
+    fn name(&self) -> String;
+    /// Finds the vertebral bone of `ct`; the error says what went wrong and what to do.
+    fn vertebral_bone(&self, ct: &CtView<'_>) -> Result<VertebralBone, String>;
+}
+
+/// Segments a CT whose vertebral bone another segmenter found: that bone takes the place of the
+/// thresholded one, and is split into levels and surrounded by tissues as in [`segment`] (the
+/// canal, body column and discs still come from the CT's densities).
+pub fn segment_with_vertebral_bone(
+    ct: &CtView<'_>,
+    vertebral_bone: &VertebralBone,
+) -> Result<Segmentation, SegmentError> {
+    if vertebral_bone.dims != ct.dims || vertebral_bone.bone.len() != ct.hu.len() {
+        return Err(SegmentError::BoneMaskMismatch {
+            source_name: ct.source_name.to_owned(),
+            ct_dims: ct.dims,
+            mask_dims: vertebral_bone.dims,
+            flag_count: vertebral_bone.bone.len(),
+        });
+    }
+    let (grid, mut masks, spine) = prepare(ct)?;
+    grid.for_each_source_index(|from, to| masks.vertebral[from] = vertebral_bone.bone[to]);
+    split_and_label(ct, &grid, &masks, &spine)
+}
+
+/// Names the segments between the discs from the sacrum up, splits the vertebral bone among
+/// them and labels the tissues around.
+fn split_and_label(
+    ct: &CtView<'_>,
+    grid: &CanonicalGrid,
+    masks: &masks::SliceMasks,
+    spine: &spine::SpineLayout,
+) -> Result<Segmentation, SegmentError> {
     let source_name = ct.source_name.to_owned();
     let Some(sacrum_segment) = spine.sacrum_segment else {
         return Err(SegmentError::NoSacrum { source_name });
@@ -88,85 +138,8 @@ pub fn segment(ct: &CtView<'_>) -> Result<Segmentation, SegmentError> {
     if segment_codes.contains(&labels::UNNAMED_VERTEBRA) {
         warnings.push("vertebrae above T12 are labelled as unnamed vertebra (code 27)".to_owned());
     }
-    let owner = vertebrae::split(&grid, &masks, &spine);
-    let top_code = segment_codes.last().copied();
-    finish(
-        ct,
-        &grid,
-        &masks,
-        &spine,
-        &owner,
-        &segment_codes,
-        top_code,
-        warnings,
-    )
-}
-
-/// Vertebra labels made by another segmenter: one code per voxel of the CT's grid and index
-/// order, [`labels::VERTEBRA_BASE`]`..=`[`labels::UNNAMED_VERTEBRA`] for vertebrae (sacrum,
-/// L5 … T12, unnamed), anything else for "not a vertebra".
-#[derive(Debug, Clone, PartialEq)]
-pub struct VertebraLabels {
-    /// Voxel counts along i, j, k (must equal the CT's).
-    pub dims: [usize; 3],
-    /// Codes, x fastest.
-    pub codes: Vec<u8>,
-}
-
-/// A segmenter of vertebrae outside this crate (kept behind a trait so this crate and the twin
-/// build need no inference runtime).
-pub trait VertebraSource: Send + Sync {
-    /// A short name for logs and errors ("onnx lumbar-seg-v1.onnx").
-    fn name(&self) -> String;
-    /// Labels the vertebrae of `ct`; the error says what went wrong and what to do.
-    fn vertebrae(&self, ct: &CtView<'_>) -> Result<VertebraLabels, String>;
-}
-
-/// Segments a CT whose vertebrae another segmenter labelled: the bone split and level naming
-/// are taken from `vertebrae`; the canal, discs and soft tissues are derived as in [`segment`].
-pub fn segment_with_vertebrae(
-    ct: &CtView<'_>,
-    vertebrae: &VertebraLabels,
-) -> Result<Segmentation, SegmentError> {
-    let source_name = ct.source_name.to_owned();
-    if vertebrae.dims != ct.dims || vertebrae.codes.len() != ct.hu.len() {
-        return Err(SegmentError::VertebraLabelsMismatch {
-            source_name,
-            ct_dims: ct.dims,
-            labels_dims: vertebrae.dims,
-            label_count: vertebrae.codes.len(),
-        });
-    }
-    let (grid, masks, spine) = prepare(ct)?;
-    let mut canonical_codes = vec![labels::AIR; vertebrae.codes.len()];
-    grid.for_each_source_index(|from, to| canonical_codes[from] = vertebrae.codes[to]);
-    let segment_codes: Vec<u8> = (labels::VERTEBRA_BASE..=labels::UNNAMED_VERTEBRA).collect();
-    let owner: Vec<u8> = canonical_codes
-        .iter()
-        .map(|&code| match code.checked_sub(labels::VERTEBRA_BASE) {
-            Some(segment) if code <= labels::UNNAMED_VERTEBRA => segment,
-            _ => vertebrae::UNREACHED,
-        })
-        .collect();
-    let mut warnings = Vec::new();
-    if canonical_codes.contains(&labels::UNNAMED_VERTEBRA) {
-        warnings.push("vertebrae above T12 are labelled as unnamed vertebra (code 27)".to_owned());
-    }
-    let top_code = canonical_codes
-        .iter()
-        .copied()
-        .filter(|&code| (labels::VERTEBRA_BASE..=labels::UNNAMED_VERTEBRA).contains(&code))
-        .max();
-    finish(
-        ct,
-        &grid,
-        &masks,
-        &spine,
-        &owner,
-        &segment_codes,
-        top_code,
-        warnings,
-    )
+    let owner = vertebrae::split(grid, masks, spine);
+    finish(ct, grid, masks, spine, &owner, &segment_codes, warnings)
 }
 
 /// The canonical grid, slice masks and spine layout (canal, body column, discs).
@@ -195,9 +168,8 @@ fn prepare(
 }
 
 /// Labels the tissues around the vertebrae in `owner` (segment index per canonical voxel,
-/// named by `segment_codes`) and maps them back onto the CT's grid with a report; `top_code`
-/// is the highest vertebra, which the top of the volume may cut.
-#[allow(clippy::too_many_arguments)]
+/// named by `segment_codes`) and maps them back onto the CT's grid with a report; the highest
+/// segment may be cut by the top of the volume.
 fn finish(
     ct: &CtView<'_>,
     grid: &CanonicalGrid,
@@ -205,7 +177,6 @@ fn finish(
     spine: &spine::SpineLayout,
     owner: &[u8],
     segment_codes: &[u8],
-    top_code: Option<u8>,
     mut warnings: Vec<String>,
 ) -> Result<Segmentation, SegmentError> {
     let canonical = tissues::label(grid, masks, spine, owner, segment_codes);
@@ -231,7 +202,11 @@ fn finish(
             })
         })
         .collect();
-    if let Some(level) = top_code.and_then(labels::level_of_code) {
+    if let Some(level) = segment_codes
+        .last()
+        .copied()
+        .and_then(labels::level_of_code)
+    {
         warnings.push(format!(
             "{level} is the highest vertebra found and may be cut by the top of the volume"
         ));

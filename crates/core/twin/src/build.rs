@@ -45,8 +45,8 @@ pub enum Segmenter {
     /// Thresholds and morphology (crate `segment`), the default.
     #[default]
     Classical,
-    /// Vertebrae from another segmenter (e.g. an ONNX model); tissues derived around them by
-    /// `segment::segment_with_vertebrae`.
+    /// Vertebral bone from another segmenter (e.g. an ONNX model), split into levels and
+    /// surrounded by tissues by `segment::segment_with_vertebral_bone`.
     External(Arc<dyn VertebraSource>),
 }
 
@@ -55,7 +55,9 @@ impl Segmenter {
     pub fn description(&self) -> String {
         match self {
             Self::Classical => "classical thresholds and morphology (crate segment)".to_owned(),
-            Self::External(source) => format!("{} (tissues by crate segment)", source.name()),
+            Self::External(source) => {
+                format!("{} (levels and tissues by crate segment)", source.name())
+            }
         }
     }
 }
@@ -290,13 +292,13 @@ impl Build {
             let segmented = match &options.segmenter {
                 Segmenter::Classical => segment::segment(&view),
                 Segmenter::External(source) => source
-                    .vertebrae(&view)
+                    .vertebral_bone(&view)
                     .map_err(|detail| segment::SegmentError::VertebraSource {
                         source_name: build.source_name.clone(),
                         segmenter: source.name(),
                         detail,
                     })
-                    .and_then(|vertebrae| segment::segment_with_vertebrae(&view, &vertebrae)),
+                    .and_then(|bone| segment::segment_with_vertebral_bone(&view, &bone)),
             };
             segmented.map_err(|source| TwinError::Segment {
                 path: build.error_path.clone(),

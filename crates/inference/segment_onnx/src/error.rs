@@ -59,15 +59,13 @@ pub enum OnnxError {
         /// What is wrong.
         problem: String,
     },
-    /// The prediction holds no sacrum or no disc, so levels cannot be counted.
+    /// The prediction holds no vertebral bone.
     #[error(
-        "CT volume {source_name}: the model found {problem}, so vertebral levels cannot be counted from the sacrum; is it a lumbar CT including the sacrum?"
+        "CT volume {source_name}: the model found no vertebral bone; is it a CT of the lumbar spine?"
     )]
-    NoLevels {
+    NoBone {
         /// Where the volume came from.
         source_name: String,
-        /// What is missing.
-        problem: String,
     },
     /// The tissue step of the segmentation failed.
     #[error(transparent)]

@@ -3,19 +3,19 @@
 //! Owns the model contract ([`contract`], docs/segmentation-onnx.md), locating and loading the
 //! ONNX Runtime library ([`runtime`]: `ORT_DYLIB_PATH`, else the venv made by
 //! training/install-onnxruntime.sh), resampling onto the model's 3 mm grid ([`grid`]),
-//! sliding-window inference with overlap blending ([`window`]) and the split of predicted bone
-//! into named vertebrae ([`split`]). The tissues around the vertebrae come from
-//! `segment::segment_with_vertebrae`, so the result has the classical segmenter's label codes.
+//! sliding-window inference with overlap blending ([`window`]) and the vertebral bone read from
+//! the predicted classes ([`bone`]). That bone is split into levels and surrounded by tissues by
+//! `segment::segment_with_vertebral_bone`, so the result has the classical segmenter's codes.
 //! This is the only crate that knows `ort`; the pure crates (segment, twin) see it through
 //! `segment::VertebraSource`.
 //!
 //! Key types: [`OnnxSegmenter`], [`ClassVolume`], [`OnnxError`]; [`default_model_path`].
 
+pub mod bone;
 pub mod contract;
 mod error;
 pub mod grid;
 pub mod runtime;
-pub mod split;
 pub mod window;
 
 use std::io::IsTerminal;
@@ -25,7 +25,7 @@ use std::sync::Mutex;
 use indicatif::{ProgressBar, ProgressStyle};
 use ort::session::Session;
 use ort::value::{Tensor, ValueType};
-use segment::{CtView, Segmentation, VertebraLabels, VertebraSource};
+use segment::{CtView, Segmentation, VertebraSource, VertebralBone};
 
 pub use error::{INSTALL_HINT, OnnxError};
 
@@ -209,43 +209,40 @@ impl OnnxSegmenter {
         })
     }
 
-    /// Vertebra labels of `ct` on its own grid: classes, split at the predicted discs, levels
-    /// counted from the predicted sacrum.
-    pub fn vertebra_labels(&self, ct: &CtView<'_>) -> Result<VertebraLabels, OnnxError> {
+    /// The vertebral bone of `ct` on its own grid (nearest model voxel).
+    pub fn vertebral_bone(&self, ct: &CtView<'_>) -> Result<VertebralBone, OnnxError> {
         let volume = self.classify(ct)?;
-        vertebra_labels_from_classes(ct, &volume)
+        vertebral_bone_from_classes(ct, &volume)
     }
 
-    /// The full segmentation (vertebrae from the model, tissues derived around them).
+    /// The full segmentation: vertebral bone from the model, split into levels and surrounded
+    /// by tissues from the CT's geometry.
     pub fn segment(&self, ct: &CtView<'_>) -> Result<Segmentation, OnnxError> {
-        let vertebrae = self.vertebra_labels(ct)?;
-        Ok(segment::segment_with_vertebrae(ct, &vertebrae)?)
+        let vertebral_bone = self.vertebral_bone(ct)?;
+        Ok(segment::segment_with_vertebral_bone(ct, &vertebral_bone)?)
     }
 }
 
-/// Splits predicted classes into vertebrae and maps them onto the CT's grid.
-pub fn vertebra_labels_from_classes(
+/// Reads the vertebral bone from predicted classes and maps it onto the CT's grid.
+pub fn vertebral_bone_from_classes(
     ct: &CtView<'_>,
     volume: &ClassVolume,
-) -> Result<VertebraLabels, OnnxError> {
-    let no_levels = |problem: &str| OnnxError::NoLevels {
-        source_name: ct.source_name.to_owned(),
-        problem: problem.to_owned(),
-    };
-    if let Some(problem) = split::missing_levels(&volume.classes) {
-        return Err(no_levels(problem));
+) -> Result<VertebralBone, OnnxError> {
+    let on_model_grid = bone::vertebral_bone(&volume.grid, &volume.classes);
+    if !on_model_grid.contains(&true) {
+        return Err(OnnxError::NoBone {
+            source_name: ct.source_name.to_owned(),
+        });
     }
-    let split = split::split(&volume.grid, &volume.classes)
-        .ok_or_else(|| no_levels("no intervertebral disc above the sacrum"))?;
-    let codes = volume
+    let bone = volume
         .grid
         .nearest_for_ct(ct.dims, ct.voxel_to_lps_mm)
         .into_iter()
-        .map(|at| at.map_or(segment::labels::AIR, |at| split.codes[at]))
+        .map(|at| at.is_some_and(|at| on_model_grid[at]))
         .collect();
-    Ok(VertebraLabels {
+    Ok(VertebralBone {
         dims: ct.dims,
-        codes,
+        bone,
     })
 }
 
@@ -259,7 +256,7 @@ impl VertebraSource for OnnxSegmenter {
         format!("onnx model {file}")
     }
 
-    fn vertebrae(&self, ct: &CtView<'_>) -> Result<VertebraLabels, String> {
-        self.vertebra_labels(ct).map_err(|e| e.to_string())
+    fn vertebral_bone(&self, ct: &CtView<'_>) -> Result<VertebralBone, String> {
+        OnnxSegmenter::vertebral_bone(self, ct).map_err(|e| e.to_string())
     }
 }

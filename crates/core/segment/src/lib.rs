@@ -70,7 +70,7 @@ pub struct Segmentation {
 /// Segments a CT: vertebrae by level, then the needle-path tissues around them.
 pub fn segment(ct: &CtView<'_>) -> Result<Segmentation, SegmentError> {
     let (grid, masks, spine) = prepare(ct)?;
-    split_and_label(ct, &grid, &masks, &spine)
+    split_and_label(ct, &grid, masks, &spine, None)
 }
 
 /// Vertebral bone found by another segmenter: for each voxel of the CT's grid (same index
@@ -108,17 +108,22 @@ pub fn segment_with_vertebral_bone(
         });
     }
     let (grid, mut masks, spine) = prepare(ct)?;
+    let thresholded = masks.vertebral.clone();
     grid.for_each_source_index(|from, to| masks.vertebral[from] = vertebral_bone.bone[to]);
-    split_and_label(ct, &grid, &masks, &spine)
+    split_and_label(ct, &grid, masks, &spine, Some(&thresholded))
 }
 
 /// Names the segments between the discs from the sacrum up, splits the vertebral bone among
-/// them and labels the tissues around.
+/// them and labels the tissues around. With `thresholded` (the CT's own vertebral mask, when
+/// `masks.vertebral` came from another segmenter) the tissue step calls bone what either
+/// finds, as long as the other segmenter's bone was reached from a body: dense voxels it left
+/// out stay bone for the needle (other bone), soft tissue it took for bone stays soft.
 fn split_and_label(
     ct: &CtView<'_>,
     grid: &CanonicalGrid,
-    masks: &masks::SliceMasks,
+    mut masks: masks::SliceMasks,
     spine: &spine::SpineLayout,
+    thresholded: Option<&[bool]>,
 ) -> Result<Segmentation, SegmentError> {
     let source_name = ct.source_name.to_owned();
     let Some(sacrum_segment) = spine.sacrum_segment else {
@@ -138,8 +143,13 @@ fn split_and_label(
     if segment_codes.contains(&labels::UNNAMED_VERTEBRA) {
         warnings.push("vertebrae above T12 are labelled as unnamed vertebra (code 27)".to_owned());
     }
-    let owner = vertebrae::split(grid, masks, spine);
-    finish(ct, grid, masks, spine, &owner, &segment_codes, warnings)
+    let owner = vertebrae::split(grid, &masks, spine);
+    if let Some(thresholded) = thresholded {
+        for ((vertebral, &dense), &o) in masks.vertebral.iter_mut().zip(thresholded).zip(&owner) {
+            *vertebral = dense || (*vertebral && o < vertebrae::NOT_BONE);
+        }
+    }
+    finish(ct, grid, &masks, spine, &owner, &segment_codes, warnings)
 }
 
 /// The canonical grid, slice masks and spine layout (canal, body column, discs).

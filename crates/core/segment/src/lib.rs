@@ -8,8 +8,9 @@
 //!
 //! Key types: [`CtView`], [`Segmentation`], [`SegmentationReport`], [`SegmentError`],
 //! [`ReferenceConvention`], [`LevelDice`]. The method is described in docs/segmentation.md.
-//! [`segment_with_vertebrae`] takes the vertebrae from another segmenter ([`VertebraLabels`],
-//! e.g. a neural network behind a [`VertebraSource`]) and derives the tissues as usual.
+//! [`segment_with_vertebral_bone`] takes the vertebral bone from another segmenter
+//! ([`VertebralBone`], e.g. a neural network behind a [`VertebraSource`]) and splits it into
+//! levels and derives the tissues as usual.
 
 mod error;
 pub mod labels;

@@ -176,30 +176,15 @@ impl OnnxSegmenter {
             .lock()
             .map_err(|_| inference("the session was poisoned by an earlier failure".to_owned()))?;
         for &start in &starts {
+            // Each patch and its left-right mirror (the model was trained with mirrored
+            // crops): averaging the two evens out the network's side bias.
             let patch = window::extract(&input, grid.dims, start, PATCH, fill);
-            let tensor = Tensor::from_array(([1_usize, 1, PATCH, PATCH, PATCH], patch))
-                .map_err(|e| inference(e.to_string()))?;
-            let outputs = session
-                .run(ort::inputs![tensor])
-                .map_err(|e| inference(e.to_string()))?;
-            let (shape, logits) = outputs[0]
-                .try_extract_tensor::<f32>()
-                .map_err(|e| inference(e.to_string()))?;
-            let expected = [
-                1,
-                CLASSES.len() as i64,
-                PATCH as i64,
-                PATCH as i64,
-                PATCH as i64,
-            ];
-            if **shape != expected {
-                return Err(OnnxError::Contract {
-                    path: self.model_path.clone(),
-                    expected: format!("output {expected:?} for a {PATCH}³ patch"),
-                    found: format!("output {:?}", &**shape),
-                });
-            }
-            blender.add(start, logits);
+            let mirrored = window::flip_x(&patch, PATCH);
+            blender.add(start, &self.run_patch(&mut session, patch)?);
+            blender.add(
+                start,
+                &window::flip_x(&self.run_patch(&mut session, mirrored)?, PATCH),
+            );
             progress.inc(1);
         }
         progress.finish_and_clear();
@@ -207,6 +192,37 @@ impl OnnxSegmenter {
             classes: blender.argmax(),
             grid,
         })
+    }
+
+    /// Runs the network on one `PATCH`³ patch and returns its logits (`[classes, D, H, W]`).
+    fn run_patch(&self, session: &mut Session, patch: Vec<f32>) -> Result<Vec<f32>, OnnxError> {
+        let inference = |detail: String| OnnxError::Inference {
+            path: self.model_path.clone(),
+            detail,
+        };
+        let tensor = Tensor::from_array(([1_usize, 1, PATCH, PATCH, PATCH], patch))
+            .map_err(|e| inference(e.to_string()))?;
+        let outputs = session
+            .run(ort::inputs![tensor])
+            .map_err(|e| inference(e.to_string()))?;
+        let (shape, logits) = outputs[0]
+            .try_extract_tensor::<f32>()
+            .map_err(|e| inference(e.to_string()))?;
+        let expected = [
+            1,
+            CLASSES.len() as i64,
+            PATCH as i64,
+            PATCH as i64,
+            PATCH as i64,
+        ];
+        if **shape != expected {
+            return Err(OnnxError::Contract {
+                path: self.model_path.clone(),
+                expected: format!("output {expected:?} for a {PATCH}³ patch"),
+                found: format!("output {:?}", &**shape),
+            });
+        }
+        Ok(logits.to_vec())
     }
 
     /// The vertebral bone of `ct` on its own grid (nearest model voxel).

@@ -1,5 +1,6 @@
-//! Sliding-window inference: 64³ patches overlapping by 16 voxels, softmax probabilities
-//! blended with weights that ramp down over the overlap, argmax per voxel.
+//! Sliding-window inference: 64³ patches overlapping by 16 voxels, each also run mirrored left
+//! to right, softmax probabilities blended with weights that ramp down over the overlap, argmax
+//! per voxel.
 
 /// Patch start positions along an axis of `n` voxels (the last patch ends at the edge; an axis
 /// shorter than the patch gets one padded patch).
@@ -39,6 +40,15 @@ pub fn extract(
             let to = patch * (y + patch * z);
             out[to..to + width].copy_from_slice(&volume[from..from + width]);
         }
+    }
+    out
+}
+
+/// Mirrors cubes of `patch`³ samples (x fastest, any number of channels) along x.
+pub fn flip_x(values: &[f32], patch: usize) -> Vec<f32> {
+    let mut out = values.to_vec();
+    for row in out.chunks_mut(patch) {
+        row.reverse();
     }
     out
 }
@@ -146,6 +156,19 @@ mod tests {
         assert_eq!(&patch[4..8], &[4.0, 5.0, -1.0, -1.0]);
         assert_eq!(patch[16], 7.0);
         assert_eq!(patch[63], -1.0);
+    }
+
+    #[test]
+    fn mirroring_reverses_each_row_of_every_channel_and_undoes_itself() {
+        let patch = 3;
+        // Two channels of a 3³ cube, each value its own flat index.
+        let values: Vec<f32> = (0..2 * 27).map(|v| v as f32).collect();
+        let mirrored = flip_x(&values, patch);
+        // x = 0 of row (y = 1, z = 2) of channel 1 now holds what x = 2 held.
+        let at = |c: usize, x: usize, y: usize, z: usize| c * 27 + x + 3 * (y + 3 * z);
+        assert_eq!(mirrored[at(1, 0, 1, 2)], values[at(1, 2, 1, 2)]);
+        assert_eq!(mirrored[at(0, 1, 2, 0)], values[at(0, 1, 2, 0)]);
+        assert_eq!(flip_x(&mirrored, patch), values);
     }
 
     #[test]

@@ -1,6 +1,5 @@
 //! A twin built from the reference CT with the shipped ONNX model (the CLI's `--segmenter
-//! onnx`) reads back, verifies and holds every level; the needle check on it is kept (ignored)
-//! until the L3–L4 window opens.
+//! onnx`) reads back, verifies, holds every level and works with the needle physics.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "../../../core/twin/tests/common/needle_run.rs"]
@@ -57,7 +56,6 @@ fn a_twin_built_with_the_onnx_segmenter_loads() {
 }
 
 #[test]
-#[ignore = "fails: no clean midline L3–L4 path within 12.5 mm of the twin's origin; dense bone the network leaves out is kept as other bone and closes it (docs/model-card-segmentation.md); the classical twin passes"]
 fn the_needle_loses_resistance_in_the_epidural_space_of_the_onnx_twin() {
     needle_run::midline_loss_of_resistance(bundle_dir(), 1..=30);
 }

@@ -1,6 +1,7 @@
 //! A twin built from the reference CT in ../shared/data, loaded into the trainer: its structures
 //! hang under the twin anchor, the needle moves through its tissue volume and vertebra colliders
-//! instead of the practice block, and the rendered picture shows it on the table.
+//! instead of the practice block, and the rendered picture shows it on the table. The same for
+//! the twin the CLI builds with the ONNX segmenter (`--segmenter onnx`).
 
 mod support;
 
@@ -8,10 +9,10 @@ use bevy::prelude::*;
 use bevy::time::TimeUpdateStrategy;
 use neuraxis::TrainerPlugin;
 use physics_plugin::{NeedleFact, NeedleReadout};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
-use support::reference_twin::reference_bundle;
+use support::reference_twin::{onnx_reference_twin, reference_bundle};
 use twin_plugin::{LoadedTwin, TwinPlugin, TwinStructure};
 
 #[derive(Resource, Default)]
@@ -23,7 +24,12 @@ fn collect(mut reader: MessageReader<NeedleFact>, mut seen: ResMut<SeenFacts>) {
 
 /// The headless trainer with the reference twin, 10 ms frames, and the needle's facts kept.
 fn reference_twin_app() -> App {
-    let twin = Arc::new(LoadedTwin::open(reference_bundle()).expect("bundle loads"));
+    twin_app(reference_bundle())
+}
+
+/// The headless trainer with the twin in `bundle`, 10 ms frames, and the needle's facts kept.
+fn twin_app(bundle: &Path) -> App {
+    let twin = Arc::new(LoadedTwin::open(bundle).expect("bundle loads"));
     let mut app = support::headless::headless_app();
     app.insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(
         10,
@@ -34,11 +40,8 @@ fn reference_twin_app() -> App {
     app
 }
 
-#[test]
-fn the_needle_moves_through_the_twin_not_the_practice_block() {
-    let mut app = reference_twin_app();
-    app.update();
-
+/// The sacrum, L5–L1 and the skin hang under the twin anchor.
+fn assert_every_level_drawn(app: &mut App) {
     let world = app.world_mut();
     let names: Vec<String> = world
         .query::<&TwinStructure>()
@@ -51,6 +54,15 @@ fn the_needle_moves_through_the_twin_not_the_practice_block() {
             "{name} not drawn: {names:?}"
         );
     }
+}
+
+#[test]
+fn the_needle_moves_through_the_twin_not_the_practice_block() {
+    let mut app = reference_twin_app();
+    app.update();
+
+    assert_every_level_drawn(&mut app);
+    let world = app.world_mut();
     let practice_block = world
         .query::<&Name>()
         .iter(world)
@@ -178,18 +190,16 @@ fn the_label_names_the_vertebra_under_the_pointer_through_the_skin() {
     );
 }
 
-#[test]
-fn the_desktop_hand_reaches_the_epidural_space_of_the_reference_twin() {
-    let mut app = reference_twin_app();
-    // The clean midline path of this twin (crates/core/twin/tests/needle_on_twin.rs): entry
-    // 5 mm caudal of the origin, 1° cephalad; the epidural space is 67–70 mm deep.
+/// Pushes the desktop hand in at 5 mm/s from `entry_mm` (from the twin's origin) at
+/// `cephalad_deg` until the tip is in the epidural space (or the hand 85 mm in), and checks
+/// that it got there without meeting bone; returns the tip's depth.
+fn push_to_the_epidural_space(app: &mut App, entry_mm: Vec2, cephalad_deg: f32) -> f32 {
     app.insert_resource(desktop_plugin::DesktopNeedleHand {
-        entry_mm: Vec2::new(0.0, -5.0),
-        cephalad_deg: 1.0,
+        entry_mm,
+        cephalad_deg,
         ..Default::default()
     });
     app.update();
-    // On at 5 mm/s until the tip is in the epidural space (or the hand 85 mm in).
     for _ in 0..1700 {
         app.world_mut()
             .resource_mut::<desktop_plugin::DesktopNeedleHand>()
@@ -222,6 +232,55 @@ fn the_desktop_hand_reaches_the_epidural_space_of_the_reference_twin() {
         anatomy::TissueClass::EpiduralSpace,
         "{facts:?}"
     );
+    state.tip_depth_mm
+}
+
+#[test]
+fn the_desktop_hand_reaches_the_epidural_space_of_the_reference_twin() {
+    let mut app = reference_twin_app();
+    // The clean midline path of this twin (crates/core/twin/tests/needle_on_twin.rs): entry
+    // 5 mm caudal of the origin, 1° cephalad; the epidural space is 67–70 mm deep.
+    let depth_mm = push_to_the_epidural_space(&mut app, Vec2::new(0.0, -5.0), 1.0);
+    assert!(
+        (66.0..71.0).contains(&depth_mm),
+        "epidural at {depth_mm} mm"
+    );
+}
+
+#[test]
+fn the_onnx_twin_from_the_cli_meets_the_dice_target_for_l1_to_l5() {
+    let report = &onnx_reference_twin().1;
+    let levels = report["dice"]["levels"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no Dice in the report: {report}"));
+    for wanted in ["L1", "L2", "L3", "L4", "L5"] {
+        let dice = levels
+            .iter()
+            .find(|level| level["level"] == wanted)
+            .and_then(|level| level["dice"].as_f64())
+            .unwrap_or_else(|| panic!("{wanted} missing from {levels:?}"));
+        println!("onnx {wanted}: Dice {dice:.3}");
+        assert!(dice >= 0.90, "{wanted}: Dice {dice:.3} < 0.90");
+    }
+}
+
+#[test]
+fn the_trainer_draws_the_onnx_twin_and_the_hand_reaches_its_epidural_space() {
+    let mut app = twin_app(&onnx_reference_twin().0);
+    app.update();
+    assert_every_level_drawn(&mut app);
+    // The clean midline path of this twin (crates/inference/segment_onnx/tests/twin_onnx.rs):
+    // entry 5.5 mm caudal of the origin, 1° cephalad; the epidural space is 67–70 mm deep.
+    let depth_mm = push_to_the_epidural_space(&mut app, Vec2::new(0.0, -5.5), 1.0);
+    assert!(
+        (66.0..71.0).contains(&depth_mm),
+        "epidural at {depth_mm} mm"
+    );
+}
+
+#[test]
+fn the_onnx_twin_shows_its_spine_from_behind_with_the_skin_hidden() {
+    assert_spine_shows_from_behind("onnx-twin", onnx_reference_twin().0.as_os_str());
 }
 
 #[test]
@@ -261,29 +320,35 @@ fn bone_share_of_centre(picture: &image::RgbImage) -> f32 {
     bone as f32 / total as f32
 }
 
+/// Renders `--twin TWIN --skin off --view back` as NAME-spine-from-behind.png and checks that
+/// bone fills the centre of the view.
+fn assert_spine_shows_from_behind(name: &str, twin: &std::ffi::OsStr) {
+    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("twin_scene");
+    let picture = support::render::render_trainer(
+        &out,
+        &format!("{name}-spine-from-behind"),
+        (960, 540),
+        &[
+            "--twin".as_ref(),
+            twin,
+            "--skin".as_ref(),
+            "off".as_ref(),
+            "--view".as_ref(),
+            "back".as_ref(),
+        ],
+    );
+    let share = bone_share_of_centre(&picture);
+    assert!(
+        share > 0.35,
+        "{name}: bone fills only {:.0} % of the centre of the back view",
+        share * 100.0
+    );
+}
+
 #[test]
 fn each_bundled_twin_shows_its_spine_from_behind_with_the_skin_hidden() {
-    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("twin_scene");
     for name in ["default", "scoliosis", "high-bmi"] {
-        let picture = support::render::render_trainer(
-            &out,
-            &format!("{name}-spine-from-behind"),
-            (960, 540),
-            &[
-                "--twin".as_ref(),
-                name.as_ref(),
-                "--skin".as_ref(),
-                "off".as_ref(),
-                "--view".as_ref(),
-                "back".as_ref(),
-            ],
-        );
-        let share = bone_share_of_centre(&picture);
-        assert!(
-            share > 0.35,
-            "{name}: bone fills only {:.0} % of the centre of the back view",
-            share * 100.0
-        );
+        assert_spine_shows_from_behind(name, name.as_ref());
     }
 }
 

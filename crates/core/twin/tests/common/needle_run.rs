@@ -318,13 +318,14 @@ pub fn midline_loss_of_resistance(
             _ => None,
         })
         .expect("loss of resistance");
-    println!(
-        "loss of resistance at {lor_mm:.1} mm; the twin's epidural space {epidural_from_mm:.1}–{epidural_to_mm:.1} mm"
-    );
     // The tip is inside the space when the plunger gives; depth is measured along the shaft
     // from where it crossed the skin, the layers from the entry point outside it.
     let skin_mm = depth_of(&layers, Skin);
     let (epidural_from_mm, epidural_to_mm) = (epidural_from_mm - skin_mm, epidural_to_mm - skin_mm);
+    println!(
+        "loss of resistance at {lor_mm:.1} mm under the skin; the twin's epidural space \
+         {epidural_from_mm:.1}–{epidural_to_mm:.1} mm"
+    );
     assert!(
         (epidural_from_mm - 1.0..epidural_to_mm + 1.0).contains(&lor_mm),
         "loss of resistance at {lor_mm} mm under the skin outside its epidural space \

@@ -29,6 +29,9 @@ const FLAVUM_THICKNESS_MM: f64 = 4.5;
 const FLAVUM_HALF_WIDTH_MM: f64 = 10.0;
 const SPINOUS_HALF_WIDTH_MM: f64 = 6.0;
 const SUPRASPINOUS_THICKNESS_MM: f64 = 4.0;
+/// How far behind the spinous tips muscle-dense tissue on the midline is still taken for the
+/// supraspinous ligament and the fascia's midline raphe.
+const MIDLINE_RAPHE_MAX_MM: f64 = 20.0;
 
 pub(crate) fn label(
     grid: &CanonicalGrid,
@@ -249,6 +252,25 @@ fn label_ligaments(grid: &CanonicalGrid, spine: &SpineLayout, labels: &mut [u8])
                         labels[at] = SUPRASPINOUS_LIGAMENT;
                     }
                 }
+            }
+        }
+        // Behind that band on the midline, what the densities call muscle or soft tissue up
+        // to the subcutaneous fat is the supraspinous ligament and the fascia's midline raphe:
+        // the multifidus bellies lie beside the spinous processes, not over their tips, but at
+        // 3 mm they meet in the image.
+        let first_j = (tip + SUPRASPINOUS_THICKNESS_MM / sy).floor() as usize + 1;
+        for i in 0..nx {
+            if ((i as f64 - ci) * sx).abs() > SPINOUS_HALF_WIDTH_MM {
+                continue;
+            }
+            for j in first_j..ny {
+                let at = grid.index(i, j, k);
+                if (j as f64 - tip) * sy > MIDLINE_RAPHE_MAX_MM
+                    || !matches!(labels[at], MUSCLE | SOFT_TISSUE)
+                {
+                    break;
+                }
+                labels[at] = SUPRASPINOUS_LIGAMENT;
             }
         }
     }

@@ -308,6 +308,11 @@ pub fn midline_loss_of_resistance(
         !sequence.contains(&Some(Bone)),
         "a clear path meets no bone: {sequence:?}"
     );
+    // The paraspinal muscles lie beside the spinous processes, not on the midline.
+    assert!(
+        !sequence.contains(&Some(Muscle)),
+        "a midline path crosses no muscle: {sequence:?}"
+    );
     let lor_mm = events
         .iter()
         .find_map(|event| match event {

@@ -4,24 +4,15 @@
 #[path = "../tests/common/reference.rs"]
 mod reference;
 
-use std::time::Instant;
-
 use anatomy::VertebraLevel;
 use segment::segment;
 
 fn main() {
     let case = reference::ReferenceCase::load();
     let view = case.view();
-    let runs = 5;
-    let mut best_s = f64::INFINITY;
-    let mut result = None;
-    for _ in 0..runs {
-        let start = Instant::now();
-        let segmentation = segment(&view).expect("the reference CT holds a lumbar spine");
-        best_s = best_s.min(start.elapsed().as_secs_f64());
-        result = Some(segmentation);
-    }
-    let result = result.expect("at least one run");
+    let (result, best_s) = reference::best_of(5, || {
+        segment(&view).expect("the reference CT holds a lumbar spine")
+    });
     println!("bench segment_classical_s: {best_s:.3} s");
     let dice = case.dice(&result.labels);
     for level in [

@@ -10,7 +10,6 @@
 mod reference;
 
 use std::path::PathBuf;
-use std::time::Instant;
 
 use anatomy::VertebraLevel;
 use reference::dice_of;
@@ -28,15 +27,9 @@ fn main() {
 
     let segmenter = OnnxSegmenter::load(&model).unwrap_or_else(|e| panic!("{e}"));
     // The first run warms ONNX Runtime up (allocations, kernels); the second is timed.
-    let mut best_s = f64::INFINITY;
-    let mut onnx = None;
-    for _ in 0..2 {
-        let start = Instant::now();
-        let result = segmenter.segment(&view).unwrap_or_else(|e| panic!("{e}"));
-        best_s = best_s.min(start.elapsed().as_secs_f64());
-        onnx = Some(result);
-    }
-    let onnx = onnx.expect("two runs");
+    let (onnx, best_s) = reference::best_of(2, || {
+        segmenter.segment(&view).unwrap_or_else(|e| panic!("{e}"))
+    });
     let onnx_dice = dice(&onnx.labels);
 
     println!("model: {}", model.display());

@@ -2,6 +2,7 @@
 //! levels named right and Dice per level against TotalSegmentator v1.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[allow(dead_code)] // the benchmarks' timing helper
 #[path = "../../../core/segment/tests/common/reference.rs"]
 mod reference;
 

@@ -72,3 +72,20 @@ impl ReferenceCase {
 pub fn dice_of(dice: &[segment::LevelDice], level: anatomy::VertebraLevel) -> Option<f64> {
     dice.iter().find(|d| d.level == level).map(|d| d.dice)
 }
+
+/// Runs `f` `runs` times (at least once) and returns its last result and the fastest run's
+/// wall time in seconds (the first runs warm caches and allocators up).
+pub fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (T, f64) {
+    let timed = |f: &mut dyn FnMut() -> T| {
+        let start = std::time::Instant::now();
+        let result = f();
+        (result, start.elapsed().as_secs_f64())
+    };
+    let (mut result, mut best_s) = timed(&mut f);
+    for _ in 1..runs {
+        let (again, seconds) = timed(&mut f);
+        result = again;
+        best_s = best_s.min(seconds);
+    }
+    (result, best_s)
+}

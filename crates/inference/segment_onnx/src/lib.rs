@@ -179,12 +179,12 @@ impl OnnxSegmenter {
             // Each patch and its left-right mirror (the model was trained with mirrored
             // crops): averaging the two evens out the network's side bias.
             let patch = window::extract(&input, grid.dims, start, PATCH, fill);
-            let mirrored = window::flip_x(&patch, PATCH);
+            let mut mirrored = patch.clone();
+            window::mirror_x(&mut mirrored, PATCH);
             blender.add(start, &self.run_patch(&mut session, patch)?);
-            blender.add(
-                start,
-                &window::flip_x(&self.run_patch(&mut session, mirrored)?, PATCH),
-            );
+            let mut logits = self.run_patch(&mut session, mirrored)?;
+            window::mirror_x(&mut logits, PATCH);
+            blender.add(start, &logits);
             progress.inc(1);
         }
         progress.finish_and_clear();

@@ -44,13 +44,11 @@ pub fn extract(
     out
 }
 
-/// Mirrors cubes of `patch`³ samples (x fastest, any number of channels) along x.
-pub fn flip_x(values: &[f32], patch: usize) -> Vec<f32> {
-    let mut out = values.to_vec();
-    for row in out.chunks_mut(patch) {
+/// Mirrors cubes of `patch`³ samples (x fastest, any number of channels) along x, in place.
+pub fn mirror_x(values: &mut [f32], patch: usize) {
+    for row in values.chunks_mut(patch) {
         row.reverse();
     }
-    out
 }
 
 /// Accumulates softmax probabilities of `classes` channels from patches.
@@ -163,12 +161,14 @@ mod tests {
         let patch = 3;
         // Two channels of a 3³ cube, each value its own flat index.
         let values: Vec<f32> = (0..2 * 27).map(|v| v as f32).collect();
-        let mirrored = flip_x(&values, patch);
+        let mut mirrored = values.clone();
+        mirror_x(&mut mirrored, patch);
         // x = 0 of row (y = 1, z = 2) of channel 1 now holds what x = 2 held.
         let at = |c: usize, x: usize, y: usize, z: usize| c * 27 + x + 3 * (y + 3 * z);
         assert_eq!(mirrored[at(1, 0, 1, 2)], values[at(1, 2, 1, 2)]);
         assert_eq!(mirrored[at(0, 1, 2, 0)], values[at(0, 1, 2, 0)]);
-        assert_eq!(flip_x(&mirrored, patch), values);
+        mirror_x(&mut mirrored, patch);
+        assert_eq!(mirrored, values);
     }
 
     #[test]

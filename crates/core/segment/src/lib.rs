@@ -16,6 +16,7 @@ mod error;
 pub mod labels;
 mod marrow;
 mod masks;
+mod midsurface;
 mod morphology;
 pub mod reference;
 mod spine;

@@ -66,7 +66,12 @@ pub(crate) struct SpineLayout {
     pub canal: Canal,
     /// Body-column centre per slice in millimetres (NaN outside the tracked range).
     pub body_centre_mm: Vec<DVec3>,
+    /// Each disc's fitted mid-surface (`midsurface::fit`): cuts bodies and endplates.
     pub discs: Vec<DiscPlane>,
+    /// The same discs cut normal to the body column. Followed straight back to the canal they
+    /// give the canal-level planes: over those 20–30 mm a fitted lean's error grows, and on
+    /// the reference CT it moved T12's arch into L1's slab.
+    pub column_discs: Vec<DiscPlane>,
     /// Index of the sacrum's segment; segment `s` lies between discs `s − 1` and `s`.
     pub sacrum_segment: Option<usize>,
 }
@@ -443,23 +448,27 @@ pub(crate) fn layout(grid: &CanonicalGrid, masks: &SliceMasks) -> Result<SpineLa
     let (refined, _) = refine_valleys(grid, &curve, &profile);
     // The tilted cuts find the discs a wedge hides from the column's own cut; where that cut
     // found the disc too, its place is kept.
-    let column_discs = find_discs(&profile);
+    let column_valleys = find_discs(&profile);
     let disc_samples: Vec<usize> = find_discs(&refined)
         .into_iter()
         .map(|n| {
-            column_discs
+            column_valleys
                 .iter()
                 .copied()
                 .find(|c| c.abs_diff(n) <= SNAP_SAMPLES)
                 .unwrap_or(n)
         })
         .collect();
-    let discs: Vec<DiscPlane> = disc_samples
+    let column_discs: Vec<DiscPlane> = disc_samples
         .iter()
         .map(|&n| DiscPlane {
             centre_mm: curve[n].0,
             normal: curve[n].1,
         })
+        .collect();
+    let discs = column_discs
+        .iter()
+        .map(|&plane| crate::midsurface::fit(grid, masks, plane))
         .collect();
     // Segment midpoints along the curve, bottom to top.
     let mut bounds = vec![0];
@@ -475,6 +484,7 @@ pub(crate) fn layout(grid: &CanonicalGrid, masks: &SliceMasks) -> Result<SpineLa
         canal,
         body_centre_mm,
         discs,
+        column_discs,
         sacrum_segment,
     })
 }

@@ -9,7 +9,7 @@ use std::collections::BinaryHeap;
 use glam::DVec3;
 
 use crate::masks::SliceMasks;
-use crate::spine::{CANAL_ASPECT, SpineLayout, mm};
+use crate::spine::{CANAL_ASPECT, SpineLayout, mm, sample_hu};
 use crate::volume::CanonicalGrid;
 
 /// Seeds stay this far inside a body from its disc planes.
@@ -60,10 +60,12 @@ pub(crate) const NOT_BONE: u8 = u8::MAX - 2;
 /// vertebrae leave such voxels out; their surface voxels read 245 HU, median).
 const SURFACE_FAT_HU: f32 = 0.0;
 
-/// Within this distance of a disc plane a voxel may hold both endplate and disc (3 mm slices).
-const ENDPLATE_BAND_MM: f64 = 3.0;
-/// Such a voxel is endplate only if denser than this; mixed with disc (≈ 80 HU) it reads less.
-const ENDPLATE_HU: f32 = 150.0;
+/// Within this distance of a disc's mid-surface a voxel may hold both endplate and disc: half
+/// a lumbar disc's height plus a 3 mm voxel's half-diagonal.
+const ENDPLATE_BAND_MM: f64 = 6.0;
+/// Along the normal, the endplate is the densest and the disc the faintest sample this far
+/// towards either side of the voxel.
+const ENDPLATE_PROBE_MM: [f64; 3] = [1.5, 3.0, 4.5];
 /// Radius around the disc centre within which the endplate rule applies.
 const ENDPLATE_RADIUS_MM: f64 = 25.0;
 
@@ -241,8 +243,10 @@ pub(crate) fn race(
     }
 }
 
-/// Marks vertebral voxels next to a disc plane that are too faint for an endplate: partial
-/// volume of endplate and disc. They belong to the disc, and they keep the race from crossing it.
+/// Marks vertebral voxels next to a disc that are more disc than endplate: fainter than halfway
+/// between the densest sample on the bone side along the disc's normal (the endplate) and the
+/// faintest on the disc side (a 3 mm voxel across a leaning endplate mixes the two). They
+/// belong to the disc, and they keep the race from crossing it.
 fn mark_endplate_partial_volume(
     grid: &CanonicalGrid,
     masks: &SliceMasks,
@@ -254,17 +258,29 @@ fn mark_endplate_partial_volume(
         for j in 0..ny {
             for i in 0..nx {
                 let at = grid.index(i, j, k);
-                if !masks.vertebral[at] || grid.hu[at] >= ENDPLATE_HU {
+                if !masks.vertebral[at] {
                     continue;
                 }
                 let point = mm(grid, DVec3::new(i as f64, j as f64, k as f64));
-                let straddles = spine.discs.iter().any(|disc| {
+                let hu = grid.hu[at];
+                let mixed = spine.discs.iter().any(|disc| {
                     let offset = point - disc.centre_mm;
                     let across_mm = offset.dot(disc.normal);
                     let radial_mm = (offset - disc.normal * across_mm).length();
-                    across_mm.abs() < ENDPLATE_BAND_MM && radial_mm <= ENDPLATE_RADIUS_MM
+                    if across_mm.abs() >= ENDPLATE_BAND_MM || radial_mm > ENDPLATE_RADIUS_MM {
+                        return false;
+                    }
+                    let bone_side = disc.normal * across_mm.signum();
+                    let probe = |towards: DVec3| {
+                        ENDPLATE_PROBE_MM
+                            .iter()
+                            .map(move |&d| sample_hu(grid, point + towards * d))
+                    };
+                    let endplate_hu = probe(bone_side).fold(f32::MIN, f32::max);
+                    let disc_hu = probe(-bone_side).fold(f32::MAX, f32::min);
+                    endplate_hu > disc_hu && hu < 0.5 * (endplate_hu + disc_hu)
                 });
-                if straddles {
+                if mixed {
                     owner[at] = NOT_BONE;
                 }
             }
@@ -327,7 +343,7 @@ fn disc_margin_heights_mm(grid: &CanonicalGrid, spine: &SpineLayout) -> Vec<f64>
     let [_, sy, sz] = grid.spacing_mm;
     let wall_offset_mm = spine.canal.radius_mm / CANAL_ASPECT;
     spine
-        .discs
+        .column_discs
         .iter()
         .map(|disc| {
             let k = ((disc.centre_mm.z / sz).round().max(0.0) as usize).min(nz - 1);

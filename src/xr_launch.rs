@@ -4,6 +4,7 @@
 
 use anyhow::Context;
 use bevy::math::{UVec2, Vec2, Vec3};
+use headset_status::{HeadsetStatus, Key};
 use neuraxis::TrainerOptions;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -135,26 +136,13 @@ fn anchor_file() -> Option<PathBuf> {
 
 /// The desktop hand that holds the needle where the headset session's last status put it.
 fn restored_hand(status_path: &Path) -> Option<desktop_plugin::DesktopNeedleHand> {
-    let text = std::fs::read_to_string(status_path).ok()?;
-    let value = |key: &str| {
-        text.lines()
-            .filter_map(xr_plugin::parse_status_line)
-            .find(|(k, _)| *k == key)
-            .map(|(_, v)| v.to_owned())
-    };
-    let vector = |key: &str| -> Option<Vec3> {
-        let numbers: Vec<f32> = value(key)?
-            .split_whitespace()
-            .map(str::parse)
-            .collect::<Result<_, _>>()
-            .ok()?;
-        let [x, y, z] = numbers[..] else { return None };
-        Some(Vec3::new(x, y, z))
-    };
-    let length_mm = value("needle_length_mm")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(80.0);
-    desktop_hand_from(vector("hand_hub_m")?, vector("hand_direction")?, length_mm)
+    let status = HeadsetStatus::read(status_path).ok()?;
+    let length_mm = status.get::<f32>(Key::NeedleLengthMm).unwrap_or(80.0);
+    desktop_hand_from(
+        status.get(Key::HandHubM).ok()?,
+        status.get(Key::HandDirection).ok()?,
+        length_mm,
+    )
 }
 
 /// The desktop hand (entry on the skin plane, tilts, push) for a hub and direction in the twin

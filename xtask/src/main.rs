@@ -9,6 +9,8 @@ use std::process::Command;
 
 mod deps;
 mod system;
+#[cfg(test)]
+mod tidy;
 mod xr;
 
 const USAGE: &str = "\

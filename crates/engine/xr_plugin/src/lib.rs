@@ -21,7 +21,7 @@ mod panel;
 mod replay_controls;
 mod status;
 
-pub use status::{XrStatus, parse_status_line};
+pub use status::XrStatus;
 
 /// How the headset session runs.
 #[derive(Resource, Debug, Clone)]

@@ -4,9 +4,9 @@
 use crate::XrOptions;
 use bevy::prelude::*;
 use bevy_mod_xr::session::XrState;
+use headset_status::{Key, Panel, PanelKeys, StatusWriter};
 use needle::NeedleEvent;
 use physics_plugin::{NeedleFact, NeedleHandInput, NeedlePhysicsSystems, NeedleReadout};
-use std::fmt::Write as _;
 use std::time::Instant;
 
 pub(crate) struct StatusPlugin;
@@ -210,125 +210,99 @@ fn render(
     input: Option<&NeedleHandInput>,
     readout: Option<&NeedleReadout>,
 ) -> String {
-    let mut text = String::new();
-    let mut line = |key: &str, value: String| {
-        let _ = writeln!(text, "{key} {value}");
-    };
-    line("mode", "xr".into());
-    line("xr_state", status.state.clone());
-    line("frames_running", status.frames_running.to_string());
+    let mut out = StatusWriter::new();
+    out.text(Key::Mode, "xr")
+        .text(Key::XrState, &status.state)
+        .text(Key::FramesRunning, status.frames_running);
     if let Some(first_s) = status.first_frame_s {
-        line("first_frame_s", format!("{first_s:.3}"));
+        out.fixed(Key::FirstFrameS, first_s, 3);
     }
-    line("holder", status.holder.clone());
-    line("grabs", status.grabs.to_string());
-    let v = |v: Vec3| format!("{:.5} {:.5} {:.5}", v.x, v.y, v.z);
+    out.text(Key::Holder, &status.holder)
+        .text(Key::Grabs, status.grabs);
     if let Some(gap) = status.right_pinch_gap_mm {
-        line("right_pinch_gap_mm", format!("{gap:.1}"));
+        out.fixed(Key::RightPinchGapMm, gap.into(), 1);
     }
     if let Some(point) = status.right_grab_point_m {
-        line("right_grab_point_m", v(point));
+        out.vec3(Key::RightGrabPointM, point);
     }
     if let Some((hub, direction)) = status.needle_stage {
-        line("needle_hub_stage_m", v(hub));
-        line("needle_direction_stage", v(direction));
+        out.vec3(Key::NeedleHubStageM, hub)
+            .vec3(Key::NeedleDirectionStage, direction);
     }
     if let Some((position, rotation)) = status.twin_anchor {
-        line("twin_anchor_m", v(position));
-        line(
-            "twin_anchor_rotation",
-            format!(
-                "{:.6} {:.6} {:.6} {:.6}",
-                rotation.x, rotation.y, rotation.z, rotation.w
-            ),
-        );
+        out.vec3(Key::TwinAnchorM, position)
+            .quat(Key::TwinAnchorRotation, rotation);
     }
-    let q = |q: Quat| format!("{:.6} {:.6} {:.6} {:.6}", q.x, q.y, q.z, q.w);
-    line("menu_open", status.menu_open.to_string());
-    line("lesson", status.lesson.clone());
-    line("menu_presses", status.menu_presses.to_string());
-    line(
-        "instructor_recording",
-        status.instructor_recording.to_string(),
-    );
-    line("strokes_drawn", status.strokes_drawn.to_string());
+    out.text(Key::MenuOpen, status.menu_open)
+        .text(Key::Lesson, &status.lesson)
+        .text(Key::MenuPresses, status.menu_presses)
+        .text(Key::InstructorRecording, status.instructor_recording)
+        .text(Key::StrokesDrawn, status.strokes_drawn);
     if let Some((position, rotation)) = status.menu_button {
-        line("menu_button_m", v(position));
-        line("menu_button_rotation", q(rotation));
+        out.vec3(Key::MenuButtonM, position)
+            .quat(Key::MenuButtonRotation, rotation);
     }
-    if let Some((position, rotation, rows, size_m)) = status.menu_list {
-        line("menu_list_m", v(position));
-        line("menu_list_rotation", q(rotation));
-        line("menu_list_rows", rows.to_string());
-        line(
-            "menu_list_size_m",
-            format!("{:.4} {:.4}", size_m.x, size_m.y),
-        );
+    let panel = |(centre_m, rotation, rows, size_m)| Panel {
+        centre_m,
+        rotation,
+        rows,
+        size_m,
+    };
+    if let Some(list) = status.menu_list {
+        out.panel(PanelKeys::MENU_LIST, &panel(list));
     }
     if let Some((time_s, playing)) = status.replay {
-        line("replay_time_s", format!("{time_s:.4}"));
-        line("replay_playing", playing.to_string());
+        out.fixed(Key::ReplayTimeS, time_s, 4)
+            .text(Key::ReplayPlaying, playing);
     }
-    if let Some((position, rotation, rows, size_m)) = status.replay_panel {
-        line("replay_panel_m", v(position));
-        line("replay_panel_rotation", q(rotation));
-        line("replay_panel_rows", rows.to_string());
-        line(
-            "replay_panel_size_m",
-            format!("{:.4} {:.4}", size_m.x, size_m.y),
-        );
+    if let Some(controls) = status.replay_panel {
+        out.panel(PanelKeys::REPLAY_PANEL, &panel(controls));
     }
     if let Some(tip) = status.right_index_tip_m {
-        line("right_index_tip_m", v(tip));
+        out.vec3(Key::RightIndexTipM, tip);
     }
-    line("skin_punctures", status.skin_punctures.to_string());
-    line("layers", status.layers.join(","));
-    line("bone_contacts", status.bone_contacts.to_string());
-    line("haptic_pulses", status.haptic_pulses.to_string());
-    line("last_pulse", status.last_pulse.clone());
-    line("max_depth_mm", format!("{:.1}", status.max_depth_mm));
+    out.text(Key::SkinPunctures, status.skin_punctures)
+        .text(Key::Layers, status.layers.join(","))
+        .text(Key::BoneContacts, status.bone_contacts)
+        .text(Key::HapticPulses, status.haptic_pulses)
+        .text(Key::LastPulse, &status.last_pulse)
+        .fixed(Key::MaxDepthMm, status.max_depth_mm.into(), 1);
     if status.cpu_frames > 0 && status.physics_ticks > 0 {
         // Slow frames (software rendering) run several fixed ticks each, so the physics is
         // reported per tick and the frame figure is for a 90 Hz headset.
         let glue_us = status.glue_total_us / status.cpu_frames as f64;
         let physics_us = status.physics_total_us / status.physics_ticks as f64;
-        line("cpu_glue_us_per_frame", format!("{glue_us:.0}"));
-        line("cpu_physics_us_per_tick", format!("{physics_us:.0}"));
-        line("fixed_hz", format!("{:.1}", status.fixed_hz));
-        line(
-            "cpu_us_per_frame_at_90hz",
-            format!("{:.0}", glue_us + physics_us * status.fixed_hz / 90.0),
-        );
+        out.fixed(Key::CpuGlueUsPerFrame, glue_us, 0)
+            .fixed(Key::CpuPhysicsUsPerTick, physics_us, 0)
+            .fixed(Key::FixedHz, status.fixed_hz, 1)
+            .fixed(
+                Key::CpuUsPerFrameAt90Hz,
+                glue_us + physics_us * status.fixed_hz / 90.0,
+                0,
+            );
     }
     if let Some(state) = readout.and_then(|r| r.state.as_ref()) {
-        line("tip_depth_mm", format!("{:.1}", state.tip_depth_mm));
-        line("tip_tissue", format!("{:?}", state.tip_tissue));
-        line(
-            "needle_length_mm",
-            format!("{:.1}", state.hub_m.distance(state.tip_m) * 1000.0),
-        );
+        out.fixed(Key::TipDepthMm, state.tip_depth_mm.into(), 1)
+            .text(Key::TipTissue, format_args!("{:?}", state.tip_tissue))
+            .fixed(
+                Key::NeedleLengthMm,
+                (state.hub_m.distance(state.tip_m) * 1000.0).into(),
+                1,
+            );
     }
     if let Some(input) = input {
-        line("hand_hub_m", v(input.hub_m));
-        line("hand_direction", v(input.direction));
-        line("needle", format!("{:?}", input.needle));
-        line("stylet_in", input.stylet_in.to_string());
+        out.vec3(Key::HandHubM, input.hub_m)
+            .vec3(Key::HandDirection, input.direction)
+            .text(Key::Needle, format_args!("{:?}", input.needle))
+            .text(Key::StyletIn, input.stylet_in);
     }
-    text
-}
-
-/// One `key value` line of a status file, split; `None` for a blank line.
-pub fn parse_status_line(line: &str) -> Option<(&str, &str)> {
-    let line = line.trim();
-    if line.is_empty() {
-        return None;
-    }
-    Some(line.split_once(' ').unwrap_or((line, "")))
+    out.finish()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use headset_status::HeadsetStatus;
 
     #[test]
     fn status_lines_carry_the_needle_pose_and_parse_back() {
@@ -340,14 +314,10 @@ mod tests {
         };
         let input = NeedleHandInput::default();
         let text = render(&status, Some(&input), None);
-        let lines: Vec<_> = text.lines().filter_map(parse_status_line).collect();
-        assert!(lines.contains(&("xr_state", "Running")));
-        assert!(lines.contains(&("grabs", "1")));
-        let hub = lines
-            .iter()
-            .find(|(k, _)| *k == "hand_hub_m")
-            .map(|(_, v)| *v);
-        assert_eq!(hub, Some("0.00000 0.00000 0.09000"));
-        assert_eq!(parse_status_line("   "), None);
+        let parsed = HeadsetStatus::parse(&text).expect("the status parses back");
+        assert_eq!(parsed.text(Key::XrState), Some("Running"));
+        assert_eq!(parsed.text(Key::Grabs), Some("1"));
+        assert_eq!(parsed.text(Key::HandHubM), Some("0.00000 0.00000 0.09000"));
+        assert!(HeadsetStatus::parse("   ").expect("blank").is_empty());
     }
 }

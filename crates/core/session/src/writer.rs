@@ -10,12 +10,13 @@ use crate::codec::{encode_event, encode_frame};
 use crate::error::SessionError;
 use crate::event::TimedEvent;
 use crate::frame::Frame;
-use crate::header::{SessionHeader, is_rfc3339};
+use crate::header::SessionHeader;
 use crate::layout::{
     CHUNK_FLAG_DEFLATE, CHUNK_KIND_RECORDS, FILE_MAGIC, FORMAT_VERSION, MAX_CHUNK_PAYLOAD,
     MAX_HEADER_LEN, chunk_bytes, end_chunk, header_checksum,
 };
 use crate::pose::Anchor;
+use crate::time::is_rfc3339;
 
 /// The longest a record may wait in memory before it is written: the crash-safety guarantee.
 pub const MAX_FLUSH_INTERVAL_S: f64 = 1.0;

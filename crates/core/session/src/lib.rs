@@ -35,7 +35,7 @@ mod time;
 mod writer;
 
 pub use background::BackgroundWriter;
-pub use codec::Record;
+pub use codec::{DecodeError, Record};
 pub use error::{Damage, DamageKind, SessionError};
 pub use event::{
     Annotation, LessonStepChange, MAX_PIN_LABEL_BYTES, MAX_STROKE_POINTS, MAX_TEXT_BYTES,

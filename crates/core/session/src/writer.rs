@@ -180,7 +180,8 @@ impl SessionWriter {
         anchor: &Anchor,
     ) -> Result<(), SessionError> {
         let frame = world_frame.in_twin_frame(anchor);
-        encode_frame(&frame, &mut self.pending).map_err(|problem| self.invalid(problem))?;
+        encode_frame(&frame, &mut self.pending)
+            .map_err(|problem| self.invalid(problem.to_string()))?;
         self.frame_count += 1;
         self.record_added(frame.time_s)
     }
@@ -192,7 +193,8 @@ impl SessionWriter {
         anchor: &Anchor,
     ) -> Result<(), SessionError> {
         let event = world_event.in_twin_frame(anchor);
-        encode_event(&event, &mut self.pending).map_err(|problem| self.invalid(problem))?;
+        encode_event(&event, &mut self.pending)
+            .map_err(|problem| self.invalid(problem.to_string()))?;
         self.event_count += 1;
         self.record_added(event.time_s)
     }

@@ -88,7 +88,8 @@ impl PhantomVolume {
 pub(crate) fn rasterise(phantom: &Phantom) -> Result<PhantomVolume, PhantomError> {
     let params = phantom.params();
     let spacing = params.spacing_mm;
-    let (lo, hi) = phantom.bounds();
+    let imaged = phantom.bounds();
+    let (lo, hi) = (imaged.min_lps_mm, imaged.max_lps_mm);
     let extent = hi - lo;
     let dims = [extent.x, extent.y, extent.z].map(|e| (e / spacing).ceil() as usize + 1);
     let voxels = dims

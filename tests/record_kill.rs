@@ -19,24 +19,9 @@ const START_UP_LIMIT: Duration = Duration::from_secs(240);
 
 /// `2026-05-01T09:30:15.250Z` → the instant (the header's UTC start).
 fn parse_utc(text: &str) -> SystemTime {
-    let number = |range: std::ops::Range<usize>| -> i64 {
-        text.get(range)
-            .and_then(|digits| digits.parse().ok())
-            .unwrap_or_else(|| panic!("not an RFC 3339 UTC time: {text}"))
-    };
-    let (year, month, day) = (number(0..4), number(5..7), number(8..10));
-    // Days from 1970-01-01 (H. Hinnant's days-from-civil).
-    let year_from_march = if month <= 2 { year - 1 } else { year };
-    let era = year_from_march.div_euclid(400);
-    let year_of_era = year_from_march - era * 400;
-    let day_of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    let days = era * 146_097 + day_of_era - 719_468;
-    let seconds = days * 86_400 + number(11..13) * 3600 + number(14..16) * 60 + number(17..19);
-    let millis = number(20..23);
-    UNIX_EPOCH
-        + Duration::from_secs(u64::try_from(seconds).expect("after 1970"))
-        + Duration::from_millis(u64::try_from(millis).expect("positive"))
+    let unix_ms = session::unix_ms_from_rfc3339(text)
+        .unwrap_or_else(|error| panic!("not an RFC 3339 UTC time: {error}"));
+    UNIX_EPOCH + Duration::from_millis(u64::try_from(unix_ms).expect("after 1970"))
 }
 
 fn session_file(dir: &Path) -> Option<PathBuf> {

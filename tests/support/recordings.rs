@@ -3,7 +3,8 @@
 //! a head, a tracked hand on the hub and (for an instructor) chapters, a stroke and a pin.
 
 use glam::{Mat4, Quat, Vec3};
-use needle::{LorFluid, ModelParams, NeedleKind, NeedleSim, SyntheticLumbar, SyringeInput};
+use needle::scripted::{MIDLINE, STEP_1KHZ_S, ScriptedHand};
+use needle::{LorFluid, ModelParams, NeedleKind, SyntheticLumbar, SyringeInput};
 use session::{
     Anchor, Annotation, FORMAT_VERSION, Frame, HandInput, HandJointPose, NeedleState, PlungerState,
     Pose, Role, SessionEvent, SessionHeader, SessionWriter, TimedEvent, TrackedHand, WriterOptions,
@@ -12,8 +13,6 @@ use std::path::Path;
 
 /// Frame rate of the recordings, hertz.
 pub const FRAME_RATE_HZ: f64 = 90.0;
-/// Model step, seconds.
-const STEP_S: f64 = 1e-3;
 
 /// What was recorded.
 #[derive(Debug, Clone)]
@@ -56,10 +55,8 @@ pub fn record_attempt(path: &Path, role: Role, speed_mm_per_s: f32, finish: bool
     let anatomy = SyntheticLumbar::new();
     let bones = anatomy.bone_field().expect("synthetic bone meshes");
     let kind = NeedleKind::Tuohy18G;
-    let length_m = (params.needle(kind).expect("Tuohy listed").length_mm / 1000.0) as f32;
-    let direction = Vec3::NEG_Z;
-    let hand_at = |depth_m: f32| direction * (depth_m - length_m);
-    let mut sim = NeedleSim::new(params, kind, anatomy, bones, hand_at(-0.010), direction)
+    let direction = MIDLINE;
+    let mut hand = ScriptedHand::new(params, kind, anatomy, bones, Vec3::ZERO, direction)
         .expect("valid start pose");
 
     let header = SessionHeader {
@@ -131,7 +128,7 @@ pub fn record_attempt(path: &Path, role: Role, speed_mm_per_s: f32, finish: bool
     let mut hold_until_s = None;
     let mut step = 0u64;
     loop {
-        let time_s = step as f64 * STEP_S;
+        let time_s = step as f64 * STEP_1KHZ_S;
         step += 1;
         let depth_m = if time_s < poised_s {
             -0.010
@@ -145,19 +142,15 @@ pub fn record_attempt(path: &Path, role: Role, speed_mm_per_s: f32, finish: bool
         let syringe_on = time_s >= seated_s;
         let hand_hub_m = match lor_time_s {
             // After the loss of resistance the hand stops where the needle is.
-            Some(_) => sim.state().hub_m,
-            None => hand_at(depth_m),
+            Some(_) => hand.sim.state().hub_m,
+            None => hand.hand_for(direction, depth_m),
         };
-        let input = needle::StepInput {
-            hand_hub_m,
-            hand_direction: direction,
-            stylet_in: !syringe_on,
-            syringe: syringe_on.then_some(SyringeInput {
-                fluid: LorFluid::Saline,
-                plunger_force_n: 10.0,
-            }),
-        };
-        let output = sim.step(&input, STEP_S);
+        hand.stylet_in = !syringe_on;
+        hand.syringe = syringe_on.then_some(SyringeInput {
+            fluid: LorFluid::Saline,
+            plunger_force_n: 10.0,
+        });
+        let output = hand.step_hand(hand_hub_m, direction, STEP_1KHZ_S);
         for event in &output.events {
             if matches!(event, needle::NeedleEvent::LossOfResistance { .. }) && lor_time_s.is_none()
             {

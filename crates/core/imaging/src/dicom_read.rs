@@ -11,6 +11,7 @@ use dicom_object::{DefaultDicomObject, OpenFileOptions, Tag};
 use dicom_pixeldata::PixelDecoder;
 use dicom_transfer_syntax_registry::TransferSyntaxRegistry;
 use glam::DVec3;
+use rayon::prelude::*;
 
 use crate::error::ImportError;
 use crate::report::{
@@ -469,28 +470,13 @@ fn decode_slots(
         .zip(hu.chunks_exact_mut(slice_len))
         .filter_map(|(slot, out)| slot.map(|index| (&slices[index], out)))
         .collect();
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let per_worker = jobs.len().div_ceil(workers).max(1);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = jobs
-            .chunks_mut(per_worker)
-            .map(|batch| {
-                scope.spawn(move || {
-                    batch
-                        .iter_mut()
-                        .try_for_each(|(slice, out)| decode_slice(slice, out))
-                })
-            })
-            .collect();
-        handles.into_iter().try_for_each(|handle| {
-            handle.join().unwrap_or_else(|_| {
-                Err(ImportError::DicomDecode {
-                    path: PathBuf::new(),
-                    reason: "a decoder thread panicked".into(),
-                })
-            })
-        })
-    })
+    // Every slice is decoded and the first failure in slice order is reported, so the error
+    // does not depend on which core finished first.
+    let outcomes: Vec<Result<(), ImportError>> = jobs
+        .par_iter_mut()
+        .map(|(slice, out)| decode_slice(slice, out))
+        .collect();
+    outcomes.into_iter().collect()
 }
 
 /// Imports one CT series from a folder of DICOM files.

@@ -7,8 +7,7 @@ use crate::smooth::{TaubinParams, taubin_smooth};
 use crate::surface::SurfaceMesh;
 use crate::volume::{LabelVolume, VoxelBounds};
 use anatomy::{TissueClass, VertebraLevel};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use rayon::prelude::*;
 
 /// One structure to mesh: which label, what to call it, how to draw it.
 #[derive(Debug, Clone, PartialEq)]
@@ -108,9 +107,9 @@ pub fn build_structure_meshes(
         .iter()
         .filter_map(|spec| Some((spec, bounds[usize::from(spec.label)]?)))
         .collect();
-    parallel_map(&work, |&(spec, bounds)| {
-        mesh_within_bounds(volume, spec, params, bounds)
-    })
+    work.par_iter()
+        .map(|&(spec, bounds)| mesh_within_bounds(volume, spec, params, bounds))
+        .collect()
 }
 
 /// Raw isosurfaces (no smoothing or decimation) of the present labels, in the order given,
@@ -125,44 +124,16 @@ pub fn extract_label_surfaces(
         .iter()
         .filter_map(|&label| Some((label, bounds[usize::from(label)]?)))
         .collect();
-    parallel_map(&work, |&(label, bounds)| {
-        let surface = extract_label_surface(
-            volume,
-            label,
-            &bounds,
-            params.mask_blur_sigma_voxels,
-            params.match_voxel_volume,
-        );
-        (label, surface)
-    })
-}
-
-/// `map` over `items` on one worker per core (items taken in turn), results in item order.
-fn parallel_map<T: Sync, R: Send>(items: &[T], map: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let results: Vec<Mutex<Option<R>>> = items.iter().map(|_| Mutex::new(None)).collect();
-    let next = AtomicUsize::new(0);
-    let workers = std::thread::available_parallelism()
-        .map(usize::from)
-        .unwrap_or(1)
-        .min(items.len());
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
-                loop {
-                    let index = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(item) = items.get(index) else {
-                        break;
-                    };
-                    let result = map(item);
-                    if let Ok(mut slot) = results[index].lock() {
-                        *slot = Some(result);
-                    }
-                }
-            });
-        }
-    });
-    results
-        .into_iter()
-        .filter_map(|slot| slot.into_inner().ok().flatten())
+    work.par_iter()
+        .map(|&(label, bounds)| {
+            let surface = extract_label_surface(
+                volume,
+                label,
+                &bounds,
+                params.mask_blur_sigma_voxels,
+                params.match_voxel_volume,
+            );
+            (label, surface)
+        })
         .collect()
 }

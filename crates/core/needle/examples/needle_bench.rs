@@ -5,9 +5,10 @@
 
 use anatomy::VertebraLevel;
 use glam::{DVec3, Vec3};
+use needle::scripted::{MIDLINE, STEP_1KHZ_S, ScriptedHand};
 use needle::{
-    LorFluid, ModelParams, NeedleKind, NeedleSim, ObjTriangles, StepInput, SyntheticLumbar,
-    SyringeInput, TrimeshBoneField, vhm_to_twin_m,
+    LorFluid, ModelParams, NeedleKind, ObjTriangles, SyntheticLumbar, SyringeInput,
+    TrimeshBoneField, vhm_to_twin_m,
 };
 use std::path::Path;
 use std::process::ExitCode;
@@ -21,7 +22,6 @@ const LEVELS: [(&str, VertebraLevel); 6] = [
     ("L5", VertebraLevel::L5),
     ("S1", VertebraLevel::Sacrum),
 ];
-const DT_S: f64 = 1e-3;
 /// Depth below the skin of the spinous-process tips (under fat, as in the synthetic layers).
 const SPINOUS_TIP_DEPTH_M: f64 = 0.012;
 
@@ -89,14 +89,14 @@ fn run() -> Result<(), String> {
     let params = ModelParams::bundled().map_err(|e| e.to_string())?;
     // Soft-tissue layers only; bone comes from the real meshes.
     let tissue = SyntheticLumbar { bones: Vec::new() };
-    let length_m = 0.080_f32;
-    let mut sim = NeedleSim::new(
+    // The Tuohy is 80 mm long; its tip starts 10 mm above the skin at the origin.
+    let mut hand = ScriptedHand::new(
         params,
         NeedleKind::Tuohy18G,
         tissue,
         bones,
-        Vec3::new(0.0, 0.0, 0.010 + length_m),
-        Vec3::NEG_Z,
+        Vec3::ZERO,
+        MIDLINE,
     )
     .map_err(|e| e.to_string())?;
 
@@ -106,7 +106,7 @@ fn run() -> Result<(), String> {
     let started = Instant::now();
     for x_mm in [-8.0_f32, 0.0, 8.0] {
         for y_mm in [-10.0_f32, 0.0, 10.0] {
-            let entry = Vec3::new(x_mm, y_mm, 0.0) * 1e-3;
+            hand.entry_m = Vec3::new(x_mm, y_mm, 0.0) * 1e-3;
             let direction = Vec3::new(-x_mm * 0.004, 0.15, -1.0).normalize();
             // Approach and insert at 20 mm/s, withdraw at 50 mm/s.
             let mut depths = Vec::new();
@@ -118,18 +118,15 @@ fn run() -> Result<(), String> {
                 depths.push(0.070 - 0.080 * i as f32 / withdraw as f32);
             }
             for depth in depths {
-                let hub = entry + direction * (depth - length_m);
                 let deep = depth > 0.020;
-                let input = StepInput {
-                    hand_hub_m: hub,
-                    hand_direction: direction,
-                    stylet_in: !deep,
-                    syringe: deep.then_some(SyringeInput {
-                        fluid: LorFluid::Saline,
-                        plunger_force_n: 10.0,
-                    }),
-                };
-                let output = sim.step(&input, DT_S);
+                hand.stylet_in = !deep;
+                hand.syringe = deep.then_some(SyringeInput {
+                    fluid: LorFluid::Saline,
+                    plunger_force_n: 10.0,
+                });
+                // Stepped without the log, so the figure is the model's alone.
+                let input = hand.input(hand.hand_for(direction, depth), direction);
+                let output = hand.sim.step(&input, STEP_1KHZ_S);
                 steps += 1;
                 for event in &output.events {
                     match event {

@@ -13,13 +13,15 @@
 //! no hash-map iteration, no clock.
 //!
 //! Key types: [`NeedleSim`], [`StepInput`], [`StepOutput`], [`NeedleEvent`], [`NeedleState`],
-//! [`ModelParams`], [`TissueField`], [`BoneField`], [`TrimeshBoneField`], [`SyntheticLumbar`].
+//! [`ModelParams`], [`TissueField`], [`BoneField`], [`TrimeshBoneField`], [`SyntheticLumbar`],
+//! [`scripted::ScriptedHand`] (a hand along straight paths, for tests and benches).
 
 pub mod bone_mesh;
 pub mod field;
 pub mod needle_kind;
 pub mod obj_mesh;
 pub mod params;
+pub mod scripted;
 pub mod section;
 pub mod sim;
 pub mod synthetic;

@@ -3,8 +3,9 @@
 mod common;
 
 use anatomy::{TissueClass, VertebraLevel};
-use common::{KHZ, MIDLINE, Rig, is_lor};
+use common::{Rig, synthetic_rig};
 use glam::Vec3;
+use needle::scripted::{MIDLINE, STEP_1KHZ_S as KHZ, is_lor};
 use needle::{
     BoneField, ModelParams, NeedleEvent, NeedleKind, NeedleSim, StepInput, TissueField,
     TrimeshBoneField, box_mesh, synthetic,
@@ -70,7 +71,7 @@ fn withdraw_redirect_and_find_the_space(rig: &mut Rig, new_direction: Vec3) -> f
 #[test]
 fn too_steep_a_caudal_angle_strikes_the_l4_spinous_process_then_redirecting_succeeds() {
     let steep = Vec3::new(0.0, -0.4, -1.0).normalize();
-    let mut rig = Rig::new(NeedleKind::Tuohy18G, Vec3::ZERO, steep);
+    let mut rig = synthetic_rig(NeedleKind::Tuohy18G, Vec3::ZERO, steep);
     let hit = rig.drive(-0.010, 0.040, 0.005, KHZ, |output| {
         output.state.bone_contact.is_some()
     });
@@ -108,7 +109,7 @@ fn too_steep_a_caudal_angle_strikes_the_l4_spinous_process_then_redirecting_succ
 #[test]
 fn a_too_lateral_path_strikes_the_l3_facet_then_a_medial_redirect_finds_the_space() {
     let entry = Vec3::new(0.012, 0.0, 0.0);
-    let mut rig = Rig::new(NeedleKind::Tuohy18G, entry, MIDLINE);
+    let mut rig = synthetic_rig(NeedleKind::Tuohy18G, entry, MIDLINE);
     let hit = rig.drive(-0.010, 0.060, 0.005, KHZ, |output| {
         output.state.bone_contact.is_some()
     });
@@ -131,7 +132,7 @@ fn a_too_lateral_path_strikes_the_l3_facet_then_a_medial_redirect_finds_the_spac
 
 #[test]
 fn turning_the_hand_deep_in_ligament_bends_the_shaft_instead_of_redirecting() {
-    let mut rig = Rig::new(NeedleKind::Tuohy18G, Vec3::ZERO, MIDLINE);
+    let mut rig = synthetic_rig(NeedleKind::Tuohy18G, Vec3::ZERO, MIDLINE);
     rig.drive(-0.010, 0.031, 0.003, KHZ, |_| false);
     assert_eq!(
         rig.last().state.tip_tissue,
@@ -149,7 +150,7 @@ fn turning_the_hand_deep_in_ligament_bends_the_shaft_instead_of_redirecting() {
     assert!(state.lateral_force_n > 0.5, "{state:?}");
     assert!(redirections(&rig).is_empty());
     // The same turn with the tip in fat goes through freely.
-    let mut rig = Rig::new(NeedleKind::Tuohy18G, Vec3::ZERO, MIDLINE);
+    let mut rig = synthetic_rig(NeedleKind::Tuohy18G, Vec3::ZERO, MIDLINE);
     rig.drive(-0.010, 0.008, 0.003, KHZ, |_| false);
     assert_eq!(rig.last().state.tip_tissue, TissueClass::Fat);
     rig.turn(tilted, 0.008, 0.5, KHZ);
@@ -167,7 +168,7 @@ fn turning_the_hand_deep_in_ligament_bends_the_shaft_instead_of_redirecting() {
 /// Drives the hand along `direction` at `speed_m_per_s` with step `dt_s` through 120 mm and
 /// checks the tip never enters bone.
 fn fast_push(entry: Vec3, direction: Vec3, speed_m_per_s: f32, dt_s: f64) -> Rig {
-    let mut rig = Rig::new(NeedleKind::Quincke22G, entry, direction.normalize());
+    let mut rig = synthetic_rig(NeedleKind::Quincke22G, entry, direction.normalize());
     let anatomy = synthetic::SyntheticLumbar::new();
     rig.drive(-0.010, 0.110, speed_m_per_s, dt_s, |_| false);
     let hand = rig.hand_for(rig.direction, 0.110);

@@ -4,8 +4,9 @@
 mod common;
 
 use anatomy::TissueClass;
-use common::{KHZ, MIDLINE, Rig, entered_sequence, is_lor};
+use common::{Rig, synthetic_rig};
 use glam::Vec3;
+use needle::scripted::{MIDLINE, STEP_1KHZ_S as KHZ, entered_sequence, is_lor};
 use needle::{NeedleEvent, NeedleKind, StepOutput, synthetic};
 
 /// Published spread for the force peak in the ligamentum flavum with a Tuohy needle:
@@ -16,7 +17,7 @@ const FLAVUM_PEAK_N: (f32, f32) = (8.9, 11.8);
 /// Runs a midline Tuohy insertion with saline loss of resistance; returns the rig after the
 /// hand stopped at the loss of resistance and held still for half a second.
 fn tuohy_to_loss_of_resistance() -> Rig {
-    let mut rig = Rig::new(NeedleKind::Tuohy18G, Vec3::ZERO, MIDLINE);
+    let mut rig = synthetic_rig(NeedleKind::Tuohy18G, Vec3::ZERO, MIDLINE);
     // Through skin, fat and supraspinous ligament with the stylet in, at 2 mm/s.
     rig.drive(-0.010, 0.022, 0.002, KHZ, |_| false);
     assert_eq!(
@@ -199,7 +200,7 @@ fn continuing_past_the_epidural_space_punctures_the_dura_and_csf_comes_back() {
 
 /// A midline spinal needle through to the roots; returns the dural pop and the flashback time.
 fn spinal(kind: NeedleKind) -> (f32, f64, Rig) {
-    let mut rig = Rig::new(kind, Vec3::ZERO, MIDLINE);
+    let mut rig = synthetic_rig(kind, Vec3::ZERO, MIDLINE);
     let punctured = rig.drive(-0.010, 0.060, 0.003, KHZ, |output| {
         output.state.dura_punctured
     });

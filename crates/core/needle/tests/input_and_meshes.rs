@@ -4,8 +4,9 @@
 mod common;
 
 use anatomy::{TissueClass, VertebraLevel};
-use common::{KHZ, MIDLINE, Rig, is_lor};
+use common::synthetic_rig;
 use glam::{DVec3, Vec3};
+use needle::scripted::{MIDLINE, STEP_1KHZ_S as KHZ, is_lor};
 use needle::{
     BoneField, InputWarning, LorFluid, NeedleKind, ObjTriangles, SyringeInput, TrimeshBoneField,
     vhm_to_twin_m,
@@ -14,7 +15,7 @@ use std::path::PathBuf;
 
 #[test]
 fn nan_teleports_zero_directions_and_bad_steps_are_refused_and_change_nothing() {
-    let mut rig = Rig::new(NeedleKind::Tuohy18G, Vec3::ZERO, MIDLINE);
+    let mut rig = synthetic_rig(NeedleKind::Tuohy18G, Vec3::ZERO, MIDLINE);
     rig.drive(-0.010, 0.020, 0.003, KHZ, |_| false);
     let before = rig.last().state;
     let good_hand = rig.hand_for(MIDLINE, 0.020);
@@ -84,7 +85,7 @@ fn nan_teleports_zero_directions_and_bad_steps_are_refused_and_change_nothing() 
 
 #[test]
 fn air_bounces_in_ligament_and_gives_way_in_the_epidural_space() {
-    let mut rig = Rig::new(NeedleKind::Tuohy18G, Vec3::ZERO, MIDLINE);
+    let mut rig = synthetic_rig(NeedleKind::Tuohy18G, Vec3::ZERO, MIDLINE);
     rig.drive(-0.010, 0.030, 0.003, KHZ, |_| false);
     rig.stylet_in = false;
     rig.syringe = Some(SyringeInput {

@@ -40,6 +40,18 @@ impl CurveFrame {
     }
 }
 
+/// A point projected onto the centreline: the arclength of the normal plane holding it and its
+/// local (u, v) coordinates in that plane.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CurveProjection {
+    /// Arclength, mm.
+    pub s_mm: f64,
+    /// Towards the patient's left of the curve (u).
+    pub left_mm: f64,
+    /// Posterior of the curve (v).
+    pub posterior_mm: f64,
+}
+
 /// Angles that shape the curve, as functions of arclength `s` (0 = centre of the S1 endplate).
 pub(crate) struct CurveShape {
     pub sacral_slope_rad: f64,
@@ -217,8 +229,8 @@ impl Centreline {
     }
 
     /// Projects a point onto the curve: the arclength whose normal plane holds it, starting
-    /// the search at `s_guess`; returns (s, local u, v).
-    pub fn project(&self, point: DVec3, s_guess: f64) -> (f64, f64, f64) {
+    /// the search at `s_guess`, and the point's place in that plane.
+    pub fn project(&self, point: DVec3, s_guess: f64) -> CurveProjection {
         let mut s = s_guess;
         let mut frame = self.frame(s);
         for _ in 0..4 {
@@ -235,7 +247,11 @@ impl Centreline {
             frame = self.frame(s);
         }
         let d = point - frame.origin;
-        (s, d.dot(frame.left), d.dot(frame.posterior))
+        CurveProjection {
+            s_mm: s,
+            left_mm: d.dot(frame.left),
+            posterior_mm: d.dot(frame.posterior),
+        }
     }
 
     /// Highest and lowest arclength tabulated.
@@ -277,7 +293,8 @@ mod tests {
             assert!((axes.determinant() - 1.0).abs() < 1e-3, "{s}");
             assert!(frame.left.dot(frame.tangent).abs() < 1e-3);
             let point = frame.world(DVec3::new(12.0, 70.0, 0.0));
-            let (found, u, v) = line.project(point, s + 15.0);
+            let projection = line.project(point, s + 15.0);
+            let (found, u, v) = (projection.s_mm, projection.left_mm, projection.posterior_mm);
             assert!((found - s).abs() < 0.1, "{s} → {found}");
             assert!((u - 12.0).abs() < 0.1 && (v - 70.0).abs() < 0.1, "{u} {v}");
         }

@@ -5,7 +5,7 @@ use anatomy::VertebraLevel;
 use glam::{DMat3, DVec3};
 use segment::labels;
 
-use crate::curve::{Centreline, CurveFrame, CurveShape};
+use crate::curve::{Centreline, CurveFrame, CurveProjection, CurveShape};
 use crate::error::PhantomError;
 use crate::params::{LevelMorphometry, PhantomParams};
 use crate::shapes::{ellipse, extrude, rounded_box};
@@ -39,14 +39,133 @@ const ILIUM_FLARE_DEG: f64 = 25.0;
 /// Rise of the wing per unit lateral run, and how far its centre sits below the joint.
 const ILIUM_RISE: f64 = 0.45;
 const ILIUM_DROP_MM: f64 = 12.0;
+const ILIUM_ROUNDING_MM: f64 = 6.0;
+/// The wing meets the sacral ala this fraction of the sacrum's length below S1.
+const ILIUM_JOINT_OF_SACRUM_LENGTH: f64 = 0.3;
 /// Sacroiliac joint: the iliac and sacral cortices lie against each other (no soft gap).
 const SACROILIAC_GAP_MM: f64 = 0.0;
+/// The spinous process's root lies this far behind the canal's back wall.
+const SPINOUS_ROOT_BEHIND_CANAL_MM: f64 = 4.0;
+/// Margin of a vertebra's bounding box around its processes (lateral, anterior, posterior).
+const VERTEBRA_BOX_MARGIN_MM: f64 = 4.0;
+/// The bounding box reaches this far below and above the body's endplates: the articular
+/// processes stand out of the body's height.
+const VERTEBRA_BOX_BELOW_MM: f64 = 19.0;
+const VERTEBRA_BOX_ABOVE_MM: f64 = 14.0;
+/// Beyond its bounding box grown by this much a vertebra is not evaluated and reports this
+/// distance (the bone is at least that far).
+const VERTEBRA_FAR_MM: f64 = 3.0;
+/// Height of the pedicles' axis above the body's centre, as a fraction of the body height.
+const PEDICLE_HEIGHT_OF_BODY: f64 = 0.12;
+/// The pedicles run from this far inside the body's back to this far behind the canal's centre.
+const PEDICLE_INTO_BODY_MM: f64 = 6.0;
+const PEDICLE_BEHIND_CANAL_CENTRE_MM: f64 = 2.0;
+/// The arch ring reaches this far in front of the canal's centre, where it meets the pedicles.
+const ARCH_FRONT_OF_CANAL_CENTRE_MM: f64 = 1.0;
+/// The spinous process starts this far behind the canal's back wall; its edges are rounded.
+const SPINOUS_BEHIND_CANAL_MM: f64 = 2.0;
+const SPINOUS_ROUNDING_MM: f64 = 2.5;
+/// Transverse processes, from the pedicle out to their span: from this far in front of the
+/// canal's centre to this far behind it, this far below and above the pedicle's axis.
+const TRANSVERSE_FRONT_OF_CANAL_CENTRE_MM: f64 = 7.5;
+const TRANSVERSE_BEHIND_CANAL_CENTRE_MM: f64 = 1.5;
+const TRANSVERSE_HALF_HEIGHT_MM: f64 = 6.0;
+const TRANSVERSE_ROUNDING_MM: f64 = 3.0;
+/// Superior articular processes: lateral of the canal's side wall (from, to), from in front of
+/// the canal's centre to behind its back wall, and from below to above the upper endplate, where
+/// they meet the inferior processes of the vertebra above about 1 mm apart.
+const SUPERIOR_FACET_LATERAL_MM: [f64; 2] = [4.5, 12.0];
+const SUPERIOR_FACET_FRONT_OF_CANAL_CENTRE_MM: f64 = 2.0;
+const SUPERIOR_FACET_BEHIND_CANAL_MM: f64 = 5.0;
+const SUPERIOR_FACET_BELOW_ENDPLATE_MM: f64 = 11.0;
+const SUPERIOR_FACET_ABOVE_ENDPLATE_MM: f64 = 10.5;
+/// Inferior articular processes: from inside to outside the canal's side wall, from in front
+/// of to behind the canal's back wall, and from below to above the lower endplate.
+const INFERIOR_FACET_MEDIAL_MM: f64 = 2.0;
+const INFERIOR_FACET_LATERAL_MM: f64 = 3.5;
+const INFERIOR_FACET_FRONT_OF_CANAL_BACK_MM: f64 = 3.0;
+const INFERIOR_FACET_BEHIND_CANAL_MM: f64 = 8.0;
+const INFERIOR_FACET_BELOW_ENDPLATE_MM: f64 = 15.5;
+const INFERIOR_FACET_ABOVE_ENDPLATE_MM: f64 = 3.0;
+const FACET_ROUNDING_MM: f64 = 2.0;
+/// The sacrum's superior articular processes (as the vertebrae's, lateral and posterior) reach
+/// from below to above the S1 endplate.
+const SACRAL_FACET_BELOW_S1_MM: f64 = 8.0;
+const SACRAL_FACET_ABOVE_S1_MM: f64 = 11.0;
+/// A point outside the body is at least this much further from bone than from the skin.
+const AIR_BONE_DISTANCE_BEYOND_SKIN_MM: f64 = 20.0;
+/// A vertebra is evaluated for points within this arclength of its centre, the sacrum and ilia
+/// for points below this arclength (above S1).
+const VERTEBRA_REACH_ALONG_CURVE_MM: f64 = 75.0;
+const SACRUM_REACH_ABOVE_S1_MM: f64 = 45.0;
+/// The midline ligaments run from this far below S1 to this far above the top vertebra.
+const LIGAMENTS_BEYOND_SPINE_MM: f64 = 5.0;
+/// The ligamentum flavum reaches this far beyond the canal's side walls.
+const FLAVUM_BEYOND_CANAL_MM: f64 = 1.0;
+/// The anterior epidural fat and the muscles begin this far in front of the bodies' back.
+const EPIDURAL_FAT_IN_FRONT_OF_BODY_BACK_MM: f64 = 3.0;
+const MUSCLE_IN_FRONT_OF_BODY_BACK_MM: f64 = 5.0;
+/// The dural sac keeps at least these half sizes in a narrow canal.
+const MIN_SAC_HALF_DEPTH_MM: f64 = 2.0;
+const MIN_SAC_HALF_WIDTH_MM: f64 = 3.0;
+/// The cauda equina: a core of these fractions of the sac's half width and depth, its centre
+/// this fraction of the half depth behind the sac's (the roots settle dependently, supine).
+const ROOTS_HALF_WIDTH_OF_SAC: f64 = 0.5;
+const ROOTS_HALF_DEPTH_OF_SAC: f64 = 0.4;
+const ROOTS_BEHIND_SAC_CENTRE_OF_DEPTH: f64 = 0.1;
+/// Discs are looked for within this arclength of a body's lower endplate and of the disc's far
+/// side.
+const DISC_SEARCH_MARGIN_MM: f64 = 6.0;
+/// The midline window is scanned every this much along the curve and probed every this much
+/// behind the canal.
+const WINDOW_SCAN_STEP_MM: f64 = 0.25;
+const WINDOW_PROBE_STEP_MM: f64 = 0.5;
+/// A midline path starts this far behind the fascia over the spinous tips.
+const PATH_START_OUTSIDE_MM: f64 = 60.0;
+/// The imaged volume reaches this far above the top vertebra's centreline, this far beyond the
+/// torso and the lowest bone, and the torso is measured every this much of height.
+const IMAGED_ABOVE_TOP_MM: f64 = 18.0;
+const IMAGED_MARGIN_MM: f64 = 6.0;
+const TORSO_SCAN_STEP_MM: f64 = 2.0;
 /// How far the foraminal fat reaches beyond the canal's side.
 const FORAMEN_MM: f64 = 8.0;
 /// Muscle reaches this fraction of the torso width either side of the spine.
 const MUSCLE_HALF_WIDTH_OF_TORSO: f64 = 0.33;
+/// The sacral canal's half width and half depth at S1, and how much they shrink to the apex.
+const SACRAL_CANAL_HALF_WIDTH_MM: f64 = 15.0;
+const SACRAL_CANAL_HALF_WIDTH_TAPER_MM: f64 = 10.0;
+const SACRAL_CANAL_HALF_DEPTH_MM: f64 = 8.0;
+const SACRAL_CANAL_HALF_DEPTH_TAPER_MM: f64 = 5.0;
+/// The sacral canal's back wall lies this far in front of the sacrum's back, and the median
+/// crest (where the ligaments end) this far behind it.
+const SACRAL_CANAL_IN_FRONT_OF_BACK_MM: f64 = 11.0;
+const SACRAL_CREST_BEHIND_BACK_MM: f64 = 2.0;
+/// Half width of the sacral body in the canal profile (behind which the muscles lie).
+const SACRUM_BODY_HALF_WIDTH_MM: f64 = 25.0;
+/// The sacral profile's upper knot, below S1; above it the profile blends into L5's.
+const SACRAL_PROFILE_TOP_BELOW_S1_MM: f64 = 15.0;
+/// The centreline runs this far below the sacrum's apex and above the top vertebra.
+const CENTRELINE_BELOW_SACRUM_MM: f64 = 80.0;
+const CENTRELINE_ABOVE_TOP_MM: f64 = 120.0;
 /// Width of the ilium's collar around the sacral ala at the joint.
 const COLLAR_MM: f64 = 22.0;
+/// The collar's depth: this fraction of the sacrum's half depth plus this much, and it spans
+/// this fraction of the half depth either side of the section's centre.
+const COLLAR_DEPTH_OF_SACRUM: f64 = 0.75;
+const COLLAR_DEPTH_EXTRA_MM: f64 = 2.0;
+const COLLAR_SPAN_OF_SACRUM_DEPTH: f64 = 0.6;
+/// The collar runs from this fraction of the sacrum's length below S1 up to this one (S3 to S1).
+const COLLAR_BOTTOM_OF_SACRUM_LENGTH: f64 = 0.5;
+const COLLAR_TOP_OF_SACRUM_LENGTH: f64 = 0.05;
+/// At its apex the sacrum keeps this much less of its base width and depth, and its section's
+/// centre has curled this far forward (quadratically down its length).
+const SACRUM_WIDTH_TAPER: f64 = 0.7;
+const SACRUM_DEPTH_TAPER: f64 = 0.6;
+const SACRUM_CURL_MM: f64 = 20.0;
+/// The sacrum is evaluated up to this far above the S1 endplate (its facets) and this much
+/// beyond its length and width; further away it reports this distance.
+const SACRUM_BOX_ABOVE_S1_MM: f64 = 25.0;
+const SACRUM_FAR_MM: f64 = 5.0;
 
 /// One tissue sample of the continuous model.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -62,26 +181,73 @@ pub struct TissueSample {
 /// Canal and ligament sizes along the curve, interpolated between levels.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Profile {
-    canal_half_width: f64,
-    canal_half_depth: f64,
-    canal_centre_v: f64,
-    tip_v: f64,
-    body_half_width: f64,
-    body_half_depth: f64,
+    canal_half_width_mm: f64,
+    canal_half_depth_mm: f64,
+    canal_centre_posterior_mm: f64,
+    spinous_tip_posterior_mm: f64,
+    body_half_width_mm: f64,
+    body_half_depth_mm: f64,
 }
 
 impl Profile {
     fn mix(&self, other: &Profile, f: f64) -> Profile {
         let m = |a: f64, b: f64| a + (b - a) * f;
         Profile {
-            canal_half_width: m(self.canal_half_width, other.canal_half_width),
-            canal_half_depth: m(self.canal_half_depth, other.canal_half_depth),
-            canal_centre_v: m(self.canal_centre_v, other.canal_centre_v),
-            tip_v: m(self.tip_v, other.tip_v),
-            body_half_width: m(self.body_half_width, other.body_half_width),
-            body_half_depth: m(self.body_half_depth, other.body_half_depth),
+            canal_half_width_mm: m(self.canal_half_width_mm, other.canal_half_width_mm),
+            canal_half_depth_mm: m(self.canal_half_depth_mm, other.canal_half_depth_mm),
+            canal_centre_posterior_mm: m(
+                self.canal_centre_posterior_mm,
+                other.canal_centre_posterior_mm,
+            ),
+            spinous_tip_posterior_mm: m(
+                self.spinous_tip_posterior_mm,
+                other.spinous_tip_posterior_mm,
+            ),
+            body_half_width_mm: m(self.body_half_width_mm, other.body_half_width_mm),
+            body_half_depth_mm: m(self.body_half_depth_mm, other.body_half_depth_mm),
         }
     }
+}
+
+/// The profile at one arclength of the centreline.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct ProfileKnot {
+    s_mm: f64,
+    profile: Profile,
+}
+
+/// A point of the fascia line at the back's midline (LPS mm).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct FasciaPoint {
+    z_mm: f64,
+    y_mm: f64,
+}
+
+/// The torso's elliptical outline at one height (LPS mm), fat and skin included.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct TorsoOutline {
+    /// y of the ellipse's centre.
+    pub centre_y_mm: f64,
+    /// Half its width (x).
+    pub half_width_mm: f64,
+    /// Half its depth (y).
+    pub half_depth_mm: f64,
+}
+
+/// The LPS box worth imaging (mm).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct ImagedBox {
+    /// Right, anterior, inferior corner.
+    pub min_lps_mm: DVec3,
+    /// Left, posterior, superior corner.
+    pub max_lps_mm: DVec3,
+}
+
+/// The nearest bone to a point: signed distance (negative inside) and its label code.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct NearestBone {
+    distance_mm: f64,
+    code: u8,
 }
 
 /// A vertebra placed rigidly on the centreline, with its derived landmarks (local mm).
@@ -91,11 +257,11 @@ struct Vertebra {
     code: u8,
     s_centre: f64,
     frame: CurveFrame,
-    canal_centre_v: f64,
-    canal_back_v: f64,
-    tip_v: f64,
-    lamina_low_w: f64,
-    lamina_high_w: f64,
+    canal_centre_posterior_mm: f64,
+    canal_back_posterior_mm: f64,
+    spinous_tip_posterior_mm: f64,
+    lamina_bottom_mm: f64,
+    lamina_top_mm: f64,
     bounds_lo: [f64; 3],
     bounds_hi: [f64; 3],
 }
@@ -103,45 +269,57 @@ struct Vertebra {
 impl Vertebra {
     fn new(size: &LevelMorphometry, s_centre: f64, frame: CurveFrame) -> Self {
         let (d, h) = (size.body_depth_mm, size.body_height_mm);
-        let canal_centre_v = d / 2.0 + size.canal_depth_mm / 2.0;
-        let canal_back_v = d / 2.0 + size.canal_depth_mm;
-        let tip_v = canal_back_v + 4.0 + size.spinous_length_mm;
-        let lamina_low_w = -h / 2.0 + LAMINA_ABOVE_LOWER_ENDPLATE_MM;
-        let lamina_high_w = h / 2.0 - LAMINA_BELOW_UPPER_ENDPLATE_MM;
-        let reach = size.transverse_half_span_mm.max(size.body_width_mm / 2.0) + 4.0;
+        let canal_centre_posterior_mm = d / 2.0 + size.canal_depth_mm / 2.0;
+        let canal_back_posterior_mm = d / 2.0 + size.canal_depth_mm;
+        let spinous_tip_posterior_mm =
+            canal_back_posterior_mm + SPINOUS_ROOT_BEHIND_CANAL_MM + size.spinous_length_mm;
+        let lamina_bottom_mm = -h / 2.0 + LAMINA_ABOVE_LOWER_ENDPLATE_MM;
+        let lamina_top_mm = h / 2.0 - LAMINA_BELOW_UPPER_ENDPLATE_MM;
+        let reach =
+            size.transverse_half_span_mm.max(size.body_width_mm / 2.0) + VERTEBRA_BOX_MARGIN_MM;
         Self {
             size: size.clone(),
             code: labels::vertebra_code(size.level),
             s_centre,
             frame,
-            canal_centre_v,
-            canal_back_v,
-            tip_v,
-            lamina_low_w,
-            lamina_high_w,
-            bounds_lo: [-reach, -d / 2.0 - 4.0, -h / 2.0 - 19.0],
-            bounds_hi: [reach, tip_v + 4.0, h / 2.0 + 14.0],
+            canal_centre_posterior_mm,
+            canal_back_posterior_mm,
+            spinous_tip_posterior_mm,
+            lamina_bottom_mm,
+            lamina_top_mm,
+            bounds_lo: [
+                -reach,
+                -d / 2.0 - VERTEBRA_BOX_MARGIN_MM,
+                -h / 2.0 - VERTEBRA_BOX_BELOW_MM,
+            ],
+            bounds_hi: [
+                reach,
+                spinous_tip_posterior_mm + VERTEBRA_BOX_MARGIN_MM,
+                h / 2.0 + VERTEBRA_BOX_ABOVE_MM,
+            ],
         }
     }
 
     fn profile(&self) -> Profile {
         Profile {
-            canal_half_width: self.size.canal_width_mm / 2.0,
-            canal_half_depth: self.size.canal_depth_mm / 2.0,
-            canal_centre_v: self.canal_centre_v,
-            tip_v: self.tip_v,
-            body_half_width: self.size.body_width_mm / 2.0,
-            body_half_depth: self.size.body_depth_mm / 2.0,
+            canal_half_width_mm: self.size.canal_width_mm / 2.0,
+            canal_half_depth_mm: self.size.canal_depth_mm / 2.0,
+            canal_centre_posterior_mm: self.canal_centre_posterior_mm,
+            spinous_tip_posterior_mm: self.spinous_tip_posterior_mm,
+            body_half_width_mm: self.size.body_width_mm / 2.0,
+            body_half_depth_mm: self.size.body_depth_mm / 2.0,
         }
     }
 
-    /// Bone distance in the local frame, before the canal is cut out.
+    /// Bone distance at a point of the vertebra's frame (left, posterior, superior mm from the
+    /// body's centre), before the canal is cut out.
     fn bone(&self, local: DVec3) -> f64 {
-        let (u, v, w) = (local.x, local.y, local.z);
+        let (left_mm, posterior_mm, superior_mm) = (local.x, local.y, local.z);
         for axis in 0..3 {
-            if local[axis] < self.bounds_lo[axis] - 3.0 || local[axis] > self.bounds_hi[axis] + 3.0
+            if local[axis] < self.bounds_lo[axis] - VERTEBRA_FAR_MM
+                || local[axis] > self.bounds_hi[axis] + VERTEBRA_FAR_MM
             {
-                return 3.0;
+                return VERTEBRA_FAR_MM;
             }
         }
         let m = &self.size;
@@ -150,55 +328,95 @@ impl Vertebra {
             m.body_depth_mm / 2.0,
             m.body_height_mm,
         );
-        let au = u.abs();
+        // Left and right processes are mirror images: they are built on the distance from the
+        // midline.
+        let lateral_mm = left_mm.abs();
         let half_canal = m.canal_width_mm / 2.0;
-        let pedicle_u = half_canal + m.pedicle_width_mm / 2.0;
-        let pedicle_w = 0.12 * h;
-        let (vc, vb) = (self.canal_centre_v, self.canal_back_v);
+        let pedicle_lateral_mm = half_canal + m.pedicle_width_mm / 2.0;
+        let pedicle_superior_mm = PEDICLE_HEIGHT_OF_BODY * h;
+        let canal_centre = self.canal_centre_posterior_mm;
+        let canal_back = self.canal_back_posterior_mm;
 
-        let body = extrude(ellipse(u, v, half_w, half_d), w, -h / 2.0, h / 2.0);
+        let body = extrude(
+            ellipse(left_mm, posterior_mm, half_w, half_d),
+            superior_mm,
+            -h / 2.0,
+            h / 2.0,
+        );
         let pedicle = extrude(
             ellipse(
-                au - pedicle_u,
-                w - pedicle_w,
+                lateral_mm - pedicle_lateral_mm,
+                superior_mm - pedicle_superior_mm,
                 m.pedicle_width_mm / 2.0,
                 m.pedicle_height_mm / 2.0,
             ),
-            v,
-            half_d - 6.0,
-            vc + 2.0,
+            posterior_mm,
+            half_d - PEDICLE_INTO_BODY_MM,
+            canal_centre + PEDICLE_BEHIND_CANAL_CENTRE_MM,
         );
         let ring = ellipse(
-            u,
-            v - vc,
+            left_mm,
+            posterior_mm - canal_centre,
             half_canal + m.pedicle_width_mm,
             m.canal_depth_mm / 2.0 + LAMINA_MM,
         )
-        .max(vc - 1.0 - v);
-        let arch = extrude(ring, w, self.lamina_low_w, self.lamina_high_w);
+        .max(canal_centre - ARCH_FRONT_OF_CANAL_CENTRE_MM - posterior_mm);
+        let arch = extrude(ring, superior_mm, self.lamina_bottom_mm, self.lamina_top_mm);
         let spinous = rounded_box(
-            [u, v, w],
-            [-SPINOUS_HALF_WIDTH_MM, vb + 2.0, -SPINOUS_BELOW_CENTRE * h],
-            [SPINOUS_HALF_WIDTH_MM, self.tip_v, SPINOUS_ABOVE_CENTRE * h],
-            2.5,
+            [left_mm, posterior_mm, superior_mm],
+            [
+                -SPINOUS_HALF_WIDTH_MM,
+                canal_back + SPINOUS_BEHIND_CANAL_MM,
+                -SPINOUS_BELOW_CENTRE * h,
+            ],
+            [
+                SPINOUS_HALF_WIDTH_MM,
+                self.spinous_tip_posterior_mm,
+                SPINOUS_ABOVE_CENTRE * h,
+            ],
+            SPINOUS_ROUNDING_MM,
         );
         let transverse = rounded_box(
-            [au, v, w],
-            [pedicle_u, vc - 7.5, pedicle_w - 6.0],
-            [m.transverse_half_span_mm, vc + 1.5, pedicle_w + 6.0],
-            3.0,
+            [lateral_mm, posterior_mm, superior_mm],
+            [
+                pedicle_lateral_mm,
+                canal_centre - TRANSVERSE_FRONT_OF_CANAL_CENTRE_MM,
+                pedicle_superior_mm - TRANSVERSE_HALF_HEIGHT_MM,
+            ],
+            [
+                m.transverse_half_span_mm,
+                canal_centre + TRANSVERSE_BEHIND_CANAL_CENTRE_MM,
+                pedicle_superior_mm + TRANSVERSE_HALF_HEIGHT_MM,
+            ],
+            TRANSVERSE_ROUNDING_MM,
         );
         let superior_facet = rounded_box(
-            [au, v, w],
-            [half_canal + 4.5, vc - 2.0, h / 2.0 - 11.0],
-            [half_canal + 12.0, vb + 5.0, h / 2.0 + 10.5],
-            2.0,
+            [lateral_mm, posterior_mm, superior_mm],
+            [
+                half_canal + SUPERIOR_FACET_LATERAL_MM[0],
+                canal_centre - SUPERIOR_FACET_FRONT_OF_CANAL_CENTRE_MM,
+                h / 2.0 - SUPERIOR_FACET_BELOW_ENDPLATE_MM,
+            ],
+            [
+                half_canal + SUPERIOR_FACET_LATERAL_MM[1],
+                canal_back + SUPERIOR_FACET_BEHIND_CANAL_MM,
+                h / 2.0 + SUPERIOR_FACET_ABOVE_ENDPLATE_MM,
+            ],
+            FACET_ROUNDING_MM,
         );
         let inferior_facet = rounded_box(
-            [au, v, w],
-            [half_canal - 2.0, vb - 3.0, -h / 2.0 - 15.5],
-            [half_canal + 3.5, vb + 8.0, -h / 2.0 + 3.0],
-            2.0,
+            [lateral_mm, posterior_mm, superior_mm],
+            [
+                half_canal - INFERIOR_FACET_MEDIAL_MM,
+                canal_back - INFERIOR_FACET_FRONT_OF_CANAL_BACK_MM,
+                -h / 2.0 - INFERIOR_FACET_BELOW_ENDPLATE_MM,
+            ],
+            [
+                half_canal + INFERIOR_FACET_LATERAL_MM,
+                canal_back + INFERIOR_FACET_BEHIND_CANAL_MM,
+                -h / 2.0 + INFERIOR_FACET_ABOVE_ENDPLATE_MM,
+            ],
+            FACET_ROUNDING_MM,
         );
         body.min(pedicle)
             .min(arch)
@@ -213,46 +431,72 @@ impl Vertebra {
 #[derive(Debug, Clone)]
 struct Sacrum {
     frame: CurveFrame,
-    length: f64,
-    base_half_width: f64,
-    base_half_depth: f64,
-    base_centre_v: f64,
+    length_mm: f64,
+    base_half_width_mm: f64,
+    base_half_depth_mm: f64,
+    base_centre_posterior_mm: f64,
     /// L5's canal and facet landmarks, for the S1 superior articular processes.
-    facet_half_canal: f64,
-    facet_canal_centre_v: f64,
-    facet_canal_back_v: f64,
+    facet_half_canal_mm: f64,
+    facet_canal_centre_posterior_mm: f64,
+    facet_canal_back_posterior_mm: f64,
+}
+
+/// The sacrum's cross-section at one height: an ellipse in the S1 frame.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct SacralSection {
+    half_width_mm: f64,
+    half_depth_mm: f64,
+    /// The ellipse's centre, posterior of the S1 frame's origin.
+    centre_posterior_mm: f64,
 }
 
 impl Sacrum {
-    fn section(&self, w: f64) -> (f64, f64, f64) {
-        let t = (-w / self.length).clamp(0.0, 1.0);
-        (
-            self.base_half_width * (1.0 - 0.7 * t),
-            self.base_half_depth * (1.0 - 0.6 * t),
-            self.base_centre_v - 20.0 * t * t,
-        )
+    /// The section at `superior_mm` (0 at the S1 endplate, negative down the sacrum): towards
+    /// the apex it narrows to 30 % of the base's width and 40 % of its depth and curls 20 mm
+    /// forward.
+    fn section(&self, superior_mm: f64) -> SacralSection {
+        let t = (-superior_mm / self.length_mm).clamp(0.0, 1.0);
+        SacralSection {
+            half_width_mm: self.base_half_width_mm * (1.0 - SACRUM_WIDTH_TAPER * t),
+            half_depth_mm: self.base_half_depth_mm * (1.0 - SACRUM_DEPTH_TAPER * t),
+            centre_posterior_mm: self.base_centre_posterior_mm - SACRUM_CURL_MM * t * t,
+        }
     }
 
+    /// Bone distance at a point of the S1 frame (left, posterior, superior mm).
     fn bone(&self, local: DVec3) -> f64 {
-        let (u, v, w) = (local.x, local.y, local.z);
-        if w > 25.0 || w < -self.length - 5.0 || u.abs() > self.base_half_width + 5.0 {
-            return 5.0;
+        let (left_mm, posterior_mm, superior_mm) = (local.x, local.y, local.z);
+        if superior_mm > SACRUM_BOX_ABOVE_S1_MM
+            || superior_mm < -self.length_mm - SACRUM_FAR_MM
+            || left_mm.abs() > self.base_half_width_mm + SACRUM_FAR_MM
+        {
+            return SACRUM_FAR_MM;
         }
-        let (a, b, centre) = self.section(w);
-        let plate = extrude(ellipse(u, v - centre, a, b), w, -self.length, 0.0);
+        let section = self.section(superior_mm);
+        let plate = extrude(
+            ellipse(
+                left_mm,
+                posterior_mm - section.centre_posterior_mm,
+                section.half_width_mm,
+                section.half_depth_mm,
+            ),
+            superior_mm,
+            -self.length_mm,
+            0.0,
+        );
         let facet = rounded_box(
-            [u.abs(), v, w],
+            [left_mm.abs(), posterior_mm, superior_mm],
             [
-                self.facet_half_canal + 4.5,
-                self.facet_canal_centre_v - 2.0,
-                -8.0,
+                self.facet_half_canal_mm + SUPERIOR_FACET_LATERAL_MM[0],
+                self.facet_canal_centre_posterior_mm - SUPERIOR_FACET_FRONT_OF_CANAL_CENTRE_MM,
+                -SACRAL_FACET_BELOW_S1_MM,
             ],
             [
-                self.facet_half_canal + 12.0,
-                self.facet_canal_back_v + 5.0,
-                11.0,
+                self.facet_half_canal_mm + SUPERIOR_FACET_LATERAL_MM[1],
+                self.facet_canal_back_posterior_mm + SUPERIOR_FACET_BEHIND_CANAL_MM,
+                SACRAL_FACET_ABOVE_S1_MM,
             ],
-            2.0,
+            FACET_ROUNDING_MM,
         );
         plate.min(facet)
     }
@@ -260,13 +504,25 @@ impl Sacrum {
     /// The iliac side of the sacroiliac joints: a collar of ilium hugging the ala from S1 to
     /// S3, so the wings join the sacrum along the joint, not at a point.
     fn iliac_collar(&self, local: DVec3) -> f64 {
-        let (u, v, w) = (local.x, local.y, local.z);
-        let (a, b, centre) = self.section(w);
-        let profile = ellipse(u, v - centre, a + COLLAR_MM, 0.75 * b + 2.0)
-            .max(-ellipse(u, v - centre, a, b))
-            .max(v - centre - 0.6 * b)
-            .max(centre - 0.6 * b - v);
-        extrude(profile, w, -0.5 * self.length, -0.05 * self.length)
+        let (left_mm, posterior_mm, superior_mm) = (local.x, local.y, local.z);
+        let section = self.section(superior_mm);
+        let (a, b) = (section.half_width_mm, section.half_depth_mm);
+        let posterior_from_centre_mm = posterior_mm - section.centre_posterior_mm;
+        let profile = ellipse(
+            left_mm,
+            posterior_from_centre_mm,
+            a + COLLAR_MM,
+            COLLAR_DEPTH_OF_SACRUM * b + COLLAR_DEPTH_EXTRA_MM,
+        )
+        .max(-ellipse(left_mm, posterior_from_centre_mm, a, b))
+        .max(posterior_mm - section.centre_posterior_mm - COLLAR_SPAN_OF_SACRUM_DEPTH * b)
+        .max(section.centre_posterior_mm - COLLAR_SPAN_OF_SACRUM_DEPTH * b - posterior_mm);
+        extrude(
+            profile,
+            superior_mm,
+            -COLLAR_BOTTOM_OF_SACRUM_LENGTH * self.length_mm,
+            -COLLAR_TOP_OF_SACRUM_LENGTH * self.length_mm,
+        )
     }
 }
 
@@ -281,7 +537,7 @@ impl Ilium {
     fn bone(&self, point: DVec3) -> f64 {
         let local = self.axes.transpose() * (point - self.centre);
         let [a, b, c] = ILIUM_HALF_MM;
-        rounded_box(local.to_array(), [-a, -b, -c], [a, b, c], 6.0)
+        rounded_box(local.to_array(), [-a, -b, -c], [a, b, c], ILIUM_ROUNDING_MM)
     }
 }
 
@@ -292,10 +548,10 @@ pub struct Phantom {
     vertebrae: Vec<Vertebra>,
     sacrum: Sacrum,
     ilia: Vec<Ilium>,
-    /// (s, profile) knots, increasing s.
-    knots: Vec<(f64, Profile)>,
-    /// Posterior surface of the torso under the fat: (z, y) increasing z.
-    fascia: Vec<(f64, f64)>,
+    /// Canal and ligament profiles along the curve, increasing arclength.
+    knots: Vec<ProfileKnot>,
+    /// Posterior surface of the torso under the fat at the midline, increasing height.
+    fascia: Vec<FasciaPoint>,
     /// Arclength of the top of the highest vertebra.
     top_s: f64,
 }
@@ -348,7 +604,12 @@ impl Phantom {
             .map_or(top_s, |(l, c)| c + l.body_height_mm / 2.0);
         let shape = CurveShape::from_params(params, &centres, l1_top);
         let sacrum_length = params.sacrum.length_mm;
-        let line = Centreline::new(&shape, DVec3::ZERO, -(sacrum_length + 80.0), top_s + 120.0);
+        let line = Centreline::new(
+            &shape,
+            DVec3::ZERO,
+            -(sacrum_length + CENTRELINE_BELOW_SACRUM_MM),
+            top_s + CENTRELINE_ABOVE_TOP_MM,
+        );
         let vertebrae: Vec<Vertebra> = params
             .levels
             .iter()
@@ -357,16 +618,16 @@ impl Phantom {
             .collect();
         let l5 = &vertebrae[0];
         let s1_depth = l5.size.body_depth_mm;
-        let base_half_depth = params.sacrum.base_depth_mm / 2.0;
+        let base_half_depth_mm = params.sacrum.base_depth_mm / 2.0;
         let sacrum = Sacrum {
             frame: line.frame(0.0),
-            length: sacrum_length,
-            base_half_width: params.sacrum.base_width_mm / 2.0,
-            base_half_depth,
-            base_centre_v: -s1_depth / 2.0 + base_half_depth,
-            facet_half_canal: l5.size.canal_width_mm / 2.0,
-            facet_canal_centre_v: l5.canal_centre_v,
-            facet_canal_back_v: l5.canal_back_v,
+            length_mm: sacrum_length,
+            base_half_width_mm: params.sacrum.base_width_mm / 2.0,
+            base_half_depth_mm,
+            base_centre_posterior_mm: -s1_depth / 2.0 + base_half_depth_mm,
+            facet_half_canal_mm: l5.size.canal_width_mm / 2.0,
+            facet_canal_centre_posterior_mm: l5.canal_centre_posterior_mm,
+            facet_canal_back_posterior_mm: l5.canal_back_posterior_mm,
         };
         let ilia = if params.sacrum.with_ilia {
             [1.0, -1.0].map(|side| ilium(&sacrum, side)).to_vec()
@@ -374,23 +635,37 @@ impl Phantom {
             Vec::new()
         };
 
+        // `t` runs from 0 at S1 to 1 at the apex.
         let sacral = |t: f64| {
-            let (_, b, centre) = sacrum.section(-t * sacrum_length);
-            let half_depth = 8.0 - 5.0 * t;
+            let section = sacrum.section(-t * sacrum_length);
+            let (b, centre) = (section.half_depth_mm, section.centre_posterior_mm);
+            let half_depth = SACRAL_CANAL_HALF_DEPTH_MM - SACRAL_CANAL_HALF_DEPTH_TAPER_MM * t;
             Profile {
-                canal_half_width: 15.0 - 10.0 * t,
-                canal_half_depth: half_depth,
-                canal_centre_v: centre + b - 11.0 - half_depth,
-                tip_v: centre + b + 2.0,
-                body_half_width: 25.0,
-                body_half_depth: s1_depth / 2.0,
+                canal_half_width_mm: SACRAL_CANAL_HALF_WIDTH_MM
+                    - SACRAL_CANAL_HALF_WIDTH_TAPER_MM * t,
+                canal_half_depth_mm: half_depth,
+                canal_centre_posterior_mm: centre + b
+                    - SACRAL_CANAL_IN_FRONT_OF_BACK_MM
+                    - half_depth,
+                spinous_tip_posterior_mm: centre + b + SACRAL_CREST_BEHIND_BACK_MM,
+                body_half_width_mm: SACRUM_BODY_HALF_WIDTH_MM,
+                body_half_depth_mm: s1_depth / 2.0,
             }
         };
         let mut knots = vec![
-            (-sacrum_length, sacral(1.0)),
-            (-15.0, sacral(15.0 / sacrum_length)),
+            ProfileKnot {
+                s_mm: -sacrum_length,
+                profile: sacral(1.0),
+            },
+            ProfileKnot {
+                s_mm: -SACRAL_PROFILE_TOP_BELOW_S1_MM,
+                profile: sacral(SACRAL_PROFILE_TOP_BELOW_S1_MM / sacrum_length),
+            },
         ];
-        knots.extend(vertebrae.iter().map(|v| (v.s_centre, v.profile())));
+        knots.extend(vertebrae.iter().map(|v| ProfileKnot {
+            s_mm: v.s_centre,
+            profile: v.profile(),
+        }));
 
         let mut phantom = Self {
             params: params.clone(),
@@ -433,62 +708,71 @@ impl Phantom {
     }
 
     fn profile(&self, s: f64) -> Profile {
-        let index = self.knots.partition_point(|(k, _)| *k < s);
+        let index = self.knots.partition_point(|knot| knot.s_mm < s);
         if index == 0 {
-            return self.knots[0].1;
+            return self.knots[0].profile;
         }
         if index >= self.knots.len() {
-            return self.knots[self.knots.len() - 1].1;
+            return self.knots[self.knots.len() - 1].profile;
         }
-        let (s0, a) = &self.knots[index - 1];
-        let (s1, b) = &self.knots[index];
-        a.mix(b, (s - s0) / (s1 - s0).max(1e-9))
+        let (below, above) = (&self.knots[index - 1], &self.knots[index]);
+        below.profile.mix(
+            &above.profile,
+            (s - below.s_mm) / (above.s_mm - below.s_mm).max(1e-9),
+        )
     }
 
-    /// The posterior surface under the subcutaneous fat, as (z, y) pairs along the spine.
-    fn fascia_line(&self) -> Vec<(f64, f64)> {
+    /// The posterior surface under the subcutaneous fat along the spine, every millimetre of
+    /// arclength, sorted by height.
+    fn fascia_line(&self) -> Vec<FasciaPoint> {
         let (s_lo, s_hi) = self.line.range();
         let ssl = self.params.habitus.supraspinous_mm;
-        let mut line: Vec<(f64, f64)> = (0..)
+        let mut line: Vec<FasciaPoint> = (0..)
             .map(|n| s_lo + f64::from(n))
             .take_while(|&s| s <= s_hi)
             .map(|s| {
-                let point =
-                    self.line
-                        .frame(s)
-                        .world(DVec3::new(0.0, self.profile(s).tip_v + ssl, 0.0));
-                (point.z, point.y)
+                let behind_tips_mm = self.profile(s).spinous_tip_posterior_mm + ssl;
+                let point = self
+                    .line
+                    .frame(s)
+                    .world(DVec3::new(0.0, behind_tips_mm, 0.0));
+                FasciaPoint {
+                    z_mm: point.z,
+                    y_mm: point.y,
+                }
             })
             .collect();
-        line.sort_by(|a, b| a.0.total_cmp(&b.0));
+        line.sort_by(|a, b| a.z_mm.total_cmp(&b.z_mm));
         line
     }
 
     /// y of the fascia (under the fat) at the back's midline at height z.
     fn fascia_y(&self, z: f64) -> f64 {
-        let index = self.fascia.partition_point(|(fz, _)| *fz < z);
+        let index = self.fascia.partition_point(|point| point.z_mm < z);
         match (index, self.fascia.len()) {
             (_, 0) => 0.0,
-            (0, _) => self.fascia[0].1,
-            (n, len) if n >= len => self.fascia[len - 1].1,
+            (0, _) => self.fascia[0].y_mm,
+            (n, len) if n >= len => self.fascia[len - 1].y_mm,
             (n, _) => {
-                let ((z0, y0), (z1, y1)) = (self.fascia[n - 1], self.fascia[n]);
-                y0 + (y1 - y0) * (z - z0) / (z1 - z0).max(1e-9)
+                let (below, above) = (self.fascia[n - 1], self.fascia[n]);
+                below.y_mm
+                    + (above.y_mm - below.y_mm) * (z - below.z_mm)
+                        / (above.z_mm - below.z_mm).max(1e-9)
             }
         }
     }
 
-    /// Torso outline at height z: (centre y, half width, half depth), fat and skin included.
-    pub(crate) fn torso(&self, z: f64) -> (f64, f64, f64) {
+    /// Torso outline at height z.
+    pub(crate) fn torso(&self, z: f64) -> TorsoOutline {
         let h = &self.params.habitus;
         let cover = h.subcutaneous_fat_mm + h.skin_mm;
         let half_width = h.torso_width_mm / 2.0 + cover;
         let half_depth = h.torso_depth_mm / 2.0 + cover;
-        (
-            self.fascia_y(z) + cover - half_depth,
-            half_width,
-            half_depth,
-        )
+        TorsoOutline {
+            centre_y_mm: self.fascia_y(z) + cover - half_depth,
+            half_width_mm: half_width,
+            half_depth_mm: half_depth,
+        }
     }
 
     /// Arclength where the centreline crosses height z: a good start for projections.
@@ -509,86 +793,91 @@ impl Phantom {
     pub(crate) fn sample(
         &self,
         p: DVec3,
-        torso: (f64, f64, f64),
+        torso: TorsoOutline,
         s_guess: f64,
         min_shell_mm: f64,
     ) -> TissueSample {
-        let (centre_y, half_width, half_depth) = torso;
-        let outer = ellipse(p.x, p.y - centre_y, half_width, half_depth);
+        let outer = ellipse(
+            p.x,
+            p.y - torso.centre_y_mm,
+            torso.half_width_mm,
+            torso.half_depth_mm,
+        );
         if outer > 0.0 {
             return TissueSample {
                 label: labels::AIR,
                 soft_label: labels::AIR,
-                bone_distance_mm: outer + 20.0,
+                bone_distance_mm: outer + AIR_BONE_DISTANCE_BEYOND_SKIN_MM,
             };
         }
-        let (s, u, v) = self.line.project(p, s_guess);
-        let profile = self.profile(s);
+        let on_curve = self.line.project(p, s_guess);
+        let profile = self.profile(on_curve.s_mm);
         let canal = ellipse(
-            u,
-            v - profile.canal_centre_v,
-            profile.canal_half_width,
-            profile.canal_half_depth,
+            on_curve.left_mm,
+            on_curve.posterior_mm - profile.canal_centre_posterior_mm,
+            profile.canal_half_width_mm,
+            profile.canal_half_depth_mm,
         );
-        let (bone_distance_mm, bone_code) = self.bone(p, s, canal);
-        let soft_label = self.soft(p, s, u, v, &profile, canal, outer, min_shell_mm);
+        let bone = self.bone(p, on_curve.s_mm, canal);
+        let soft_label = self.soft(p, &on_curve, &profile, canal, outer, min_shell_mm);
         TissueSample {
-            label: if bone_distance_mm <= 0.0 {
-                bone_code
+            label: if bone.distance_mm <= 0.0 {
+                bone.code
             } else {
                 soft_label
             },
             soft_label,
-            bone_distance_mm,
+            bone_distance_mm: bone.distance_mm,
         }
     }
 
-    /// Nearest bone: (signed distance, label code). The canal is cut out of the spine.
-    fn bone(&self, p: DVec3, s: f64, canal: f64) -> (f64, u8) {
-        let mut best = (f64::INFINITY, labels::OTHER_BONE);
+    /// The nearest bone. The canal is cut out of the spine.
+    fn bone(&self, p: DVec3, s: f64, canal: f64) -> NearestBone {
+        let mut best = NearestBone {
+            distance_mm: f64::INFINITY,
+            code: labels::OTHER_BONE,
+        };
+        let mut consider = |distance_mm: f64, code: u8| {
+            if distance_mm < best.distance_mm {
+                best = NearestBone { distance_mm, code };
+            }
+        };
         for vertebra in &self.vertebrae {
-            if (s - vertebra.s_centre).abs() > 75.0 {
+            if (s - vertebra.s_centre).abs() > VERTEBRA_REACH_ALONG_CURVE_MM {
                 continue;
             }
-            let d = vertebra.bone(vertebra.frame.local(p)).max(-canal);
-            if d < best.0 {
-                best = (d, vertebra.code);
-            }
+            consider(
+                vertebra.bone(vertebra.frame.local(p)).max(-canal),
+                vertebra.code,
+            );
         }
-        if s < 45.0 {
+        if s < SACRUM_REACH_ABOVE_S1_MM {
             let local = self.sacrum.frame.local(p);
-            let d = self.sacrum.bone(local).max(-canal);
-            if d < best.0 {
-                best = (d, labels::vertebra_code(VertebraLevel::Sacrum));
-            }
+            consider(
+                self.sacrum.bone(local).max(-canal),
+                labels::vertebra_code(VertebraLevel::Sacrum),
+            );
             if !self.ilia.is_empty() {
-                let d = self.sacrum.iliac_collar(local);
-                if d < best.0 {
-                    best = (d, labels::OTHER_BONE);
-                }
+                consider(self.sacrum.iliac_collar(local), labels::OTHER_BONE);
             }
             for ilium in &self.ilia {
-                let d = ilium.bone(p);
-                if d < best.0 {
-                    best = (d, labels::OTHER_BONE);
-                }
+                consider(ilium.bone(p), labels::OTHER_BONE);
             }
         }
         best
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn soft(
         &self,
         p: DVec3,
-        s: f64,
-        u: f64,
-        v: f64,
+        on_curve: &CurveProjection,
         profile: &Profile,
         canal: f64,
         outer: f64,
         min_shell_mm: f64,
     ) -> u8 {
+        let (s, left_mm, posterior_mm) = (on_curve.s_mm, on_curve.left_mm, on_curve.posterior_mm);
+        let lateral_mm = left_mm.abs();
         let h = &self.params.habitus;
         if outer > -h.skin_mm.max(min_shell_mm) {
             return labels::SKIN;
@@ -597,41 +886,47 @@ impl Phantom {
             return labels::FAT;
         }
         if canal < 0.0 {
-            return self.canal_contents(s, u, v, profile, min_shell_mm);
+            return self.canal_contents(s, left_mm, posterior_mm, profile, min_shell_mm);
         }
         if self.in_disc(p, s) {
             return labels::DISC;
         }
-        let canal_back = profile.canal_centre_v + profile.canal_half_depth;
-        if s > -5.0 && s < self.top_s + 5.0 && v >= canal_back {
-            if v < canal_back + h.flavum_mm && u.abs() < profile.canal_half_width + 1.0 {
+        let canal_back = profile.canal_centre_posterior_mm + profile.canal_half_depth_mm;
+        if s > -LIGAMENTS_BEYOND_SPINE_MM
+            && s < self.top_s + LIGAMENTS_BEYOND_SPINE_MM
+            && posterior_mm >= canal_back
+        {
+            if posterior_mm < canal_back + h.flavum_mm
+                && lateral_mm < profile.canal_half_width_mm + FLAVUM_BEYOND_CANAL_MM
+            {
                 return labels::LIGAMENTUM_FLAVUM;
             }
-            if v < profile.tip_v && u.abs() < SPINOUS_HALF_WIDTH_MM {
+            if posterior_mm < profile.spinous_tip_posterior_mm && lateral_mm < SPINOUS_HALF_WIDTH_MM
+            {
                 return labels::INTERSPINOUS_LIGAMENT;
             }
-            if v >= profile.tip_v
-                && v < profile.tip_v + h.supraspinous_mm
-                && u.abs() < SUPRASPINOUS_HALF_WIDTH_MM
+            if posterior_mm >= profile.spinous_tip_posterior_mm
+                && posterior_mm < profile.spinous_tip_posterior_mm + h.supraspinous_mm
+                && lateral_mm < SUPRASPINOUS_HALF_WIDTH_MM
             {
                 return labels::SUPRASPINOUS_LIGAMENT;
             }
         }
         // Fat of the anterior epidural space, lateral recesses and foramina: behind the bodies,
         // in front of the canal's centre, beside it.
-        if v > profile.body_half_depth - 3.0
-            && v < profile.canal_centre_v
-            && u.abs() < profile.canal_half_width + FORAMEN_MM
+        if posterior_mm > profile.body_half_depth_mm - EPIDURAL_FAT_IN_FRONT_OF_BODY_BACK_MM
+            && posterior_mm < profile.canal_centre_posterior_mm
+            && lateral_mm < profile.canal_half_width_mm + FORAMEN_MM
         {
             return labels::EPIDURAL_SPACE;
         }
         // Paraspinal, psoas and quadratus muscles lie behind the bodies and beside the spine;
         // far lateral points (whose projection on the curve means little) are viscera.
-        if v > profile.body_half_depth - 5.0
-            && u.abs() < MUSCLE_HALF_WIDTH_OF_TORSO * h.torso_width_mm
+        if posterior_mm > profile.body_half_depth_mm - MUSCLE_IN_FRONT_OF_BODY_BACK_MM
+            && lateral_mm < MUSCLE_HALF_WIDTH_OF_TORSO * h.torso_width_mm
         {
-            if v > profile.canal_centre_v + h.paraspinal_muscle_mm
-                && u.abs() > SPINOUS_HALF_WIDTH_MM
+            if posterior_mm > profile.canal_centre_posterior_mm + h.paraspinal_muscle_mm
+                && lateral_mm > SPINOUS_HALF_WIDTH_MM
             {
                 return labels::FAT;
             }
@@ -640,18 +935,32 @@ impl Phantom {
         labels::SOFT_TISSUE
     }
 
-    fn canal_contents(&self, s: f64, u: f64, v: f64, profile: &Profile, min_shell_mm: f64) -> u8 {
+    fn canal_contents(
+        &self,
+        s: f64,
+        left_mm: f64,
+        posterior_mm: f64,
+        profile: &Profile,
+        min_shell_mm: f64,
+    ) -> u8 {
         if s < -SAC_END_BELOW_S1_MM {
             return labels::EPIDURAL_SPACE;
         }
         let h = &self.params.habitus;
-        let canal_back = profile.canal_centre_v + profile.canal_half_depth;
+        let canal_back = profile.canal_centre_posterior_mm + profile.canal_half_depth_mm;
         let sac_half_depth =
-            ((2.0 * profile.canal_half_depth - h.epidural_depth_mm - ANTERIOR_EPIDURAL_MM) / 2.0)
-                .max(2.0);
-        let sac_half_width = (profile.canal_half_width - LATERAL_EPIDURAL_MM).max(3.0);
+            ((2.0 * profile.canal_half_depth_mm - h.epidural_depth_mm - ANTERIOR_EPIDURAL_MM)
+                / 2.0)
+                .max(MIN_SAC_HALF_DEPTH_MM);
+        let sac_half_width =
+            (profile.canal_half_width_mm - LATERAL_EPIDURAL_MM).max(MIN_SAC_HALF_WIDTH_MM);
         let sac_centre = canal_back - h.epidural_depth_mm - sac_half_depth;
-        let sac = ellipse(u, v - sac_centre, sac_half_width, sac_half_depth);
+        let sac = ellipse(
+            left_mm,
+            posterior_mm - sac_centre,
+            sac_half_width,
+            sac_half_depth,
+        );
         if sac > 0.0 {
             return labels::EPIDURAL_SPACE;
         }
@@ -660,10 +969,10 @@ impl Phantom {
         }
         // Roots settle in the dependent (posterior, supine) part of the sac.
         let roots = ellipse(
-            u,
-            v - (sac_centre + 0.1 * sac_half_depth),
-            0.5 * sac_half_width,
-            0.4 * sac_half_depth,
+            left_mm,
+            posterior_mm - (sac_centre + ROOTS_BEHIND_SAC_CENTRE_OF_DEPTH * sac_half_depth),
+            ROOTS_HALF_WIDTH_OF_SAC * sac_half_width,
+            ROOTS_HALF_DEPTH_OF_SAC * sac_half_depth,
         );
         if roots < 0.0 {
             labels::CAUDA_EQUINA
@@ -677,7 +986,7 @@ impl Phantom {
         for (index, above) in self.vertebrae.iter().enumerate() {
             let bottom = above.s_centre - above.size.body_height_mm / 2.0;
             let disc = above.size.disc_below_height_mm;
-            if s > bottom + 6.0 || s < bottom - disc - 6.0 {
+            if s > bottom + DISC_SEARCH_MARGIN_MM || s < bottom - disc - DISC_SEARCH_MARGIN_MM {
                 continue;
             }
             let local_above = above.frame.local(p);
@@ -723,25 +1032,22 @@ impl Phantom {
         let s_low = index
             .checked_sub(1)
             .map_or(0.0, |i| self.vertebrae[i].s_centre);
-        let step = 0.25;
+        let step = WINDOW_SCAN_STEP_MM;
         // Bone-free along the spine's normal at the midline, from just behind the canal to
         // `depth_mm` behind it.
         let clear_to = |s: f64, depth_mm: f64| {
             let profile = self.profile(s);
             let frame = self.line.frame(s);
-            let canal_back = profile.canal_centre_v + profile.canal_half_depth;
-            let far = (canal_back + depth_mm).min(profile.tip_v);
-            let mut v = canal_back + 0.5;
-            while v < far {
+            let canal_back = profile.canal_centre_posterior_mm + profile.canal_half_depth_mm;
+            let far = (canal_back + depth_mm).min(profile.spinous_tip_posterior_mm);
+            let mut posterior_mm = canal_back + WINDOW_PROBE_STEP_MM;
+            while posterior_mm < far {
                 // No canal cut: only the arch itself can block the window.
-                if self
-                    .bone(frame.world(DVec3::new(0.0, v, 0.0)), s, f64::INFINITY)
-                    .0
-                    <= 0.0
-                {
+                let probe = frame.world(DVec3::new(0.0, posterior_mm, 0.0));
+                if self.bone(probe, s, f64::INFINITY).distance_mm <= 0.0 {
                     return false;
                 }
-                v += 0.5;
+                posterior_mm += WINDOW_PROBE_STEP_MM;
             }
             true
         };
@@ -770,7 +1076,9 @@ impl Phantom {
         let interlaminar_mm = widest_run(LAMINA_MM).map_or(0.0, |(_, width)| width);
         let (s_mid, window_mm) = best?;
         let frame = self.line.frame(s_mid);
-        let outside = self.profile(s_mid).tip_v + self.params.habitus.subcutaneous_fat_mm + 60.0;
+        let outside = self.profile(s_mid).spinous_tip_posterior_mm
+            + self.params.habitus.subcutaneous_fat_mm
+            + PATH_START_OUTSIDE_MM;
         Some(MidlinePath {
             start_lps_mm: frame.world(DVec3::new(0.0, outside, 0.0)),
             direction: -frame.posterior.normalize(),
@@ -779,41 +1087,49 @@ impl Phantom {
         })
     }
 
-    /// LPS bounding box of the phantom's body region worth imaging: (min, max) corners.
-    pub(crate) fn bounds(&self) -> (DVec3, DVec3) {
-        let top = self.line.frame(self.top_s + 18.0).origin.z;
+    /// LPS bounding box of the phantom's body region worth imaging.
+    pub(crate) fn bounds(&self) -> ImagedBox {
+        let top = self.line.frame(self.top_s + IMAGED_ABOVE_TOP_MM).origin.z;
         let apex = self
             .sacrum
             .frame
-            .world(DVec3::new(0.0, 0.0, -self.sacrum.length))
+            .world(DVec3::new(0.0, 0.0, -self.sacrum.length_mm))
             .z;
         let ilium_low = self
             .ilia
             .iter()
             .map(|i| i.centre.z - ILIUM_HALF_MM[2])
             .fold(apex, f64::min);
-        let bottom = ilium_low - 6.0;
+        let bottom = ilium_low - IMAGED_MARGIN_MM;
         let (mut y_lo, mut y_hi, mut half_width) = (f64::INFINITY, f64::NEG_INFINITY, 0.0_f64);
         let mut z = bottom;
         while z <= top {
-            let (centre, hw, hd) = self.torso(z);
-            y_lo = y_lo.min(centre - hd);
-            y_hi = y_hi.max(centre + hd);
-            half_width = half_width.max(hw);
-            z += 2.0;
+            let torso = self.torso(z);
+            y_lo = y_lo.min(torso.centre_y_mm - torso.half_depth_mm);
+            y_hi = y_hi.max(torso.centre_y_mm + torso.half_depth_mm);
+            half_width = half_width.max(torso.half_width_mm);
+            z += TORSO_SCAN_STEP_MM;
         }
-        (
-            DVec3::new(-half_width - 6.0, y_lo - 6.0, bottom),
-            DVec3::new(half_width + 6.0, y_hi + 6.0, top),
-        )
+        ImagedBox {
+            min_lps_mm: DVec3::new(
+                -half_width - IMAGED_MARGIN_MM,
+                y_lo - IMAGED_MARGIN_MM,
+                bottom,
+            ),
+            max_lps_mm: DVec3::new(half_width + IMAGED_MARGIN_MM, y_hi + IMAGED_MARGIN_MM, top),
+        }
     }
 }
 
 /// An iliac wing on `side` (+1 left, −1 right), its medial end at the sacral ala.
 fn ilium(sacrum: &Sacrum, side: f64) -> Ilium {
-    let w = -0.3 * sacrum.length;
-    let (a, _, centre_v) = sacrum.section(w);
-    let joint = sacrum.frame.world(DVec3::new(side * a, centre_v, w));
+    let superior_mm = -ILIUM_JOINT_OF_SACRUM_LENGTH * sacrum.length_mm;
+    let section = sacrum.section(superior_mm);
+    let joint = sacrum.frame.world(DVec3::new(
+        side * section.half_width_mm,
+        section.centre_posterior_mm,
+        superior_mm,
+    ));
     let flare = ILIUM_FLARE_DEG.to_radians();
     // The wing flares anteriorly and rises laterally: its crest is highest far from the spine.
     let lateral = DVec3::new(side * flare.cos(), -flare.sin(), ILIUM_RISE).normalize();

@@ -2,6 +2,7 @@
 //! partial volume at bone surfaces, a slight scanner blur and seeded Gaussian noise.
 
 use glam::{DMat4, DVec3, DVec4};
+use rayon::prelude::*;
 use segment::labels;
 
 use crate::error::PhantomError;
@@ -87,7 +88,8 @@ impl PhantomVolume {
 pub(crate) fn rasterise(phantom: &Phantom) -> Result<PhantomVolume, PhantomError> {
     let params = phantom.params();
     let spacing = params.spacing_mm;
-    let (lo, hi) = phantom.bounds();
+    let imaged = phantom.bounds();
+    let (lo, hi) = (imaged.min_lps_mm, imaged.max_lps_mm);
     let extent = hi - lo;
     let dims = [extent.x, extent.y, extent.z].map(|e| (e / spacing).ceil() as usize + 1);
     let voxels = dims
@@ -108,33 +110,18 @@ pub(crate) fn rasterise(phantom: &Phantom) -> Result<PhantomVolume, PhantomError
         DVec4::new(0.0, 0.0, spacing, 0.0),
         DVec4::new(lo.x, lo.y, lo.z, 1.0),
     );
-    let [nx, ny, nz] = dims;
+    let [nx, ny, _] = dims;
     let slice_len = nx * ny;
     let mut hu = vec![0.0_f32; voxels];
     let mut label_out = vec![0_u8; voxels];
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 16);
-    let slices_per_thread = nz.div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        for (chunk, (hu_chunk, label_chunk)) in hu
-            .chunks_mut(slices_per_thread * slice_len)
-            .zip(label_out.chunks_mut(slices_per_thread * slice_len))
-            .enumerate()
-        {
-            scope.spawn(move || {
-                let first = chunk * slices_per_thread;
-                for (n, (hu_slice, label_slice)) in hu_chunk
-                    .chunks_mut(slice_len)
-                    .zip(label_chunk.chunks_mut(slice_len))
-                    .enumerate()
-                {
-                    let z = lo.z + (first + n) as f64 * spacing;
-                    slice(phantom, [nx, ny], lo, z, spacing, hu_slice, label_slice);
-                }
-            });
-        }
-    });
+    // Each slice is rastered on its own, so the volume does not depend on the core count.
+    hu.par_chunks_mut(slice_len)
+        .zip(label_out.par_chunks_mut(slice_len))
+        .enumerate()
+        .for_each(|(k, (hu_slice, label_slice))| {
+            let z = lo.z + k as f64 * spacing;
+            slice(phantom, [nx, ny], lo, z, spacing, hu_slice, label_slice);
+        });
     blur(&mut hu, dims, neighbour_weight(spacing));
     add_noise(&mut hu, params.noise_sigma_hu as f32, params.seed);
     Ok(PhantomVolume {

@@ -22,7 +22,6 @@ mod record;
 mod render_svg;
 mod render_text;
 mod schema;
-mod time;
 
 pub use curve::{
     CurvePoint, CurveSummary, FLAT_SLOPE_PER_ATTEMPT, MOVING_AVERAGE_WINDOW, Trend, learning_curve,
@@ -39,4 +38,3 @@ pub use render_text::{
     SPARKLINE_MAX_ATTEMPTS, render_curve_text, render_summary_text, spark_level,
 };
 pub use schema::{APPLICATION_ID, SCHEMA_VERSION};
-pub use time::unix_ms_from_rfc3339;

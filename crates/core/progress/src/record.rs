@@ -3,8 +3,6 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use crate::time::unix_ms_from_rfc3339;
-
 /// Longest trainee handle, in characters.
 pub const MAX_TRAINEE_HANDLE_CHARS: usize = 64;
 /// Longest lesson id or metric name, in characters.
@@ -66,7 +64,8 @@ impl AttemptRecord {
     pub fn validate(&self) -> Result<i64, String> {
         check_trainee_handle(&self.trainee)?;
         check_name("lesson id", &self.lesson_id)?;
-        let started_unix_ms = unix_ms_from_rfc3339(&self.started_utc)?;
+        let started_unix_ms =
+            session::unix_ms_from_rfc3339(&self.started_utc).map_err(|error| error.to_string())?;
         if let Some(session_file) = &self.session_file
             && session_file.to_str().is_none()
         {
@@ -208,5 +207,15 @@ pub(crate) mod tests {
             let problem = attempt.validate().expect_err(expected);
             assert!(problem.contains(expected), "{problem}");
         }
+    }
+
+    #[test]
+    fn a_day_the_month_does_not_have_is_refused_here_and_by_sessions() {
+        let day_that_does_not_exist = "2026-02-31T10:00:00Z";
+        let mut attempt = sample_attempt();
+        attempt.started_utc = day_that_does_not_exist.to_owned();
+        let problem = attempt.validate().expect_err(day_that_does_not_exist);
+        assert!(problem.contains("RFC 3339"), "{problem}");
+        assert!(!session::is_rfc3339(day_that_does_not_exist));
     }
 }

@@ -2,6 +2,8 @@
 
 use std::fmt::Write as _;
 
+use markup::escape_markup;
+
 use crate::curve::{CurvePoint, MOVING_AVERAGE_WINDOW};
 
 /// Chart size in SVG user units (pixels at 100 %).
@@ -22,24 +24,6 @@ const POINT_INSET: f64 = 16.0;
 const MOVING_AVERAGE_COLOUR: &str = "#1565c0";
 const PASS_MARK_COLOUR: &str = "#ef6c00";
 const MAX_X_TICKS: usize = 10;
-
-/// Escapes text for SVG content and attribute values.
-fn escape_xml(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&apos;"),
-            // XML 1.0 allows no other control characters.
-            c if c.is_control() && !matches!(c, '\t' | '\n' | '\r') => escaped.push(' '),
-            c => escaped.push(c),
-        }
-    }
-    escaped
-}
 
 /// Maps attempts (1-based) and score fractions onto the plot area.
 struct Scale {
@@ -89,7 +73,7 @@ pub fn render_curve_svg(curve: &[CurvePoint], title: &str) -> String {
         svg,
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{SVG_WIDTH}" height="{SVG_HEIGHT}" viewBox="0 0 {SVG_WIDTH} {SVG_HEIGHT}" font-family="sans-serif" font-size="12">"#
     );
-    let title = escape_xml(title);
+    let title = escape_markup(title);
     let _ = writeln!(svg, "<title>{title}</title>");
     let _ = writeln!(
         svg,
@@ -235,8 +219,8 @@ fn write_points(svg: &mut String, curve: &[CurvePoint], scale: &Scale) {
             scale.x(point.attempt_index as f64),
             scale.y(point.score_fraction),
             point.attempt_index,
-            escape_xml(&point.lesson_id),
-            escape_xml(&point.started_utc),
+            escape_markup(&point.lesson_id),
+            escape_markup(&point.started_utc),
             point.score_fraction * 100.0,
             if point.passed { "passed" } else { "failed" },
         );
@@ -277,13 +261,5 @@ mod tests {
             .map(|&attempts| attempt_tick_step(attempts))
             .collect();
         assert_eq!(steps, [1, 1, 2, 2, 5, 5, 10, 10, 20, 100]);
-    }
-
-    #[test]
-    fn markup_characters_in_text_are_escaped() {
-        assert_eq!(
-            escape_xml("<L3&L4> \"Dr's\"\u{7}"),
-            "&lt;L3&amp;L4&gt; &quot;Dr&apos;s&quot; "
-        );
     }
 }

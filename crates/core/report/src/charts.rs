@@ -2,11 +2,11 @@
 
 use std::fmt::Write as _;
 
-use crate::escape::escape_html;
 use crate::palette::{event_look, tissue_colour};
 use crate::prepared::Prepared;
 use crate::series::Sample;
 use crate::svg::{LinearScale, points_attribute, tick_label, tick_step, ticks};
+use markup::escape_markup;
 
 /// Width of every time chart, pixels.
 pub const CHART_WIDTH_PX: f64 = 1160.0;
@@ -70,7 +70,7 @@ fn value_axis(svg: &mut String, scale: &LinearScale, label: &str, top: f64, bott
     let _ = write!(
         svg,
         r#"<text x="16" y="{middle:.1}" text-anchor="middle" transform="rotate(-90 16 {middle:.1})">{}</text></g>"#,
-        escape_html(label)
+        escape_markup(label)
     );
 }
 
@@ -153,7 +153,7 @@ pub fn depth_chart(prepared: &[Prepared<'_>], time: &LinearScale) -> String {
                 (x2 - x1).max(0.5),
                 STRIP_PX - 2.0,
                 tissue_colour(span.tissue),
-                escape_html(session.role()),
+                escape_markup(session.role()),
                 span.tissue.display_name(),
                 span.start_s,
                 span.end_s
@@ -192,8 +192,8 @@ pub fn depth_chart(prepared: &[Prepared<'_>], time: &LinearScale) -> String {
                 svg,
                 r#"<g class="event-mark {kind}"><line x1="{x:.1}" y1="{top:.1}" x2="{x:.1}" y2="{bottom:.1}" stroke="{colour}" stroke-dasharray="3 3"/><text x="{x:.1}" y="{:.1}" text-anchor="middle" font-size="11" font-weight="bold" fill="{colour}">{mark}</text><title>{}: {} at {:.2} s</title></g>"#,
                 top - 4.0,
-                escape_html(session.role()),
-                escape_html(&look.text),
+                escape_markup(session.role()),
+                escape_markup(&look.text),
                 event.time_s,
                 kind = look.kind,
                 colour = look.colour,
@@ -297,9 +297,9 @@ pub fn timeline_chart(prepared: &[Prepared<'_>], time: &LinearScale) -> String {
                 look.kind,
                 look.colour,
                 y + 3.5,
-                escape_html(look.mark),
+                escape_markup(look.mark),
                 event.time_s,
-                escape_html(&look.text)
+                escape_markup(&look.text)
             );
         }
         svg.push_str("</g>");

@@ -6,12 +6,12 @@ use anatomy::TissueClass;
 use session::is_rfc3339;
 
 use crate::charts::{depth_chart, force_chart, time_scale, timeline_chart};
-use crate::escape::escape_html;
 use crate::palette::{event_look, tissue_colour};
 use crate::prepared::{Prepared, ReportSession};
 use crate::spine::TwinGeometry;
 use crate::table::metrics_tables;
 use crate::views::path_views;
+use markup::escape_markup;
 
 /// Everything one report shows.
 #[derive(Debug, Clone, Copy)]
@@ -68,8 +68,8 @@ pub fn render_report(input: &ReportInput<'_>) -> String {
         r#"<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{}</title><style>{STYLE}</style></head><body>
 <header><h1 class="report-title">{}</h1>"#,
-        escape_html(&format!("Neuraxis review: {title}")),
-        escape_html(&title)
+        escape_markup(&format!("Neuraxis review: {title}")),
+        escape_markup(&title)
     );
     for session in &prepared {
         let header = &session.recording.header;
@@ -81,14 +81,14 @@ pub fn render_report(input: &ReportInput<'_>) -> String {
         let _ = write!(
             html,
             r#"<p class="meta session-meta" data-role="{role}"><span class="line-swatch" style="border-color: {colour}"></span> <strong>{role}</strong> · {} · lesson {} ({}) · started {} (UTC) · {:.1} s, {} frames, {} events · twin {}</p>"#,
-            escape_html(session.label),
-            escape_html(&session.lesson.title),
-            escape_html(session.lesson.procedure.display_name()),
-            escape_html(&started),
+            escape_markup(session.label),
+            escape_markup(&session.lesson.title),
+            escape_markup(session.lesson.procedure.display_name()),
+            escape_markup(&started),
             session.series.end_s,
             session.recording.frames.len(),
             session.recording.events.len(),
-            escape_html(&header.twin_bundle_id),
+            escape_markup(&header.twin_bundle_id),
             role = session.role(),
             colour = session.colour,
         );
@@ -130,7 +130,7 @@ pub fn render_report(input: &ReportInput<'_>) -> String {
     let _ = write!(
         html,
         "<footer>Written by Neuraxis {} from the session recordings. No patient data: the twin is named by its anonymous bundle id.</footer>\n</body></html>\n",
-        escape_html(input.generator_version)
+        escape_markup(input.generator_version)
     );
     html
 }
@@ -157,8 +157,8 @@ fn write_warnings(html: &mut String, prepared: &[Prepared<'_>], input: &ReportIn
                 html,
                 r#"<p class="warning damaged" data-role="{}">⚠ Damaged recording: {}. This report shows {} up to the damage ({} frames, {} events).</p>"#,
                 session.role(),
-                escape_html(&damage.to_string()),
-                escape_html(session.label),
+                escape_markup(&damage.to_string()),
+                escape_markup(session.label),
                 recording.frames.len(),
                 recording.events.len()
             );
@@ -167,7 +167,7 @@ fn write_warnings(html: &mut String, prepared: &[Prepared<'_>], input: &ReportIn
                 html,
                 r#"<p class="warning unfinished" data-role="{}">⚠ Unfinished recording: {} has no end marker (the trainer stopped before closing it); it is shown as far as it goes ({:.1} s).</p>"#,
                 session.role(),
-                escape_html(session.label),
+                escape_markup(session.label),
                 session.series.end_s
             );
         }
@@ -175,9 +175,9 @@ fn write_warnings(html: &mut String, prepared: &[Prepared<'_>], input: &ReportIn
             let _ = write!(
                 html,
                 r#"<p class="note">{} was recorded in lesson {:?} but is scored against {:?}.</p>"#,
-                escape_html(session.label),
-                escape_html(&recording.header.lesson_id),
-                escape_html(&session.lesson.id)
+                escape_markup(session.label),
+                escape_markup(&recording.header.lesson_id),
+                escape_markup(&session.lesson.id)
             );
         }
         if let Some(twin) = input.twin
@@ -186,9 +186,9 @@ fn write_warnings(html: &mut String, prepared: &[Prepared<'_>], input: &ReportIn
             let _ = write!(
                 html,
                 r#"<p class="note">{} was recorded on twin {} but the spine drawn is twin {}.</p>"#,
-                escape_html(session.label),
-                escape_html(&recording.header.twin_bundle_id),
-                escape_html(&twin.bundle_id)
+                escape_markup(session.label),
+                escape_markup(&recording.header.twin_bundle_id),
+                escape_markup(&twin.bundle_id)
             );
         }
     }
@@ -196,7 +196,7 @@ fn write_warnings(html: &mut String, prepared: &[Prepared<'_>], input: &ReportIn
         let _ = write!(
             html,
             r#"<p class="warning note-given">⚠ {}</p>"#,
-            escape_html(note)
+            escape_markup(note)
         );
     }
 }
@@ -208,7 +208,7 @@ fn write_legend(html: &mut String, prepared: &[Prepared<'_>]) {
             html,
             r#"<span><span class="line-swatch" style="border-color: {}"></span>{}</span>"#,
             session.colour,
-            escape_html(&session.name())
+            escape_markup(&session.name())
         );
     }
     html.push_str(r#"</div><div class="legend tissues">"#);
@@ -250,8 +250,8 @@ fn write_event_table(html: &mut String, prepared: &[Prepared<'_>]) {
             html,
             r#"<tr class="event {kind}"><td>{time_s:.2}</td><td style="color: {}">{}</td><td>{}</td></tr>"#,
             session.colour,
-            escape_html(session.role()),
-            escape_html(&text)
+            escape_markup(session.role()),
+            escape_markup(&text)
         );
     }
     html.push_str("</tbody></table></details>");

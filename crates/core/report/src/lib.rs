@@ -18,7 +18,6 @@
 
 mod charts;
 mod error;
-mod escape;
 mod html;
 mod palette;
 mod prepared;
@@ -33,7 +32,6 @@ mod test_support;
 mod views;
 
 pub use error::ReportError;
-pub use escape::escape_html;
 pub use html::{ReportInput, render_report};
 pub use palette::{SESSION_COLOURS, tissue_colour};
 pub use prepared::ReportSession;

@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 
 use lesson::Procedure;
 
-use crate::escape::escape_html;
 use crate::prepared::Prepared;
+use markup::escape_markup;
 
 /// One criterion of one session: the value in words and whether it passes.
 #[derive(Debug, Clone, PartialEq)]
@@ -262,8 +262,8 @@ fn header_row(html: &mut String, prepared: &[Prepared<'_>], first: &str) {
             html,
             r#"<th class="session-head" style="border-top: 4px solid {}">{}<br><span class="file">{}</span></th>"#,
             session.colour,
-            escape_html(session.role()),
-            escape_html(session.label)
+            escape_markup(session.role()),
+            escape_markup(session.label)
         );
     }
     html.push_str("</tr></thead>");
@@ -301,7 +301,7 @@ pub fn metrics_tables(prepared: &[Prepared<'_>]) -> String {
             html,
             r#"<tr data-criterion="{}"><th>{}</th>"#,
             row.key,
-            escape_html(row.label)
+            escape_markup(row.label)
         );
         for (index, verdict) in verdicts.iter().enumerate() {
             match verdict {
@@ -314,7 +314,7 @@ pub fn metrics_tables(prepared: &[Prepared<'_>]) -> String {
                     let _ = write!(
                         html,
                         r#"<td class="{class}" data-session="{index}">{mark} · {}</td>"#,
-                        escape_html(&verdict.value)
+                        escape_markup(&verdict.value)
                     );
                 }
                 None => {
@@ -337,13 +337,13 @@ pub fn metrics_tables(prepared: &[Prepared<'_>]) -> String {
             html,
             r#"<tr data-metric="{}"><th>{}</th>"#,
             row.key,
-            escape_html(row.label)
+            escape_markup(row.label)
         );
         for (index, session) in prepared.iter().enumerate() {
             let _ = write!(
                 html,
                 r#"<td data-session="{index}">{}</td>"#,
-                escape_html(&(row.value)(session))
+                escape_markup(&(row.value)(session))
             );
         }
         html.push_str("</tr>");
@@ -365,7 +365,7 @@ pub fn metrics_tables(prepared: &[Prepared<'_>]) -> String {
         let _ = write!(
             html,
             r#"<tr data-score-item="{0}"><th>{0}</th>"#,
-            escape_html(key)
+            escape_markup(key)
         );
         for (index, session) in prepared.iter().enumerate() {
             match session.score.items.iter().find(|item| item.key == key) {
@@ -375,7 +375,7 @@ pub fn metrics_tables(prepared: &[Prepared<'_>]) -> String {
                         r#"<td data-session="{index}">{} / {} · {}</td>"#,
                         item.points,
                         item.max_points,
-                        escape_html(&item.detail)
+                        escape_markup(&item.detail)
                     );
                 }
                 None => {

@@ -5,10 +5,10 @@ use std::fmt::Write as _;
 use glam::Vec3;
 use session::{NeedleEvent, SessionEvent};
 
-use crate::escape::escape_html;
 use crate::prepared::Prepared;
 use crate::spine::{Projection, StructureKind, TwinGeometry, silhouette_path, vertebra_centres};
 use crate::svg::{LinearScale, points_attribute, ticks};
+use markup::escape_markup;
 
 const MARGIN_PX: f64 = 34.0;
 /// Largest drawing area of one view, pixels.
@@ -161,7 +161,7 @@ fn view_svg(
         svg,
         r##"<figure class="view {class}"><figcaption>{title}</figcaption><svg class="view-svg {class}" width="{total_width:.0}" height="{total_height:.0}" viewBox="0 0 {total_width:.0} {total_height:.0}" role="img"><defs><clipPath id="clip-{class}"><rect x="{left}" y="{top}" width="{width:.1}" height="{height:.1}"/></clipPath></defs><rect x="{left}" y="{top}" width="{width:.1}" height="{height:.1}" fill="#fbfbfb" stroke="#9e9e9e"/>"##,
         class = spec.class,
-        title = escape_html(spec.title),
+        title = escape_markup(spec.title),
     );
     // 10 mm grid.
     let _ = write!(svg, r##"<g class="grid" stroke="#eeeeee">"##);
@@ -239,7 +239,7 @@ fn view_svg(
         let _ = write!(
             svg,
             r##"<line class="ideal-line" x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}" stroke="#424242" stroke-width="1.2" stroke-dasharray="8 3 2 3"><title>ideal line of {}</title></line>"##,
-            escape_html(&lesson.title)
+            escape_markup(&lesson.title)
         );
     }
     for session in prepared {
@@ -252,12 +252,12 @@ fn view_svg(
         svg,
         r##"<g class="axis-words" fill="#424242" font-size="12"><text x="{left}" y="{:.1}">{}</text><text x="{:.1}" y="{:.1}" text-anchor="end">{}</text><text x="{left}" y="{:.1}">{}</text></g><g class="scale-bar"><line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="#212121" stroke-width="3"/><text x="{:.1}" y="{:.1}" font-size="11" text-anchor="middle">10 mm</text></g>"##,
         top + height + 16.0,
-        escape_html(spec.across_labels.0),
+        escape_markup(spec.across_labels.0),
         left + width,
         top + height + 16.0,
-        escape_html(spec.across_labels.1),
+        escape_markup(spec.across_labels.1),
         top - 8.0,
-        escape_html(spec.up_label),
+        escape_markup(spec.up_label),
         left + width - bar_px,
         top - 8.0,
         left + width,
@@ -281,7 +281,7 @@ fn distinct_lessons<'a>(prepared: &[Prepared<'a>]) -> Vec<&'a lesson::Lesson> {
 
 fn draw_session_path(svg: &mut String, session: &Prepared<'_>, projection: &Projection) {
     let colour = session.colour;
-    let name = escape_html(&session.name());
+    let name = escape_markup(&session.name());
     if let Some((hub, tip)) = session.series.last_shaft_m {
         let (x1, y1) = projection.px(hub);
         let (x2, y2) = projection.px(tip);

@@ -18,6 +18,8 @@ mod marrow;
 mod masks;
 mod midsurface;
 mod morphology;
+mod plane;
+mod race;
 pub mod reference;
 mod spine;
 mod tissues;
@@ -149,7 +151,7 @@ fn split_and_label(
     let owner = vertebrae::split(grid, &masks, spine);
     if let Some(thresholded) = thresholded {
         for ((vertebral, &dense), &o) in masks.vertebral.iter_mut().zip(thresholded).zip(&owner) {
-            *vertebral = dense || (*vertebral && o < vertebrae::NOT_BONE);
+            *vertebral = dense || (*vertebral && o < race::NOT_BONE);
         }
     }
     finish(ct, grid, &masks, spine, &owner, &segment_codes, warnings)

@@ -3,10 +3,8 @@
 use std::collections::VecDeque;
 
 use crate::masks::SliceMasks;
+use crate::race::{NON_SPINE, NON_SPINE_LATERAL_MM, NOT_BONE, SEED_RADIUS_MM, UNREACHED, race};
 use crate::spine::{CANAL_ASPECT, SpineLayout};
-use crate::vertebrae::{
-    NON_SPINE, NON_SPINE_LATERAL_MM, NOT_BONE, SEED_RADIUS_MM, UNREACHED, race,
-};
 use crate::volume::CanonicalGrid;
 
 /// Soft tissue is outside the sacrum only where a ball this large fits in it: the sacral

@@ -1,6 +1,8 @@
 //! Per-slice masks: body outline, closed bone, vertebral bone (holes filled but the canal kept
 //! open) and the canal-like holes each slice offers.
 
+use rayon::prelude::*;
+
 use crate::morphology;
 use crate::volume::CanonicalGrid;
 
@@ -34,7 +36,11 @@ pub(crate) struct SliceMasks {
 
 pub(crate) fn slice_masks(grid: &CanonicalGrid) -> SliceMasks {
     let [nx, ny, nz] = grid.dims;
-    let per_slice: Vec<_> = split_slices(nz, |k| slice(grid, k, nx, ny));
+    // Slices are independent: one per core at a time, results in slice order.
+    let per_slice: Vec<_> = (0..nz)
+        .into_par_iter()
+        .map(|k| slice(grid, k, nx, ny))
+        .collect();
     let n = grid.hu.len();
     let mut masks = SliceMasks {
         body: Vec::with_capacity(n),
@@ -51,21 +57,6 @@ pub(crate) fn slice_masks(grid: &CanonicalGrid) -> SliceMasks {
         masks.body_mid_i.push(mid);
     }
     masks
-}
-
-/// Runs `work` for every slice on two threads, returning the results in slice order.
-pub(crate) fn split_slices<T: Send>(nz: usize, work: impl Fn(usize) -> T + Sync) -> Vec<T> {
-    let half = nz / 2;
-    std::thread::scope(|scope| {
-        let upper = scope.spawn(|| (half..nz).map(&work).collect::<Vec<_>>());
-        let mut lower: Vec<T> = (0..half).map(&work).collect();
-        // A panic in the helper thread is a bug in this crate; re-raise it rather than hide it.
-        match upper.join() {
-            Ok(rest) => lower.extend(rest),
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
-        lower
-    })
 }
 
 type SliceResult = (Vec<bool>, Vec<bool>, Vec<bool>, Vec<CanalHole>, f64);

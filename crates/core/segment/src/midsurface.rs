@@ -7,7 +7,7 @@
 use glam::{DMat3, DVec3};
 
 use crate::masks::SliceMasks;
-use crate::spine::{DiscPlane, plane_basis};
+use crate::plane::{DiscPlane, plane_basis};
 use crate::volume::CanonicalGrid;
 
 /// Lines start within this radius of the disc centre (the nucleus and inner annulus; a disc

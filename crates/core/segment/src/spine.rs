@@ -5,6 +5,7 @@ use glam::DVec3;
 
 use crate::masks::{BONE_HU, SliceMasks};
 use crate::morphology;
+use crate::plane::{DiscPlane, plane_basis};
 use crate::volume::CanonicalGrid;
 
 /// Canal candidates further than this from the body's left–right middle are not the canal.
@@ -44,20 +45,6 @@ pub(crate) struct Canal {
     /// Slices where the canal was seen enclosed by bone (pedicle level), bottom to top.
     pub ring_k: Vec<usize>,
     pub radius_mm: f64,
-}
-
-/// A cut plane between two vertebrae, in canonical millimetres.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct DiscPlane {
-    pub centre_mm: DVec3,
-    /// Unit normal pointing up the spine.
-    pub normal: DVec3,
-}
-
-impl DiscPlane {
-    pub fn signed_distance_mm(&self, point_mm: DVec3) -> f64 {
-        (point_mm - self.centre_mm).dot(self.normal)
-    }
 }
 
 /// The spine's layout: canal, body column, discs bottom to top, and the sacrum's segment.
@@ -245,12 +232,6 @@ pub(crate) fn resample_curve(centre_mm: &[DVec3]) -> Vec<(DVec3, DVec3)> {
             (samples[n], tangent)
         })
         .collect()
-}
-
-/// Two unit vectors spanning the plane normal to `tangent`: left–right first.
-pub(crate) fn plane_basis(tangent: DVec3) -> (DVec3, DVec3) {
-    let across = tangent.cross(DVec3::Y).normalize_or(DVec3::X);
-    (across, tangent.cross(across))
 }
 
 /// Trilinear Hounsfield value at a canonical millimetre position (air outside the grid).

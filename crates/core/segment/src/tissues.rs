@@ -6,8 +6,9 @@ use glam::DVec3;
 
 use crate::labels::*;
 use crate::masks::SliceMasks;
+use crate::race::{NON_SPINE, UNREACHED};
 use crate::spine::{CANAL_ASPECT, SpineLayout, mm};
-use crate::vertebrae::{NON_SPINE, UNREACHED, is_bone};
+use crate::vertebrae::is_bone;
 use crate::volume::CanonicalGrid;
 
 /// Hounsfield bands (Alberta protocol) for fat and muscle.

@@ -3,6 +3,8 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use crate::codec::DecodeError;
+
 /// A session file could not be written or opened. Damage after the header is not an error: the
 /// reader returns everything before it and reports a [`Damage`].
 #[derive(Debug, thiserror::Error)]
@@ -91,7 +93,7 @@ pub enum DamageKind {
     /// A compressed chunk does not inflate to its declared length.
     BadCompression,
     /// A chunk checks out but its records do not decode.
-    MalformedRecord(String),
+    MalformedRecord(DecodeError),
     /// The end marker disagrees with the records before it.
     EndMarkerMismatch,
     /// Bytes follow the end marker.

@@ -226,13 +226,6 @@ impl Frame {
         self.placed(Placement::IntoWorld(anchor))
     }
 
-    /// This (twin-relative) frame exactly as a file stores it: tracked hand joints to 10 µm
-    /// and about 1e-4 rad (each rotation with its largest component positive), radii to 1 µm;
-    /// everything else, the needle input included, exact.
-    pub fn as_stored(&self) -> Frame {
-        crate::codec::stored_frame(self)
-    }
-
     fn placed(&self, placement: Placement<'_>) -> Frame {
         Frame {
             time_s: self.time_s,

@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
-use crate::codec::{Record, decode_records};
+use crate::codec::{DecodeError, Record, decode_records};
 use crate::error::{Damage, DamageKind, SessionError};
 use crate::frame::Frame;
 use crate::header::SessionHeader;
@@ -215,7 +215,7 @@ impl SessionIndex {
             .get(5..13)
             .and_then(|bytes| <[u8; 8]>::try_from(bytes).ok())
         else {
-            self.cut_damaged(chunk, DamageKind::MalformedRecord("empty chunk".to_owned()))?;
+            self.cut_damaged(chunk, DamageKind::MalformedRecord(DecodeError::EmptyChunk))?;
             return Ok(None);
         };
         let time_s = f64::from_le_bytes(time_bytes);

@@ -31,10 +31,11 @@ mod rate;
 mod reader;
 mod recovery;
 mod stroke;
+mod time;
 mod writer;
 
 pub use background::BackgroundWriter;
-pub use codec::Record;
+pub use codec::{DecodeError, Record};
 pub use error::{Damage, DamageKind, SessionError};
 pub use event::{
     Annotation, LessonStepChange, MAX_PIN_LABEL_BYTES, MAX_STROKE_POINTS, MAX_TEXT_BYTES,
@@ -44,7 +45,7 @@ pub use frame::{
     ControllerState, Frame, HAND_JOINT_COUNT, HandInput, HandJoint, HandJointPose, NeedleInput,
     NeedleState, PlungerState, SyringeFluid, SyringePress, TrackedHand,
 };
-pub use header::{Role, SessionHeader, is_rfc3339, rfc3339_utc, rfc3339_utc_now};
+pub use header::{Role, SessionHeader};
 pub use index::SessionIndex;
 pub use layout::{FILE_EXTENSION, FILE_MAGIC, FORMAT_VERSION};
 pub use narration::{
@@ -59,4 +60,5 @@ pub use rate::FrameRateMeter;
 pub use reader::{ReadStats, Recording, SessionReader, read_session};
 pub use recovery::{RepairReport, SessionInfo, VerifyReport, info, repair, verify};
 pub use stroke::{DEFAULT_STROKE_SPACING_M, StrokeBuilder, chapter, pin};
+pub use time::{TimestampError, is_rfc3339, rfc3339_utc, rfc3339_utc_now, unix_ms_from_rfc3339};
 pub use writer::{Compression, MAX_FLUSH_INTERVAL_S, SessionWriter, WriteSummary, WriterOptions};

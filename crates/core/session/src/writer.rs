@@ -10,12 +10,13 @@ use crate::codec::{encode_event, encode_frame};
 use crate::error::SessionError;
 use crate::event::TimedEvent;
 use crate::frame::Frame;
-use crate::header::{SessionHeader, is_rfc3339};
+use crate::header::SessionHeader;
 use crate::layout::{
     CHUNK_FLAG_DEFLATE, CHUNK_KIND_RECORDS, FILE_MAGIC, FORMAT_VERSION, MAX_CHUNK_PAYLOAD,
     MAX_HEADER_LEN, chunk_bytes, end_chunk, header_checksum,
 };
 use crate::pose::Anchor;
+use crate::time::is_rfc3339;
 
 /// The longest a record may wait in memory before it is written: the crash-safety guarantee.
 pub const MAX_FLUSH_INTERVAL_S: f64 = 1.0;
@@ -179,7 +180,8 @@ impl SessionWriter {
         anchor: &Anchor,
     ) -> Result<(), SessionError> {
         let frame = world_frame.in_twin_frame(anchor);
-        encode_frame(&frame, &mut self.pending).map_err(|problem| self.invalid(problem))?;
+        encode_frame(&frame, &mut self.pending)
+            .map_err(|problem| self.invalid(problem.to_string()))?;
         self.frame_count += 1;
         self.record_added(frame.time_s)
     }
@@ -191,7 +193,8 @@ impl SessionWriter {
         anchor: &Anchor,
     ) -> Result<(), SessionError> {
         let event = world_event.in_twin_frame(anchor);
-        encode_event(&event, &mut self.pending).map_err(|problem| self.invalid(problem))?;
+        encode_event(&event, &mut self.pending)
+            .map_err(|problem| self.invalid(problem.to_string()))?;
         self.event_count += 1;
         self.record_added(event.time_s)
     }

@@ -65,7 +65,7 @@ fn main() {
     };
     let large = fixtures::resample_trilinear(&volume, LARGE_DIMS).unwrap_or_else(|e| fail(e));
     drop(volume);
-    if let Err(error) = fixtures::write_nifti_int16(&large, &large_input) {
+    if let Err(error) = imaging::write_hu_nifti(&large_input, &large) {
         fail(format!("{}: {error}", large_input.display()));
     }
     drop(large);

@@ -456,18 +456,17 @@ impl Build {
         let skin_spec = [mask_spec(SKIN_NAME, TissueClass::Skin, SKIN_RGBA)];
         let sac_spec = [mask_spec(DURAL_SAC_NAME, TissueClass::Dura, DURAL_SAC_RGBA)];
         // The skin is one large structure: mesh it beside the vertebrae, not after them.
-        let (bones, (skin, sac)) = std::thread::scope(|scope| {
-            let soft = scope.spawn(|| {
+        let (bones, (skin, sac)) = rayon::join(
+            || build_structure_meshes(&vertebra_volume, &vertebrae, &params),
+            || {
                 let skin = build_structure_meshes(&skin_volume, &skin_spec, &params);
                 let sac = sac_volume
                     .as_ref()
                     .map(|volume| build_structure_meshes(volume, &sac_spec, &params))
                     .unwrap_or_default();
                 (skin, sac)
-            });
-            let bones = build_structure_meshes(&vertebra_volume, &vertebrae, &params);
-            (bones, soft.join().unwrap_or_default())
-        });
+            },
+        );
 
         let mut structures: Vec<(StructureMesh, Vec<u8>)> = Vec::new();
         for spec in &vertebrae {

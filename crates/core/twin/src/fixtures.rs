@@ -1,62 +1,8 @@
-//! Fixtures for tests and the benchmark: a CT written as plain NIfTI-1 (int16) and a CT
-//! resampled trilinearly onto a finer grid. Not part of the bundle format.
-
-use std::io::Write;
-use std::path::Path;
+//! Fixtures for tests and the benchmark: a CT resampled trilinearly onto a finer grid (written
+//! out with `imaging::write_hu_nifti`). Not part of the bundle format.
 
 use glam::{DMat4, DVec3};
 use imaging::HuVolume;
-
-const NIFTI_HEADER_BYTES: usize = 348;
-const NIFTI_DATA_OFFSET: usize = 352;
-
-/// Writes `volume` as an uncompressed NIfTI-1 file (`.nii`), int16 samples (HU rounded and
-/// clamped), sform from the voxel → LPS affine (stored as RAS), millimetres.
-pub fn write_nifti_int16(volume: &HuVolume, path: &Path) -> std::io::Result<()> {
-    let [nx, ny, nz] = volume.dims();
-    let too_large = || std::io::Error::new(std::io::ErrorKind::InvalidInput, "dims exceed int16");
-    let to_i16 = |d: usize| i16::try_from(d).map_err(|_| too_large());
-    let (dx, dy, dz) = (to_i16(nx)?, to_i16(ny)?, to_i16(nz)?);
-    let mut header = [0_u8; NIFTI_HEADER_BYTES];
-    let mut put = |offset: usize, bytes: &[u8]| {
-        header[offset..offset + bytes.len()].copy_from_slice(bytes);
-    };
-    put(0, &(NIFTI_HEADER_BYTES as i32).to_le_bytes());
-    for (n, d) in [3, dx, dy, dz, 1, 1, 1, 1].iter().enumerate() {
-        put(40 + 2 * n, &d.to_le_bytes());
-    }
-    put(70, &4_i16.to_le_bytes()); // datatype int16
-    put(72, &16_i16.to_le_bytes()); // bitpix
-    let spacing = volume.spacing_mm();
-    for (n, p) in [1.0, spacing[0], spacing[1], spacing[2]].iter().enumerate() {
-        put(76 + 4 * n, &(*p as f32).to_le_bytes());
-    }
-    put(108, &(NIFTI_DATA_OFFSET as f32).to_le_bytes());
-    put(112, &1.0_f32.to_le_bytes()); // scl_slope
-    put(123, &[2]); // xyzt_units: millimetres
-    put(254, &1_i16.to_le_bytes()); // sform_code: scanner
-    // LPS → RAS: negate the first two rows.
-    let ras = DMat4::from_diagonal(DVec3::new(-1.0, -1.0, 1.0).extend(1.0))
-        * volume.voxel_to_lps_mm_affine();
-    let rows = ras.transpose().to_cols_array_2d();
-    for (r, row) in rows.iter().take(3).enumerate() {
-        for (c, value) in row.iter().enumerate() {
-            put(280 + 16 * r + 4 * c, &(*value as f32).to_le_bytes());
-        }
-    }
-    put(344, b"n+1\0");
-    let mut file = std::io::BufWriter::new(std::fs::File::create(path)?);
-    file.write_all(&header)?;
-    file.write_all(&[0; NIFTI_DATA_OFFSET - NIFTI_HEADER_BYTES])?;
-    for chunk in volume.hu().chunks(1 << 16) {
-        let bytes: Vec<u8> = chunk
-            .iter()
-            .flat_map(|&hu| (hu.round().clamp(-32768.0, 32767.0) as i16).to_le_bytes())
-            .collect();
-        file.write_all(&bytes)?;
-    }
-    file.flush()
-}
 
 /// `volume` resampled trilinearly onto `dims` voxels spanning the same extent (first and last
 /// voxel centres kept), HU rounded to integers as a scanner stores them.
@@ -109,7 +55,7 @@ pub fn resample_trilinear(volume: &HuVolume, dims: [usize; 3]) -> Result<HuVolum
 #[cfg(test)]
 mod tests {
     use super::*;
-    use imaging::{ImportOptions, import_ct};
+    use imaging::{ImportOptions, import_ct, write_hu_nifti};
 
     fn ramp() -> HuVolume {
         let dims = [3, 2, 2];
@@ -134,7 +80,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("ramp.nii");
         let volume = ramp();
-        write_nifti_int16(&volume, &path).unwrap();
+        write_hu_nifti(&path, &volume).unwrap();
         let (back, _) = import_ct(&path, &ImportOptions::default()).unwrap();
         assert_eq!(back.dims(), volume.dims());
         assert_eq!(back.hu(), volume.hu());

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use glam::{DMat4, DVec3};
 use imaging::HuVolume;
-use twin::{TwinBuildOptions, TwinBundle, TwinError, fixtures};
+use twin::{TwinBuildOptions, TwinBundle, TwinError};
 
 /// Entries of a folder, sorted.
 fn entries(dir: &Path) -> Vec<String> {
@@ -51,7 +51,7 @@ fn broken_nifti_header_is_named() {
     let work = tempfile::tempdir().unwrap();
     let path = work.path().join("broken.nii");
     let volume = HuVolume::new([4, 4, 4], DMat4::IDENTITY, vec![0.0; 64]).unwrap();
-    fixtures::write_nifti_int16(&volume, &path).unwrap();
+    imaging::write_hu_nifti(&path, &volume).unwrap();
     let mut bytes = std::fs::read(&path).unwrap();
     // bitpix 16 → 7: does not match the int16 datatype.
     bytes[72..74].copy_from_slice(&7_i16.to_le_bytes());
@@ -87,7 +87,7 @@ fn a_volume_without_a_spine_is_refused_with_its_path() {
     }
     let affine = DMat4::from_scale(DVec3::splat(3.0));
     let volume = HuVolume::new(dims, affine, hu).unwrap();
-    fixtures::write_nifti_int16(&volume, &path).unwrap();
+    imaging::write_hu_nifti(&path, &volume).unwrap();
     let error = build_error(&path, &work.path().join("out"));
     let message = error.to_string();
     assert!(matches!(error, TwinError::Segment { .. }), "{error:?}");

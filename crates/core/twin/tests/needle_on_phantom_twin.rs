@@ -8,7 +8,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use anatomy::{TissueClass, VertebraLevel};
-use common::needle_run::{self, KHZ, Run, cephalad, depth_of, path_tissues};
+use common::needle_run::{self, KHZ, cephalad, depth_of, path_tissues, twin_run};
 use needle::{NeedleEvent, NeedleKind, StepInput};
 use twin::TwinBundle;
 
@@ -52,7 +52,7 @@ fn going_on_past_the_epidural_space_punctures_the_dura_with_csf_flashback() {
     let from_m = (figures.lor_mm + figures.skin_mm) / 1000.0;
     let to_m = (figures.epidural_mm.1 + figures.skin_mm + 15.0) / 1000.0;
     let logged = run.log.len();
-    let punctured = run.drive(from_m, to_m, 0.002, |o| {
+    let punctured = run.drive(from_m, to_m, 0.002, KHZ, |o| {
         o.events
             .iter()
             .any(|e| matches!(e, NeedleEvent::DuraPunctured { .. }))
@@ -70,7 +70,7 @@ fn going_on_past_the_epidural_space_punctures_the_dura_with_csf_flashback() {
     // the sac, then held still: CSF fills the lumen and drips from the hub.
     let hand_m = from_m + 0.002 * KHZ as f32 * (run.log.len() - logged) as f32;
     let hold_at = hand_m + 0.002;
-    run.drive(hand_m, hold_at, 0.002, |_| false);
+    run.drive(hand_m, hold_at, 0.002, KHZ, |_| false);
     let mut flashback = run.log[logged..].iter().find_map(|o| {
         o.events.iter().find_map(|e| match e {
             NeedleEvent::CsfFlashback { wet_tap } => Some(*wet_tap),
@@ -147,13 +147,13 @@ fn a_too_lateral_path_meets_the_lamina_at_l3_or_l4() {
             continue;
         }
         let bone_path_mm = depth_of(&layers, TissueClass::Bone);
-        let mut run = Run::new(
+        let mut run = twin_run(
             &bundle_dir(),
             NeedleKind::Tuohy18G,
             lateral_entry,
             direction,
         );
-        let hit = run.drive(-0.010, (bone_path_mm + 10.0) / 1000.0, 0.003, |o| {
+        let hit = run.drive(-0.010, (bone_path_mm + 10.0) / 1000.0, 0.003, KHZ, |o| {
             o.events
                 .iter()
                 .any(|e| matches!(e, NeedleEvent::BoneContacted { .. }))

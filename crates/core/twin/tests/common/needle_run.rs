@@ -7,13 +7,11 @@ use std::path::Path;
 
 use anatomy::{TissueClass, VertebraLevel};
 use glam::Vec3;
-use needle::{
-    LorFluid, ModelParams, NeedleEvent, NeedleKind, NeedleSim, StepInput, StepOutput, SyringeInput,
-    TrimeshBoneField,
-};
+use needle::scripted::ScriptedHand;
+use needle::{ModelParams, NeedleEvent, NeedleKind, TrimeshBoneField};
 use twin::{TissueVolume, TwinBundle};
 
-pub const KHZ: f64 = 1e-3;
+pub use needle::scripted::{STEP_1KHZ_S as KHZ, entered_sequence as entered, is_lor};
 
 /// What the midline loss-of-resistance check measured, and the run to go on with.
 pub struct LorFigures {
@@ -39,81 +37,21 @@ pub struct BoneFigures {
     pub redirects: usize,
 }
 
-pub type TwinSim = NeedleSim<TissueVolume, TrimeshBoneField>;
+/// A needle on the twin under a scripted hand.
+pub type Run = ScriptedHand<TissueVolume, TrimeshBoneField>;
 
 /// A needle on the twin, its tip 10 mm behind `entry_m` along `direction`.
-pub struct Run {
-    pub sim: TwinSim,
-    pub entry_m: Vec3,
-    pub direction: Vec3,
-    pub length_m: f32,
-    pub stylet_in: bool,
-    pub syringe: Option<SyringeInput>,
-    pub log: Vec<StepOutput>,
-}
-
-impl Run {
-    pub fn new(bundle_dir: &Path, kind: NeedleKind, entry_m: Vec3, direction: Vec3) -> Self {
-        let bundle = TwinBundle::open(bundle_dir).unwrap();
-        let params = ModelParams::bundled().unwrap();
-        let length_m = (params.needle(kind).unwrap().length_mm / 1000.0) as f32;
-        let direction = direction.normalize();
-        let hub = entry_m + direction * (-0.010 - length_m);
-        let sim = NeedleSim::new(
-            params,
-            kind,
-            bundle.tissue_volume().unwrap(),
-            bundle.bone_field().unwrap(),
-            hub,
-            direction,
-        )
-        .unwrap();
-        Self {
-            sim,
-            entry_m,
-            direction,
-            length_m,
-            stylet_in: true,
-            syringe: None,
-            log: Vec::new(),
-        }
-    }
-
-    /// Moves the hand so the tip would go from `from_m` to `to_m` deep at `speed_m_per_s`;
-    /// stops early (returning true) when `stop` says so.
-    pub fn drive(
-        &mut self,
-        from_m: f32,
-        to_m: f32,
-        speed_m_per_s: f32,
-        mut stop: impl FnMut(&StepOutput) -> bool,
-    ) -> bool {
-        let steps = ((to_m - from_m).abs() / (speed_m_per_s * KHZ as f32)).ceil() as usize;
-        for index in 1..=steps.max(1) {
-            let depth = from_m + (to_m - from_m) * index as f32 / steps.max(1) as f32;
-            let input = StepInput {
-                hand_hub_m: self.entry_m + self.direction * (depth - self.length_m),
-                hand_direction: self.direction,
-                stylet_in: self.stylet_in,
-                syringe: self.syringe,
-            };
-            let output = self.sim.step(&input, KHZ);
-            let done = stop(&output);
-            self.log.push(output);
-            if done {
-                return true;
-            }
-        }
-        false
-    }
-
-    pub fn events(&self) -> Vec<NeedleEvent> {
-        self.log.iter().flat_map(|o| o.events.clone()).collect()
-    }
-
-    pub fn last(&self) -> &StepOutput {
-        self.log.last().expect("stepped")
-    }
+pub fn twin_run(bundle_dir: &Path, kind: NeedleKind, entry_m: Vec3, direction: Vec3) -> Run {
+    let bundle = TwinBundle::open(bundle_dir).unwrap();
+    ScriptedHand::new(
+        ModelParams::bundled().unwrap(),
+        kind,
+        bundle.tissue_volume().unwrap(),
+        bundle.bone_field().unwrap(),
+        entry_m,
+        direction,
+    )
+    .unwrap()
 }
 
 /// The tissues along a straight path from `entry_m`, one entry per change, with depths in mm.
@@ -207,49 +145,16 @@ pub fn depth_of(layers: &[(TissueClass, f32)], tissue: TissueClass) -> f32 {
         .unwrap_or_else(|| panic!("no {tissue:?} on the path {layers:?}"))
 }
 
-/// The tissues the tip entered, in order, with a loss of resistance as `None`.
-pub fn entered(events: &[NeedleEvent]) -> Vec<Option<TissueClass>> {
-    events
-        .iter()
-        .filter_map(|event| match event {
-            NeedleEvent::LayerEntered { tissue, .. } => Some(Some(*tissue)),
-            NeedleEvent::LossOfResistance { .. } => Some(None),
-            _ => None,
-        })
-        .collect()
-}
-
-pub fn is_lor(output: &StepOutput) -> bool {
-    output
-        .events
-        .iter()
-        .any(|event| matches!(event, NeedleEvent::LossOfResistance { .. }))
-}
-
-impl Run {
-    /// Stylet in to 3 mm inside the interspinous ligament, then stylet out, saline syringe
-    /// under steady thumb pressure, and on at 2 mm/s until the plunger gives (or `limit_mm`).
-    pub fn loss_of_resistance(&mut self, from_m: f32, interspinous_mm: f32, limit_mm: f32) -> bool {
-        let seated_m = (interspinous_mm + 3.0) / 1000.0;
-        self.drive(from_m, seated_m, 0.002, |_| false);
-        self.stylet_in = false;
-        self.syringe = Some(SyringeInput {
-            fluid: LorFluid::Saline,
-            plunger_force_n: 10.0,
-        });
-        self.drive(seated_m, seated_m, 0.002, |_| false);
-        for _ in 0..300 {
-            let input = StepInput {
-                hand_hub_m: self.entry_m + self.direction * (seated_m - self.length_m),
-                hand_direction: self.direction,
-                stylet_in: false,
-                syringe: self.syringe,
-            };
-            let output = self.sim.step(&input, KHZ);
-            self.log.push(output);
-        }
-        self.drive(seated_m, limit_mm / 1000.0, 0.002, is_lor)
-    }
+/// Stylet in to 3 mm inside the interspinous ligament, then stylet out, saline syringe under
+/// steady thumb pressure, and on at 2 mm/s until the plunger gives (or `limit_mm`).
+pub fn loss_of_resistance(run: &mut Run, from_m: f32, interspinous_mm: f32, limit_mm: f32) -> bool {
+    let seated_m = (interspinous_mm + 3.0) / 1000.0;
+    run.drive(from_m, seated_m, 0.002, KHZ, |_| false);
+    run.attach_saline(10.0);
+    run.drive(seated_m, seated_m, 0.002, KHZ, |_| false);
+    let seated_hand_m = run.hand_for(run.direction, seated_m);
+    run.hold(seated_hand_m, 0.3, KHZ);
+    run.drive(seated_m, limit_mm / 1000.0, 0.002, KHZ, is_lor)
 }
 
 /// The midline L3–L4 Tuohy insertion with saline: layers in order, loss of resistance inside
@@ -270,9 +175,9 @@ pub fn midline_loss_of_resistance(
         .find(|(t, depth)| *depth > epidural_from_mm && *t != TissueClass::EpiduralSpace)
         .map_or(f32::INFINITY, |(_, depth)| *depth);
 
-    let mut run = Run::new(bundle_dir, NeedleKind::Tuohy18G, entry, direction);
+    let mut run = twin_run(bundle_dir, NeedleKind::Tuohy18G, entry, direction);
     let interspinous_mm = depth_of(&layers, TissueClass::InterspinousLigament);
-    let found = run.loss_of_resistance(-0.010, interspinous_mm, epidural_from_mm + 15.0);
+    let found = loss_of_resistance(&mut run, -0.010, interspinous_mm, epidural_from_mm + 15.0);
     let events = run.events();
     assert!(found, "no loss of resistance: {events:#?}");
     let sequence = entered(&events);
@@ -392,8 +297,8 @@ pub fn steep_path_then_redirect(
     let steep = path_tissues(&tissue, entry, cephalad(steep_deg));
     println!("steep path at {steep_deg} deg: {steep:?}");
     let bone_mm = depth_of(&steep, TissueClass::Bone);
-    let mut run = Run::new(bundle_dir, NeedleKind::Tuohy18G, entry, cephalad(steep_deg));
-    let hit = run.drive(-0.010, (bone_mm + 10.0) / 1000.0, 0.003, |o| {
+    let mut run = twin_run(bundle_dir, NeedleKind::Tuohy18G, entry, cephalad(steep_deg));
+    let hit = run.drive(-0.010, (bone_mm + 10.0) / 1000.0, 0.003, KHZ, |o| {
         o.events
             .iter()
             .any(|e| matches!(e, NeedleEvent::BoneContacted { .. }))
@@ -428,7 +333,7 @@ pub fn steep_path_then_redirect(
 
     // Back to the subcutaneous fat, turn cephalad, and on to the space.
     let fat_mm = 8.0;
-    run.drive(depth_mm / 1000.0, fat_mm / 1000.0, 0.005, |_| false);
+    run.drive(depth_mm / 1000.0, fat_mm / 1000.0, 0.005, KHZ, |_| false);
     assert_eq!(
         run.last().state.bone_contact,
         None,
@@ -439,20 +344,23 @@ pub fn steep_path_then_redirect(
     for index in 1..=steps {
         let t = index as f32 / steps as f32;
         let direction = cephalad(steep_deg).lerp(new_direction, t).normalize();
-        let input = StepInput {
-            hand_hub_m: entry + direction * (fat_mm / 1000.0 - run.length_m),
-            hand_direction: direction,
-            stylet_in: true,
-            syringe: None,
-        };
-        let output = run.sim.step(&input, KHZ);
-        run.log.push(output);
+        // Stylet in, no syringe: the run has only been driven so far.
+        run.step_hand(
+            entry + direction * (fat_mm / 1000.0 - run.length_m),
+            direction,
+            KHZ,
+        );
     }
     run.direction = new_direction;
     let layers = path_tissues(&tissue, entry, new_direction);
     let interspinous_mm = depth_of(&layers, TissueClass::InterspinousLigament);
     let epidural_mm = depth_of(&layers, TissueClass::EpiduralSpace);
-    let found = run.loss_of_resistance(fat_mm / 1000.0, interspinous_mm, epidural_mm + 15.0);
+    let found = loss_of_resistance(
+        &mut run,
+        fat_mm / 1000.0,
+        interspinous_mm,
+        epidural_mm + 15.0,
+    );
     assert!(
         found,
         "no loss of resistance after redirecting: {:?}",

@@ -199,4 +199,33 @@ mod tests {
             "pointing away from the back"
         );
     }
+
+    #[test]
+    fn the_needle_is_restored_from_the_headset_status_file() {
+        let original = desktop_plugin::DesktopNeedleHand {
+            entry_mm: Vec2::new(-3.0, 5.0),
+            cephalad_deg: 8.0,
+            lateral_deg: 4.0,
+            advance_mm: 30.0,
+            ..Default::default()
+        };
+        let text = headset_status::StatusWriter::new()
+            .text(Key::Mode, "xr")
+            .vec3(Key::HandHubM, original.hub_m(80.0))
+            .vec3(Key::HandDirection, original.direction())
+            .fixed(Key::NeedleLengthMm, 80.0, 1)
+            .finish();
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let path = dir.path().join("xr.status");
+        std::fs::write(&path, text).expect("status written");
+        let Some(restored) = restored_hand(&path) else {
+            panic!("the status holds a needle into the back")
+        };
+        assert!(
+            (restored.entry_mm - original.entry_mm).length() < 0.05,
+            "{restored:?}"
+        );
+        assert!((restored.advance_mm - 30.0).abs() < 0.05, "{restored:?}");
+        assert!(restored_hand(&dir.path().join("missing.status")).is_none());
+    }
 }

@@ -2,7 +2,8 @@
 //! needle's facts: bone contact, a layer's pop, loss of resistance.
 
 use crate::hand_input::HandsState;
-use crate::status::{SystemClock, XrStatus};
+use crate::report::XrReport;
+use crate::status::SystemClock;
 use bevy::prelude::*;
 use bevy_mod_openxr::action_binding::{OxrSendActionBindings, OxrSuggestActionBinding};
 use bevy_mod_openxr::action_set_attaching::OxrAttachActionSet;
@@ -193,17 +194,21 @@ fn read_controllers(
     clock.add(started);
 }
 
-#[allow(clippy::too_many_arguments)]
 fn pulse_on_facts(
-    mut facts: MessageReader<NeedleFact>,
+    // Absent without the needle physics (a replay): no pulses then.
+    facts: Option<MessageReader<NeedleFact>>,
     readout: Option<Res<NeedleReadout>>,
     hands: Res<HandsState>,
     actions: Option<Res<ControllerActions>>,
     session: Option<Res<OxrSession>>,
-    mut status: ResMut<XrStatus>,
-    mut clock: ResMut<SystemClock>,
+    report: XrReport,
 ) {
     let started = Instant::now();
+    let XrReport {
+        mut status,
+        mut clock,
+    } = report;
+    let Some(mut facts) = facts else { return };
     let peaks = readout.map_or([0.0; 3], |r| r.haptic_peaks_0_1);
     for fact in facts.read() {
         let cue = match fact.event {

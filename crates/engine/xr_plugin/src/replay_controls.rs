@@ -196,6 +196,7 @@ mod tests {
     use super::*;
     use crate::hand_input::HandsState;
     use crate::status::SystemClock;
+    use bevy::ecs::schedule::{LogLevel, ScheduleBuildSettings};
     use hands::{HandJoint, HandPose, Handedness, JointPose};
 
     /// `XrStatus::menu_presses` as each frame's feedback saw it.
@@ -218,10 +219,22 @@ mod tests {
     #[test]
     fn a_press_on_the_replay_panel_reaches_the_feedback_of_the_same_frame() {
         let mut app = App::new();
-        // The watcher is added first: only the sets' order can put the press before it.
+        // An unordered pair of systems that share the status fails the schedule: the watcher
+        // (as the status file's writer) must be after the press by the sets' order alone.
         app.add_plugins(MinimalPlugins)
+            .edit_schedule(Update, |schedule| {
+                schedule.set_build_settings(ScheduleBuildSettings {
+                    ambiguity_detection: LogLevel::Error,
+                    ..default()
+                });
+            })
             .init_resource::<PressesSeenByFeedback>()
-            .add_systems(Update, watch_presses.in_set(crate::XrSystems::Feedback))
+            .add_systems(
+                Update,
+                watch_presses
+                    .in_set(crate::XrSystems::Feedback)
+                    .ambiguous_with(show_replay_panel),
+            )
             .configure_sets(Update, (ReplaySystems::Input, ReplaySystems::Show).chain())
             .init_resource::<XrStatus>()
             .init_resource::<SystemClock>()

@@ -223,7 +223,7 @@ fn input_for(tracked: &Option<HandPose>, controller: Option<hands::ControllerSta
 fn drive_needle_from_hands(
     tracked: TrackedInput,
     mut state: ResMut<HandsState>,
-    report: XrReport,
+    mut report: XrReport,
     options: Res<XrOptions>,
     needle: NeedleLink,
     recorder: RecorderLink,
@@ -235,10 +235,6 @@ fn drive_needle_from_hands(
         bones,
         controllers,
     } = tracked;
-    let XrReport {
-        mut status,
-        mut clock,
-    } = report;
     let NeedleLink { input, readout } = needle;
     let RecorderLink {
         room_hands,
@@ -316,20 +312,20 @@ fn drive_needle_from_hands(
     }
     match command.change {
         GrabChange::Grabbed => {
-            status.grabs += 1;
+            report.status.grabs += 1;
             info!("needle grabbed by the {:?} hand", command.holder);
         }
         GrabChange::Released => info!("needle released"),
         GrabChange::None => {}
     }
     state.holder = command.holder;
-    status.holder = command
+    report.status.holder = command
         .holder
         .map_or("none".into(), |h| format!("{h:?}").to_lowercase());
-    status.right_pinch_gap_mm = command.pinch_gap_m[1].map(|gap| gap * 1000.0);
-    status.right_grab_point_m = command.grab_points_m[1];
-    status.needle_stage = Some((needle_stage.hub_m, needle_stage.direction));
-    status.twin_anchor = Some((twin_to_stage.position_m, twin_to_stage.rotation));
+    report.status.right_pinch_gap_mm = command.pinch_gap_m[1].map(|gap| gap * 1000.0);
+    report.status.right_grab_point_m = command.grab_points_m[1];
+    report.status.needle_stage = Some((needle_stage.hub_m, needle_stage.direction));
+    report.status.twin_anchor = Some((twin_to_stage.position_m, twin_to_stage.rotation));
 
     let instructor = recording
         .is_some_and(|recording| matches!(recording.active, Some((session::Role::Instructor, _))));
@@ -340,11 +336,11 @@ fn drive_needle_from_hands(
             &needle_stage,
             instructor,
             &mut annotations,
-            &mut status,
+            &mut report.status,
         );
     }
     place_table(&mut state, &command, &options, &mut anchors, &mut tables);
-    clock.add(started);
+    report.clock.add(started);
 }
 
 /// While an instructor records, a free hand pinching away from the needle draws a stroke at

@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 
 mod controllers;
 mod hand_input;
+mod haptics;
 mod menu;
 mod panel;
 mod replay_controls;
@@ -146,6 +147,7 @@ impl Plugin for XrPlugin {
             status::StatusPlugin,
             hand_input::HandInputPlugin,
             controllers::ControllerPlugin,
+            haptics::HapticsPlugin,
             panel::PanelPlugin,
             menu::MenuPlugin,
         ));

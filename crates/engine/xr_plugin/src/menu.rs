@@ -199,13 +199,9 @@ fn press_menu(
     requests: MenuRequests,
     mut menu: ResMut<HeadsetMenu>,
     transforms: Query<&Transform>,
-    report: XrReport,
+    mut report: XrReport,
 ) {
     let started = Instant::now();
-    let XrReport {
-        mut status,
-        mut clock,
-    } = report;
     let MenuRequests {
         mut choose,
         mut record,
@@ -231,16 +227,16 @@ fn press_menu(
         ),
     ];
     let tips = fingertips.tips_m();
-    status.right_index_tip_m = tips[1];
+    report.status.right_index_tip_m = tips[1];
     for (which, (quad, panel)) in quads.into_iter().enumerate() {
         let Some(transform) = quad.and_then(|quad| transforms.get(quad).ok()) else {
             continue;
         };
         let pose = RigidPose::new(transform.translation, transform.rotation);
         if which == 0 {
-            status.menu_button = Some((pose.position_m, pose.rotation));
+            report.status.menu_button = Some((pose.position_m, pose.rotation));
         } else {
-            status.menu_list = Some((pose.position_m, pose.rotation, panel.rows, LIST_M));
+            report.status.menu_list = Some((pose.position_m, pose.rotation, panel.rows, LIST_M));
         }
         // The list only takes presses while it is shown.
         let live = which == 0 || lesson_menu.open;
@@ -251,7 +247,7 @@ fn press_menu(
             let Some(row) = menu.pokes[side][which].update(&panel, local) else {
                 continue;
             };
-            status.menu_presses += 1;
+            report.status.menu_presses += 1;
             if which == 0 {
                 lesson_menu.open = !lesson_menu.open;
                 continue;
@@ -278,7 +274,7 @@ fn press_menu(
             }
         }
     }
-    clock.add(started);
+    report.clock.add(started);
 }
 
 fn show_menu(

@@ -115,13 +115,9 @@ fn press_replay_panel(
     mut transforms: Query<&mut Transform>,
     mut panel: ResMut<ReplayPanel>,
     mut timeline: ResMut<ReplayTimeline>,
-    report: XrReport,
+    mut report: XrReport,
 ) {
     let started = Instant::now();
-    let XrReport {
-        mut status,
-        mut clock,
-    } = report;
     let Some(quad) = panel.quad else { return };
     let Ok(anchor) = anchors.single() else { return };
     let Ok(mut transform) = transforms.get_mut(quad) else {
@@ -133,14 +129,14 @@ fn press_replay_panel(
         size_m: PANEL_M.to_array(),
         rows: ROWS.len(),
     };
-    status.replay_panel = Some((pose.position_m, pose.rotation, ROWS.len(), PANEL_M));
+    report.status.replay_panel = Some((pose.position_m, pose.rotation, ROWS.len(), PANEL_M));
     let tips = fingertips.tips_m();
     for (side, tip_m) in tips.into_iter().enumerate() {
         let local = tip_m.map(|tip_m| PokePanel::local_point(&pose, tip_m));
         let Some(row) = panel.pokes[side].update(&face, local) else {
             continue;
         };
-        status.menu_presses += 1;
+        report.status.menu_presses += 1;
         match ROWS[row] {
             ReplayRow::Heading => {}
             ReplayRow::PlayPause => timeline.toggle_play(),
@@ -158,7 +154,7 @@ fn press_replay_panel(
             }
         }
     }
-    clock.add(started);
+    report.clock.add(started);
 }
 
 fn show_replay_panel(

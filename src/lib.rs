@@ -123,8 +123,12 @@ pub enum StartError {
     NoDisplay,
 }
 
-/// The full windowed trainer, ready to `run()`.
-pub fn build_app(options: &TrainerOptions) -> Result<App, StartError> {
+/// The room's background colour, on a monitor and in a headset.
+const CLEAR_COLOUR: Color = Color::srgb(0.05, 0.06, 0.08);
+
+/// Bevy's default plugins with one window on the display (`title`, `size_px`), the quiet log
+/// and the room's background; [`StartError::NoDisplay`] when there is no display to open it on.
+fn windowed_app(title: &str, size_px: UVec2, verbosity: u8) -> Result<App, StartError> {
     if cfg!(target_os = "linux") && std::env::var_os("DISPLAY").is_none_or(|d| d.is_empty()) {
         return Err(StartError::NoDisplay);
     }
@@ -133,15 +137,37 @@ pub fn build_app(options: &TrainerOptions) -> Result<App, StartError> {
         DefaultPlugins
             .set(WindowPlugin {
                 primary_window: Some(Window {
-                    title: "Neuraxis — spinal needle trainer".into(),
-                    resolution: WindowResolution::from(options.window_size_px),
+                    title: title.into(),
+                    resolution: WindowResolution::from(size_px),
                     ..default()
                 }),
                 ..default()
             })
-            .set(log_plugin(options.verbosity)),
+            .set(log_plugin(verbosity)),
     )
-    .insert_resource(ClearColor(Color::srgb(0.05, 0.06, 0.08)));
+    .insert_resource(ClearColor(CLEAR_COLOUR));
+    Ok(app)
+}
+
+/// Bevy's default plugins set up for a headset without a window (see
+/// [`xr_plugin::xr_plugin_group`]), the log with the headset's lines, and the room's background.
+fn headset_app(verbosity: u8) -> App {
+    let mut app = App::new();
+    let mut log = log_plugin(verbosity);
+    // Session states, grabs and haptic pulses are worth a line even when quiet.
+    log.filter.push_str(",bevy_mod_openxr=info,xr_plugin=info");
+    app.add_plugins(xr_plugin::xr_plugin_group(DefaultPlugins.build().set(log)))
+        .insert_resource(ClearColor(CLEAR_COLOUR));
+    app
+}
+
+/// The full windowed trainer, ready to `run()`.
+pub fn build_app(options: &TrainerOptions) -> Result<App, StartError> {
+    let mut app = windowed_app(
+        "Neuraxis — spinal needle trainer",
+        options.window_size_px,
+        options.verbosity,
+    )?;
     if let Some(twin) = &options.twin {
         app.insert_resource(twin_plugin::SkinShown(options.show_skin))
             .add_plugins(twin_plugin::TwinPlugin { twin: twin.clone() });
@@ -231,12 +257,7 @@ fn log_plugin(verbosity: u8) -> LogPlugin {
 /// The trainer in a headset: the room and the needle rendered in stereo through OpenXR, hands
 /// and controllers driving the needle. Needs no window or display.
 pub fn build_xr_app(options: &TrainerOptions, xr: xr_plugin::XrOptions) -> App {
-    let mut app = App::new();
-    let mut log = log_plugin(options.verbosity);
-    // Session states, grabs and haptic pulses are worth a line even when quiet.
-    log.filter.push_str(",bevy_mod_openxr=info,xr_plugin=info");
-    app.add_plugins(xr_plugin::xr_plugin_group(DefaultPlugins.build().set(log)))
-        .insert_resource(ClearColor(Color::srgb(0.05, 0.06, 0.08)));
+    let mut app = headset_app(options.verbosity);
     if let Some(twin) = &options.twin {
         app.add_plugins(twin_plugin::TwinPlugin { twin: twin.clone() });
     }

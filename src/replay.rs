@@ -3,7 +3,6 @@
 //! the live needle and desktop controls.
 
 use bevy::prelude::*;
-use bevy::window::WindowResolution;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -32,24 +31,12 @@ pub struct ReplayAppOptions {
 
 /// The replay window, ready to `run()`.
 pub fn build_replay_app(options: &ReplayAppOptions) -> Result<App, StartError> {
-    if cfg!(target_os = "linux") && std::env::var_os("DISPLAY").is_none_or(|d| d.is_empty()) {
-        return Err(StartError::NoDisplay);
-    }
-    let mut app = App::new();
-    app.add_plugins(
-        DefaultPlugins
-            .set(WindowPlugin {
-                primary_window: Some(Window {
-                    title: "Neuraxis — replay".into(),
-                    resolution: WindowResolution::from(options.window_size_px),
-                    ..default()
-                }),
-                ..default()
-            })
-            .set(crate::log_plugin(options.verbosity)),
-    )
-    .insert_resource(ClearColor(Color::srgb(0.05, 0.06, 0.08)))
-    .add_plugins(stage_plugin::StagePlugin);
+    let mut app = crate::windowed_app(
+        "Neuraxis — replay",
+        options.window_size_px,
+        options.verbosity,
+    )?;
+    app.add_plugins(stage_plugin::StagePlugin);
     if let Some(twin) = &options.twin {
         app.add_plugins(twin_plugin::TwinPlugin { twin: twin.clone() });
     }
@@ -71,12 +58,8 @@ pub fn build_replay_app(options: &ReplayAppOptions) -> Result<App, StartError> {
 /// The replay in a headset: the recordings' ghosts on the twin, in the room, with a panel
 /// pressed by a fingertip to play, pause and step. Needs no window or display.
 pub fn build_xr_replay_app(options: &ReplayAppOptions, xr: xr_plugin::XrOptions) -> App {
-    let mut app = App::new();
-    let mut log = crate::log_plugin(options.verbosity);
-    log.filter.push_str(",bevy_mod_openxr=info,xr_plugin=info");
-    app.add_plugins(xr_plugin::xr_plugin_group(DefaultPlugins.build().set(log)))
-        .insert_resource(ClearColor(Color::srgb(0.05, 0.06, 0.08)))
-        .add_plugins(stage_plugin::StagePlugin);
+    let mut app = crate::headset_app(options.verbosity);
+    app.add_plugins(stage_plugin::StagePlugin);
     if let Some(twin) = &options.twin {
         app.add_plugins(twin_plugin::TwinPlugin { twin: twin.clone() });
     }

@@ -2,6 +2,7 @@
 //! with the left button to draw on the twin, L to type the next pin's label, P + click to pin,
 //! C to mark a chapter. The camera keeps still while A or P is held.
 
+use bevy::ecs::system::SystemParam;
 use bevy::input::ButtonState;
 use bevy::input::keyboard::{Key, KeyboardInput};
 use bevy::prelude::*;
@@ -13,6 +14,27 @@ use twin_plugin::{ShownTwin, TwinStructure};
 /// How far from the twin's origin the skin plane may be drawn on when no twin mesh is hit
 /// (the back, not the room).
 const PLANE_REACH_M: f32 = 0.3;
+
+/// Keys and mouse → annotations, and the pin label's prompt.
+pub(crate) struct AnnotateInputPlugin;
+
+impl Plugin for AnnotateInputPlugin {
+    fn build(&self, app: &mut App) {
+        app.init_resource::<PinLabelDraft>()
+            // Typing a pin label takes the keys before any control reads them.
+            .add_systems(PreUpdate, type_pin_label.after(bevy::input::InputSystems))
+            .add_systems(Startup, spawn_pin_label_prompt)
+            .add_systems(
+                Update,
+                (
+                    show_pin_label_prompt,
+                    (run_annotation_script, send_annotation_input)
+                        .chain()
+                        .after(stage_plugin::PointerSystems),
+                ),
+            );
+    }
+}
 
 /// Whether the annotation keys are live: an instructor lesson is being recorded.
 pub(crate) fn annotating(status: Option<&RecordingStatus>) -> bool {
@@ -33,7 +55,7 @@ fn point_on_twin(
     ray: Ray3d,
     anchor: &GlobalTransform,
     twin: Option<&ShownTwin>,
-    structures: &Query<(&TwinStructure, &GlobalTransform, Option<&Visibility>)>,
+    structures: &TwinStructures,
 ) -> Option<Vec3> {
     let nearest_mesh_m = twin.and_then(|twin| {
         structures
@@ -109,7 +131,7 @@ fn push_within_limit(text: &mut String, more: &str) {
 
 /// While a lesson records, L starts typing the next pin's label; the keys typed then reach no
 /// other control (W does not push the needle, Esc does not quit).
-pub(crate) fn type_pin_label(
+fn type_pin_label(
     status: Option<Res<RecordingStatus>>,
     typed: Option<MessageReader<KeyboardInput>>,
     mut draft: ResMut<PinLabelDraft>,
@@ -152,7 +174,7 @@ pub fn pin_label_prompt(draft: &PinLabelDraft) -> String {
 #[derive(Component, Debug)]
 pub struct PinLabelPrompt;
 
-pub(crate) fn spawn_pin_label_prompt(mut commands: Commands) {
+fn spawn_pin_label_prompt(mut commands: Commands) {
     commands.spawn((
         Name::new("Pin label prompt"),
         PinLabelPrompt,
@@ -171,7 +193,7 @@ pub(crate) fn spawn_pin_label_prompt(mut commands: Commands) {
     ));
 }
 
-pub(crate) fn show_pin_label_prompt(
+fn show_pin_label_prompt(
     draft: Res<PinLabelDraft>,
     mut prompts: Query<&mut Text, With<PinLabelPrompt>>,
 ) {
@@ -184,19 +206,46 @@ pub(crate) fn show_pin_label_prompt(
     }
 }
 
-#[allow(clippy::too_many_arguments)] // one system reading the input's separate resources
-pub(crate) fn send_annotation_input(
+/// The twin's drawn structures and where each is.
+type TwinStructures<'w, 's> = Query<
+    'w,
+    's,
+    (
+        &'static TwinStructure,
+        &'static GlobalTransform,
+        Option<&'static Visibility>,
+    ),
+>;
+
+/// What the pointer can land on: the twin's meshes, else the skin plane at the anchor.
+#[derive(SystemParam)]
+struct PointerOnTwin<'w, 's> {
+    pointer: Option<Res<'w, PointerRay>>,
+    anchors: Query<'w, 's, &'static GlobalTransform, With<TwinAnchor>>,
+    twin: Option<Res<'w, ShownTwin>>,
+    structures: TwinStructures<'w, 's>,
+}
+
+impl PointerOnTwin<'_, '_> {
+    /// Where the pointer meets the twin this frame, room frame.
+    fn point_m(&self) -> Option<Vec3> {
+        let ray = self.pointer.as_ref().and_then(|pointer| pointer.0)?;
+        let anchor = self.anchors.iter().next()?;
+        point_on_twin(ray, anchor, self.twin.as_deref(), &self.structures)
+    }
+}
+
+fn send_annotation_input(
     keys: Res<ButtonInput<KeyCode>>,
     buttons: Res<ButtonInput<MouseButton>>,
     status: Option<Res<RecordingStatus>>,
-    pointer: Option<Res<PointerRay>>,
-    anchors: Query<&GlobalTransform, With<TwinAnchor>>,
-    twin: Option<Res<ShownTwin>>,
-    structures: Query<(&TwinStructure, &GlobalTransform, Option<&Visibility>)>,
+    on_twin: PointerOnTwin,
     mut drawing: Local<bool>,
     mut draft: ResMut<PinLabelDraft>,
-    mut inputs: MessageWriter<AnnotationInput>,
+    // Absent without a recorder, when nothing is annotated anyway.
+    inputs: Option<MessageWriter<AnnotationInput>>,
 ) {
+    let Some(mut inputs) = inputs else { return };
     let live = annotating(status.as_deref());
     let pen_down = live && keys.pressed(KeyCode::KeyA) && buttons.pressed(MouseButton::Left);
     if *drawing && !pen_down {
@@ -215,11 +264,7 @@ pub(crate) fn send_annotation_input(
     if !pen_down && !pin_click {
         return;
     }
-    let ray = pointer.and_then(|pointer| pointer.0);
-    let (Some(ray), Some(anchor)) = (ray, anchors.iter().next()) else {
-        return;
-    };
-    let Some(point_m) = point_on_twin(ray, anchor, twin.as_deref(), &structures) else {
+    let Some(point_m) = on_twin.point_m() else {
         return;
     };
     if pin_click {
@@ -262,7 +307,7 @@ fn scripted_stroke_point_m(step: u32) -> Vec3 {
     )
 }
 
-pub(crate) fn run_annotation_script(
+fn run_annotation_script(
     script: Option<ResMut<ScriptedAnnotation>>,
     mut keys: ResMut<ButtonInput<KeyCode>>,
     mut buttons: ResMut<ButtonInput<MouseButton>>,

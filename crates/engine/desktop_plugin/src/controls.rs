@@ -1,9 +1,22 @@
-//! Mouse and keyboard → orbit camera: left-drag orbits, right- or middle-drag pans, the wheel
-//! zooms, R or Home resets.
+//! The desktop camera: where it starts, and mouse and keyboard → orbit camera: left-drag
+//! orbits, right- or middle-drag pans, the wheel zooms, R or Home resets.
 
-use crate::OrbitCamera;
+use crate::OrbitRig;
 use bevy::input::mouse::{AccumulatedMouseMotion, AccumulatedMouseScroll, MouseScrollUnit};
 use bevy::prelude::*;
+
+/// The desktop camera: spawned looking at the twin anchor, moved by mouse and keyboard.
+pub(crate) struct OrbitCameraPlugin;
+
+impl Plugin for OrbitCameraPlugin {
+    fn build(&self, app: &mut App) {
+        app.add_systems(Startup, spawn_camera.after(stage_plugin::StageSystems))
+            .add_systems(
+                Update,
+                (drive_orbit_camera, quit_on_escape).in_set(CameraControlSystems),
+            );
+    }
+}
 
 /// The system that moves the desktop camera from mouse and keyboard input.
 #[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
@@ -11,6 +24,57 @@ pub struct CameraControlSystems;
 
 /// Pixels of a high-resolution scroll that count as one wheel line.
 const PIXELS_PER_LINE: f32 = 40.0;
+
+/// Where the desktop camera starts (and returns to on reset).
+#[derive(Resource, Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum StartView {
+    /// A seated operator at the table edge, looking slightly down at the back.
+    #[default]
+    Operator,
+    /// Straight at the back, close up: spinous processes, laminae and facets face the camera
+    /// (with the skin hidden).
+    Back,
+}
+
+/// How far from the spine the back view stands.
+const BACK_VIEW_DISTANCE_M: f32 = 0.34;
+/// The spine lies this far in front of the skin over L3–L4: the back view looks at it.
+const BACK_VIEW_FOCUS_DEPTH_M: f32 = 0.04;
+
+/// The desktop camera's rig, and the view it returns to on reset.
+#[derive(Component, Debug, Clone, Copy)]
+pub struct OrbitCamera {
+    /// The current view.
+    pub rig: OrbitRig,
+    /// The view the reset key returns to.
+    pub home: OrbitRig,
+}
+
+fn spawn_camera(
+    mut commands: Commands,
+    anchors: Query<&Transform, With<stage_plugin::TwinAnchor>>,
+    start_view: Option<Res<StartView>>,
+) {
+    let anchor = anchors.iter().next().copied();
+    let focus = anchor.map_or(Vec3::new(0.0, 0.9, 0.2), |anchor| anchor.translation);
+    let home = match (start_view.as_deref().copied().unwrap_or_default(), anchor) {
+        (StartView::Back, Some(anchor)) => {
+            let posterior = anchor.rotation * Vec3::Z;
+            OrbitRig::looking_along(
+                focus - posterior * BACK_VIEW_FOCUS_DEPTH_M,
+                -posterior,
+                BACK_VIEW_DISTANCE_M,
+            )
+        }
+        _ => OrbitRig::operator_view(focus),
+    };
+    commands.spawn((
+        Name::new("Desktop camera"),
+        Camera3d::default(),
+        home.transform(),
+        OrbitCamera { rig: home, home },
+    ));
+}
 
 pub(crate) fn drive_orbit_camera(
     buttons: Res<ButtonInput<MouseButton>>,

@@ -9,11 +9,20 @@ Needle: W/S or Ctrl+wheel in/out (Shift faster), arrows or Ctrl+drag aim, Ctrl+c
 T stylet out/in (syringe on), Space plunger, F saline/air, N next needle, B turn bevel, Backspace new attempt
 Lesson: M menu, F9 record; while recording A+drag draw on the twin, L label, P+click pin, C chapter";
 
+/// The help line at the bottom of the window.
+pub(crate) struct HelpLinePlugin;
+
+impl Plugin for HelpLinePlugin {
+    fn build(&self, app: &mut App) {
+        app.add_systems(Startup, spawn_help_line);
+    }
+}
+
 /// Marks the help line's text.
 #[derive(Component, Debug)]
 pub struct HelpLine;
 
-pub(crate) fn spawn_help_line(mut commands: Commands) {
+fn spawn_help_line(mut commands: Commands) {
     commands.spawn((
         Name::new("Help line"),
         HelpLine,

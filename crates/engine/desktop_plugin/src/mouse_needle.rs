@@ -2,6 +2,7 @@
 //! aim, wheel to advance and withdraw. Without Ctrl the mouse drives the camera.
 
 use crate::DesktopNeedleHand;
+use bevy::ecs::system::SystemParam;
 use bevy::input::mouse::{AccumulatedMouseMotion, AccumulatedMouseScroll, MouseScrollUnit};
 use bevy::prelude::*;
 use physics_plugin::NeedleReadout;
@@ -28,12 +29,17 @@ pub(crate) fn entry_under_pointer_mm(ray: Ray3d, anchor: &GlobalTransform) -> Op
     (hit_mm.length() <= ENTRY_REACH_MM).then_some(hit_mm)
 }
 
-#[allow(clippy::too_many_arguments)] // one system reading the mouse's separate resources
+/// The mouse's buttons, motion and wheel this frame.
+#[derive(SystemParam)]
+pub(crate) struct MouseInput<'w> {
+    pub(crate) buttons: Res<'w, ButtonInput<MouseButton>>,
+    pub(crate) motion: Res<'w, AccumulatedMouseMotion>,
+    pub(crate) scroll: Res<'w, AccumulatedMouseScroll>,
+}
+
 pub(crate) fn drive_needle_with_mouse(
     keys: Res<ButtonInput<KeyCode>>,
-    buttons: Res<ButtonInput<MouseButton>>,
-    motion: Res<AccumulatedMouseMotion>,
-    scroll: Res<AccumulatedMouseScroll>,
+    mouse: MouseInput,
     pointer: Option<Res<PointerRay>>,
     anchors: Query<&GlobalTransform, With<TwinAnchor>>,
     readout: Option<Res<NeedleReadout>>,
@@ -46,6 +52,11 @@ pub(crate) fn drive_needle_with_mouse(
         .as_ref()
         .and_then(|readout| readout.state.as_ref())
         .is_some_and(|state| state.entry_point_m.is_some());
+    let MouseInput {
+        buttons,
+        motion,
+        scroll,
+    } = mouse;
     if buttons.just_pressed(MouseButton::Left) && !in_body {
         let ray = pointer.and_then(|pointer| pointer.0);
         if let (Some(ray), Some(anchor)) = (ray, anchors.iter().next())

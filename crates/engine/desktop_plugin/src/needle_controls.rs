@@ -5,6 +5,25 @@ use bevy::prelude::*;
 use needle::{LorFluid, NeedleKind};
 use physics_plugin::{NeedleHandInput, NeedleReadout};
 
+/// Mouse and keys → the needle hand → the physics' hand input, before the fixed loop.
+pub(crate) struct NeedleHandPlugin;
+
+impl Plugin for NeedleHandPlugin {
+    fn build(&self, app: &mut App) {
+        app.init_resource::<DesktopNeedleHand>()
+            // Before the fixed update, so the physics sees this frame's hand.
+            .add_systems(
+                RunFixedMainLoop,
+                (
+                    crate::mouse_needle::drive_needle_with_mouse,
+                    drive_needle_hand,
+                )
+                    .chain()
+                    .in_set(RunFixedMainLoopSystems::BeforeFixedMainLoop),
+            );
+    }
+}
+
 /// Where the desktop hand holds the needle, relative to the skin over the interspace.
 #[derive(Resource, Debug, Clone, Copy, PartialEq)]
 pub struct DesktopNeedleHand {
@@ -76,7 +95,7 @@ fn next_needle(kind: NeedleKind) -> NeedleKind {
     NeedleKind::ALL[(index + 1) % NeedleKind::ALL.len()]
 }
 
-pub(crate) fn drive_needle_hand(
+fn drive_needle_hand(
     time: Res<Time>,
     keys: Res<ButtonInput<KeyCode>>,
     mut hand: ResMut<DesktopNeedleHand>,

@@ -9,13 +9,24 @@ use physics_plugin::{NeedleFact, NeedleReadout};
 #[derive(Component, Debug)]
 pub struct ReadoutPanel;
 
+/// The teaching panel: the needle's state and its latest facts.
+pub(crate) struct ReadoutPanelPlugin;
+
+impl Plugin for ReadoutPanelPlugin {
+    fn build(&self, app: &mut App) {
+        app.init_resource::<RecentFacts>()
+            .add_systems(Startup, spawn_panel)
+            .add_systems(Update, update_panel);
+    }
+}
+
 /// The most recent facts, newest last.
 #[derive(Resource, Debug, Default)]
-pub(crate) struct RecentFacts(Vec<String>);
+struct RecentFacts(Vec<String>);
 
 const RECENT_FACTS_SHOWN: usize = 5;
 
-pub(crate) fn spawn_panel(mut commands: Commands) {
+fn spawn_panel(mut commands: Commands) {
     commands.spawn((
         Name::new("Readout panel"),
         ReadoutPanel,
@@ -109,16 +120,19 @@ pub fn bevel_words(roll_deg: f32) -> &'static str {
     }
 }
 
-pub(crate) fn update_panel(
+fn update_panel(
     readout: Option<Res<NeedleReadout>>,
     input: Option<Res<physics_plugin::NeedleHandInput>>,
-    mut facts: MessageReader<NeedleFact>,
+    // Absent without the needle physics (a view alone).
+    facts: Option<MessageReader<NeedleFact>>,
     mut recent: ResMut<RecentFacts>,
     mut panels: Query<&mut Text, With<ReadoutPanel>>,
 ) {
-    recent
-        .0
-        .extend(facts.read().map(|fact| describe_fact(&fact.event)));
+    if let Some(mut facts) = facts {
+        recent
+            .0
+            .extend(facts.read().map(|fact| describe_fact(&fact.event)));
+    }
     let excess = recent.0.len().saturating_sub(RECENT_FACTS_SHOWN);
     recent.0.drain(..excess);
     let Some(state) = readout.as_ref().and_then(|readout| readout.state.as_ref()) else {

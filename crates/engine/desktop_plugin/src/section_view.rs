@@ -14,13 +14,23 @@ const HALF_EXTENT_M: f32 = 0.045;
 /// Redraw once the tip has moved this far, metres.
 const REDRAW_MOVE_M: f32 = 0.0003;
 
+/// The section picture in the panel.
+pub(crate) struct SectionViewPlugin;
+
+impl Plugin for SectionViewPlugin {
+    fn build(&self, app: &mut App) {
+        app.add_systems(Startup, spawn_section_view)
+            .add_systems(Update, update_section_view);
+    }
+}
+
 /// Marks the section picture; holds where it was last drawn for.
 #[derive(Component, Debug, Default)]
 pub struct SectionView {
     drawn_for: Option<(Vec3, Vec3)>,
 }
 
-pub(crate) fn spawn_section_view(mut commands: Commands, mut images: ResMut<Assets<Image>>) {
+fn spawn_section_view(mut commands: Commands, mut images: ResMut<Assets<Image>>) {
     let side = SECTION_PX as u32;
     let image = Image::new_fill(
         Extent3d {
@@ -69,7 +79,7 @@ pub(crate) fn spawn_section_view(mut commands: Commands, mut images: ResMut<Asse
 }
 
 /// Redraws the section when the needle has moved.
-pub(crate) fn update_section_view(
+fn update_section_view(
     readout: Option<Res<NeedleReadout>>,
     anatomy: Option<Res<NeedleAnatomy>>,
     mut views: Query<(&mut SectionView, &ImageNode)>,

@@ -4,8 +4,9 @@
 use super::*;
 use anatomy::TissueClass;
 use bevy::time::TimeUpdateStrategy;
+use needle::{LorFluid, NeedleEvent, NeedleKind, SyntheticLumbar};
 use std::time::Duration;
-use visuals::NeedleShaft;
+use visuals::look::NeedleShaft;
 
 #[derive(Resource, Default)]
 struct SeenFacts(Vec<NeedleFact>);

@@ -8,7 +8,8 @@ use bevy::prelude::*;
 use session::{Anchor, Annotation, SessionEvent, StrokeBuilder, TimedEvent};
 use stage_plugin::TwinAnchor;
 
-use crate::{ActiveRecording, RecordingStatus};
+use crate::RecordingStatus;
+use crate::recorder::ActiveRecording;
 
 /// One step of annotating, from whichever pen: the desktop sends these for A-drag, P-click and
 /// C; an XR plugin sends the same for a fingertip. Points are in the room (world) frame, in

@@ -1,7 +1,15 @@
 //! Floor, walls and lights.
 
-use crate::{Floor, RoomLayout};
+use anatomy::ProcedureRoom;
 use bevy::prelude::*;
+
+/// The room's dimensions. Insert before [`crate::StagePlugin`] builds to change them.
+#[derive(Resource, Debug, Clone, Copy, Default, Deref)]
+pub struct RoomLayout(pub ProcedureRoom);
+
+/// The floor of the room.
+#[derive(Component, Debug)]
+pub struct Floor;
 
 const WALL_HEIGHT_M: f32 = 2.8;
 const CEILING_LIGHT_HEIGHT_M: f32 = 2.5;

@@ -1,7 +1,11 @@
 //! The patient table: a padded top on four legs.
 
-use crate::{PatientTable, RoomLayout};
+use crate::RoomLayout;
 use bevy::prelude::*;
+
+/// The patient table (its top and legs are children).
+#[derive(Component, Debug)]
+pub struct PatientTable;
 
 /// The table's top slab; its upper face is at the layout's table height.
 #[derive(Component, Debug, Clone, Copy)]

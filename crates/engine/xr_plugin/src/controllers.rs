@@ -1,8 +1,7 @@
-//! Controllers through OpenXR actions (grip pose, squeeze, trigger) and haptic pulses on the
-//! needle's facts: bone contact, a layer's pop, loss of resistance.
+//! Controllers through OpenXR actions: grip pose, squeeze and trigger read each frame, and the
+//! haptic action the pulses are sent through.
 
-use crate::hand_input::HandsState;
-use crate::status::{SystemClock, XrStatus};
+use crate::status::SystemClock;
 use bevy::prelude::*;
 use bevy_mod_openxr::action_binding::{OxrSendActionBindings, OxrSuggestActionBinding};
 use bevy_mod_openxr::action_set_attaching::OxrAttachActionSet;
@@ -12,9 +11,7 @@ use bevy_mod_openxr::resources::OxrInstance;
 use bevy_mod_openxr::session::OxrSession;
 use bevy_mod_xr::session::{XrSessionCreated, session_available};
 use bevy_mod_xr::spaces::{XrSpace, XrSpaceLocationFlags};
-use hands::{ControllerState, Handedness, HapticCue, HapticPulse, RigidPose};
-use needle::NeedleEvent;
-use physics_plugin::{NeedleFact, NeedleReadout};
+use hands::{ControllerState, RigidPose};
 use std::time::Instant;
 
 pub(crate) struct ControllerPlugin;
@@ -32,8 +29,7 @@ impl Plugin for ControllerPlugin {
                     read_controllers.after(OxrActionSetSyncSet),
                 )
                     .run_if(openxr_session_running),
-            )
-            .add_systems(Update, pulse_on_facts.in_set(crate::XrSystems::Feedback));
+            );
     }
 }
 
@@ -44,14 +40,17 @@ pub(crate) struct ControllerReadings {
     pub(crate) right: Option<ControllerState>,
 }
 
+/// The OpenXR actions of both controllers.
 #[derive(Resource)]
-struct ControllerActions {
+pub(crate) struct ControllerActions {
     set: openxr::ActionSet,
     grip: openxr::Action<openxr::Posef>,
     squeeze: openxr::Action<f32>,
     trigger: openxr::Action<f32>,
-    haptic: openxr::Action<openxr::Haptic>,
-    hands: [openxr::Path; 2],
+    /// Vibration, for the haptic pulses.
+    pub(crate) haptic: openxr::Action<openxr::Haptic>,
+    /// The left and the right hand's paths.
+    pub(crate) hands: [openxr::Path; 2],
 }
 
 #[derive(Component)]
@@ -190,71 +189,5 @@ fn read_controllers(
         left: states[0],
         right: states[1],
     };
-    clock.add(started);
-}
-
-#[allow(clippy::too_many_arguments)]
-fn pulse_on_facts(
-    mut facts: MessageReader<NeedleFact>,
-    readout: Option<Res<NeedleReadout>>,
-    hands: Res<HandsState>,
-    actions: Option<Res<ControllerActions>>,
-    session: Option<Res<OxrSession>>,
-    mut status: ResMut<XrStatus>,
-    mut clock: ResMut<SystemClock>,
-) {
-    let started = Instant::now();
-    let peaks = readout.map_or([0.0; 3], |r| r.haptic_peaks_0_1);
-    for fact in facts.read() {
-        let cue = match fact.event {
-            NeedleEvent::BoneContacted { .. } => HapticCue::BoneKnock,
-            NeedleEvent::MembranePunctured { .. } | NeedleEvent::DuraPunctured { .. } => {
-                HapticCue::Pop
-            }
-            NeedleEvent::LossOfResistance { .. } => HapticCue::LossOfResistance,
-            _ => continue,
-        };
-        let peak = peaks[HapticCue::ALL.iter().position(|c| *c == cue).unwrap_or(0)];
-        // The fact is certain even when this tick's peak has already decayed.
-        let Some(pulse) = HapticPulse::for_cue(cue, peak.max(0.5)) else {
-            continue;
-        };
-        // The needle hand feels the needle; the syringe hand the plunger's give.
-        let holder = hands.holder.unwrap_or(Handedness::Right);
-        let hand = if cue == HapticCue::LossOfResistance {
-            holder.other()
-        } else {
-            holder
-        };
-        let sent = match (&actions, &session) {
-            (Some(actions), Some(session)) => {
-                let xr: &openxr::Session<openxr::AnyGraphics> = session;
-                let vibration = openxr::HapticVibration::new()
-                    .amplitude(pulse.amplitude_0_1)
-                    .frequency(pulse.frequency_hz)
-                    .duration(openxr::Duration::from_nanos(
-                        (pulse.duration_s * 1e9) as i64,
-                    ));
-                let path = actions.hands[usize::from(hand == Handedness::Right)];
-                actions
-                    .haptic
-                    .apply_feedback(xr, path, &vibration)
-                    .map_err(|e| e.to_string())
-            }
-            _ => Err("no XR session".into()),
-        };
-        let description = format!(
-            "{cue:?} {hand:?} amplitude {:.2} duration {:.0} ms frequency {:.0} Hz",
-            pulse.amplitude_0_1,
-            pulse.duration_s * 1000.0,
-            pulse.frequency_hz
-        );
-        match sent {
-            Ok(()) => info!("haptic pulse requested: {description}"),
-            Err(error) => warn!("haptic pulse {description} not sent: {error}"),
-        }
-        status.haptic_pulses += 1;
-        status.last_pulse = description;
-    }
     clock.add(started);
 }

@@ -3,7 +3,9 @@
 
 use crate::XrOptions;
 use crate::controllers::ControllerReadings;
+use crate::report::XrReport;
 use crate::status::{SystemClock, XrStatus};
+use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 use bevy_mod_xr::hands::{HandBone, LeftHand, RightHand};
 use bevy_mod_xr::spaces::XrSpaceLocationFlags;
@@ -54,9 +56,7 @@ impl Plugin for HandInputPlugin {
             )
             .add_systems(
                 RunFixedMainLoop,
-                drive_needle_from_hands
-                    .in_set(RunFixedMainLoopSystems::BeforeFixedMainLoop)
-                    .in_set(crate::XrSystems::Input),
+                drive_needle_from_hands.in_set(crate::XrSystems::Input),
             )
             .add_systems(Update, draw_hands.in_set(crate::XrSystems::Feedback));
     }
@@ -79,6 +79,17 @@ pub(crate) struct HandsState {
     drawing: [bool; 2],
 }
 
+#[cfg(test)]
+impl HandsState {
+    /// Hands tracked at these poses (left, right), nothing else: for tests of the presses.
+    pub(crate) fn tracking(tracked: [Option<HandPose>; 2]) -> Self {
+        Self {
+            tracked,
+            ..default()
+        }
+    }
+}
+
 impl HandsState {
     /// Each hand's index fingertip this frame (STAGE space), left then right.
     pub(crate) fn index_tips_m(&self) -> [Option<Vec3>; 2] {
@@ -87,6 +98,54 @@ impl HandsState {
                 .and_then(|hand| hand.position_m(HandJoint::IndexTip))
         })
     }
+}
+
+/// Each hand's pressing point this frame: the index fingertip, else the controller.
+#[derive(SystemParam)]
+pub(crate) struct Fingertips<'w> {
+    hands: Res<'w, HandsState>,
+    controllers: Option<Res<'w, ControllerReadings>>,
+}
+
+impl Fingertips<'_> {
+    /// Each hand's pressing point in the STAGE space, left then right.
+    pub(crate) fn tips_m(&self) -> [Option<Vec3>; 2] {
+        let tips = self.hands.index_tips_m();
+        let grips = self.controllers.as_ref().map_or([None, None], |c| {
+            [c.left, c.right].map(|controller| controller.and_then(|c| c.grip))
+        });
+        [0, 1].map(|side| tips[side].or(grips[side].map(|grip| grip.position_m)))
+    }
+}
+
+/// The runtime's hands and controllers this frame, and the real time.
+#[derive(SystemParam)]
+struct TrackedInput<'w, 's> {
+    time: Res<'w, Time<Real>>,
+    bones: HandBones<'w, 's>,
+    controllers: Option<Res<'w, ControllerReadings>>,
+}
+
+/// The needle the hands drive: the physics' hand input and its readout, when a needle runs.
+#[derive(SystemParam)]
+struct NeedleLink<'w> {
+    input: Option<ResMut<'w, NeedleHandInput>>,
+    readout: Option<Res<'w, NeedleReadout>>,
+}
+
+/// The recorder the hands feed: the hands for the frames, the strokes drawn, when one runs.
+#[derive(SystemParam)]
+struct RecorderLink<'w> {
+    room_hands: Option<ResMut<'w, record_plugin::RoomHands>>,
+    recording: Option<Res<'w, record_plugin::RecordingStatus>>,
+    annotations: Option<MessageWriter<'w, record_plugin::AnnotationInput>>,
+}
+
+/// The twin anchor and the table, moved together when both hands place the table.
+#[derive(SystemParam)]
+struct TablePlacement<'w, 's> {
+    anchors: AnchorTransforms<'w, 's>,
+    tables: TableTransforms<'w, 's>,
 }
 
 /// The runtime's hands as the session format stores them (still in the STAGE space).
@@ -161,24 +220,31 @@ fn input_for(tracked: &Option<HandPose>, controller: Option<hands::ControllerSta
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn drive_needle_from_hands(
-    time: Res<Time<Real>>,
-    bones: HandBones,
-    controllers: Option<Res<ControllerReadings>>,
+    tracked: TrackedInput,
     mut state: ResMut<HandsState>,
-    mut status: ResMut<XrStatus>,
-    mut clock: ResMut<SystemClock>,
+    mut report: XrReport,
     options: Res<XrOptions>,
-    input: Option<ResMut<NeedleHandInput>>,
-    readout: Option<Res<NeedleReadout>>,
-    room_hands: Option<ResMut<record_plugin::RoomHands>>,
-    recording: Option<Res<record_plugin::RecordingStatus>>,
-    mut annotations: MessageWriter<record_plugin::AnnotationInput>,
-    mut anchors: AnchorTransforms,
-    mut tables: TableTransforms,
+    needle: NeedleLink,
+    recorder: RecorderLink,
+    table: TablePlacement,
 ) {
     let started = Instant::now();
+    let TrackedInput {
+        time,
+        bones,
+        controllers,
+    } = tracked;
+    let NeedleLink { input, readout } = needle;
+    let RecorderLink {
+        room_hands,
+        recording,
+        annotations,
+    } = recorder;
+    let TablePlacement {
+        mut anchors,
+        mut tables,
+    } = table;
     // Read even without a needle to drive (a replay): the panels are pressed with them.
     state.tracked = read_hands(&bones);
     let Some(mut input) = input else { return };
@@ -246,33 +312,35 @@ fn drive_needle_from_hands(
     }
     match command.change {
         GrabChange::Grabbed => {
-            status.grabs += 1;
+            report.status.grabs += 1;
             info!("needle grabbed by the {:?} hand", command.holder);
         }
         GrabChange::Released => info!("needle released"),
         GrabChange::None => {}
     }
     state.holder = command.holder;
-    status.holder = command
+    report.status.holder = command
         .holder
         .map_or("none".into(), |h| format!("{h:?}").to_lowercase());
-    status.right_pinch_gap_mm = command.pinch_gap_m[1].map(|gap| gap * 1000.0);
-    status.right_grab_point_m = command.grab_points_m[1];
-    status.needle_stage = Some((needle_stage.hub_m, needle_stage.direction));
-    status.twin_anchor = Some((twin_to_stage.position_m, twin_to_stage.rotation));
+    report.status.right_pinch_gap_mm = command.pinch_gap_m[1].map(|gap| gap * 1000.0);
+    report.status.right_grab_point_m = command.grab_points_m[1];
+    report.status.needle_stage = Some((needle_stage.hub_m, needle_stage.direction));
+    report.status.twin_anchor = Some((twin_to_stage.position_m, twin_to_stage.rotation));
 
     let instructor = recording
         .is_some_and(|recording| matches!(recording.active, Some((session::Role::Instructor, _))));
-    draw_strokes(
-        &mut state,
-        &command,
-        &needle_stage,
-        instructor,
-        &mut annotations,
-        &mut status,
-    );
+    if let Some(mut annotations) = annotations {
+        draw_strokes(
+            &mut state,
+            &command,
+            &needle_stage,
+            instructor,
+            &mut annotations,
+            &mut report.status,
+        );
+    }
     place_table(&mut state, &command, &options, &mut anchors, &mut tables);
-    clock.add(started);
+    report.clock.add(started);
 }
 
 /// While an instructor records, a free hand pinching away from the needle draws a stroke at

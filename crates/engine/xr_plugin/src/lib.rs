@@ -16,9 +16,11 @@ use std::time::{Duration, Instant};
 
 mod controllers;
 mod hand_input;
+mod haptics;
 mod menu;
 mod panel;
 mod replay_controls;
+mod report;
 mod status;
 
 pub use status::XrStatus;
@@ -56,13 +58,31 @@ impl Default for XrOptions {
     }
 }
 
-/// The headset's systems, in `RunFixedMainLoop` before the fixed loop (input) and `Update`.
+/// The headset's systems, configured per schedule by [`XrPlugin`]:
+///
+/// - `RunFixedMainLoop`: [`XrSystems::Input`] runs before the fixed loop
+///   (`RunFixedMainLoopSystems::BeforeFixedMainLoop`): the runtime's hands and controllers are
+///   read and drive the needle hand's target and the plunger, so the physics steps on this
+///   frame's hands. `Feedback` is empty there.
+/// - `Update` (after `RunFixedMainLoop`, so it sees the hands read above): [`XrSystems::Input`]
+///   takes the fingertips' presses on the panels (the lesson menu, the replay controls), then
+///   [`XrSystems::Feedback`] shows their effect: panels and menus, hands drawn, haptic pulses,
+///   and the status file, which thus reports this frame's presses.
 #[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
 pub enum XrSystems {
-    /// Hands and controllers → the needle hand's target and the plunger.
+    /// Hands and controllers read (before the fixed loop), and panel presses (in `Update`).
     Input,
-    /// Hands drawn, haptic pulses, status.
+    /// Panels, hands drawn, haptic pulses, status (`Update`, after `Input`).
     Feedback,
+}
+
+/// Orders the [`XrSystems`] in each schedule they run in.
+fn configure_xr_systems(app: &mut App) {
+    app.configure_sets(
+        RunFixedMainLoop,
+        XrSystems::Input.in_set(RunFixedMainLoopSystems::BeforeFixedMainLoop),
+    )
+    .configure_sets(Update, (XrSystems::Input, XrSystems::Feedback).chain());
 }
 
 /// Where an OpenXR runtime is registered: `XR_RUNTIME_JSON`, else the active runtime manifest
@@ -122,22 +142,21 @@ impl Plugin for XrPlugin {
             ..default()
         })
         .insert_resource(options)
-        // What the hands and panels say, whether or not a needle, lessons or a recorder
-        // listen (a replay has none of them).
-        .add_message::<physics_plugin::NeedleFact>()
-        .add_message::<lesson_plugin::ChooseLesson>()
-        .add_message::<record_plugin::AnnotationInput>()
-        .add_message::<record_plugin::ToggleInstructorRecording>()
         .add_systems(Update, exit_when_the_session_ends)
         .add_plugins((
             status::StatusPlugin,
             hand_input::HandInputPlugin,
             controllers::ControllerPlugin,
+            haptics::HapticsPlugin,
             panel::PanelPlugin,
             menu::MenuPlugin,
         ));
+        configure_xr_systems(app);
         if self.options.replay_controls {
-            app.add_plugins(replay_controls::ReplayControlsPlugin);
+            // A replay runs no needle physics (the facts' owner), yet the status file's fact
+            // reader needs the facts' queue.
+            app.add_message::<physics_plugin::NeedleFact>()
+                .add_plugins(replay_controls::ReplayControlsPlugin);
         }
     }
 }

@@ -1,10 +1,11 @@
 //! The lesson menu in the headset: a "Lessons" button under the panel and, when open, a list of
 //! the lessons beside the table, pressed with an index fingertip (or a controller's tip).
 
-use crate::controllers::ControllerReadings;
-use crate::hand_input::HandsState;
+use crate::hand_input::Fingertips;
 use crate::panel::{UiQuad, beside_table, spawn_ui_quad};
-use crate::status::{SystemClock, XrStatus};
+use crate::report::XrReport;
+use crate::status::XrStatus;
+use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 use hands::{PokeDetector, PokePanel, RigidPose};
 use lesson_plugin::{ActiveLesson, ChooseLesson, LessonCatalogue, LessonMenu, drawable};
@@ -20,9 +21,12 @@ impl Plugin for MenuPlugin {
             .add_systems(Startup, spawn_menu.after(StageSystems))
             .add_systems(
                 Update,
-                (place_menu, press_menu, show_menu)
-                    .chain()
-                    .in_set(crate::XrSystems::Feedback),
+                (
+                    (place_menu, press_menu)
+                        .chain()
+                        .in_set(crate::XrSystems::Input),
+                    show_menu.in_set(crate::XrSystems::Feedback),
+                ),
             );
     }
 }
@@ -171,32 +175,37 @@ fn place_menu(
     }
 }
 
-/// Each hand's pressing point in the STAGE space: the index fingertip, else the controller.
-pub(crate) fn fingertips(
-    hands: &HandsState,
-    controllers: Option<&ControllerReadings>,
-) -> [Option<Vec3>; 2] {
-    let tips = hands.index_tips_m();
-    let grips = controllers.map_or([None, None], |c| {
-        [c.left, c.right].map(|controller| controller.and_then(|c| c.grip))
-    });
-    [0, 1].map(|side| tips[side].or(grips[side].map(|grip| grip.position_m)))
+/// What the menu's rows ask for: a lesson (the lessons' plugin listens) and an instructor
+/// recording (the recorder listens), each absent when its listener is.
+#[derive(SystemParam)]
+struct MenuRequests<'w> {
+    choose: Option<MessageWriter<'w, ChooseLesson>>,
+    record: Option<MessageWriter<'w, ToggleInstructorRecording>>,
 }
 
-#[allow(clippy::too_many_arguments)] // one system joining hands, the menu's quads and the lessons
+/// The lessons' side of the menu: what is on offer, what runs, whether an instructor records.
+#[derive(SystemParam)]
+struct LessonState<'w> {
+    lesson_menu: Option<Res<'w, LessonMenu>>,
+    active: Option<Res<'w, ActiveLesson>>,
+    recording: Option<Res<'w, RecordingStatus>>,
+    catalogue: Option<Res<'w, LessonCatalogue>>,
+}
+
 fn press_menu(
-    hands: Res<HandsState>,
-    controllers: Option<Res<ControllerReadings>>,
+    fingertips: Fingertips,
     catalogue: Option<Res<LessonCatalogue>>,
     lesson_menu: Option<ResMut<LessonMenu>>,
-    mut choose: MessageWriter<ChooseLesson>,
-    mut record: MessageWriter<ToggleInstructorRecording>,
+    requests: MenuRequests,
     mut menu: ResMut<HeadsetMenu>,
     transforms: Query<&Transform>,
-    mut status: ResMut<XrStatus>,
-    mut clock: ResMut<SystemClock>,
+    mut report: XrReport,
 ) {
     let started = Instant::now();
+    let MenuRequests {
+        mut choose,
+        mut record,
+    } = requests;
     let Some(mut lesson_menu) = lesson_menu else {
         return;
     };
@@ -217,17 +226,17 @@ fn press_menu(
             },
         ),
     ];
-    let tips = fingertips(&hands, controllers.as_deref());
-    status.right_index_tip_m = tips[1];
+    let tips = fingertips.tips_m();
+    report.status.right_index_tip_m = tips[1];
     for (which, (quad, panel)) in quads.into_iter().enumerate() {
         let Some(transform) = quad.and_then(|quad| transforms.get(quad).ok()) else {
             continue;
         };
         let pose = RigidPose::new(transform.translation, transform.rotation);
         if which == 0 {
-            status.menu_button = Some((pose.position_m, pose.rotation));
+            report.status.menu_button = Some((pose.position_m, pose.rotation));
         } else {
-            status.menu_list = Some((pose.position_m, pose.rotation, panel.rows, LIST_M));
+            report.status.menu_list = Some((pose.position_m, pose.rotation, panel.rows, LIST_M));
         }
         // The list only takes presses while it is shown.
         let live = which == 0 || lesson_menu.open;
@@ -238,7 +247,7 @@ fn press_menu(
             let Some(row) = menu.pokes[side][which].update(&panel, local) else {
                 continue;
             };
-            status.menu_presses += 1;
+            report.status.menu_presses += 1;
             if which == 0 {
                 lesson_menu.open = !lesson_menu.open;
                 continue;
@@ -246,33 +255,41 @@ fn press_menu(
             match row_action(row, lessons) {
                 RowAction::Heading => {}
                 RowAction::Lesson(index) => {
-                    choose.write(ChooseLesson(Some(index)));
+                    if let Some(choose) = choose.as_mut() {
+                        choose.write(ChooseLesson(Some(index)));
+                    }
                 }
                 RowAction::FreePractice => {
-                    choose.write(ChooseLesson(None));
+                    if let Some(choose) = choose.as_mut() {
+                        choose.write(ChooseLesson(None));
+                    }
                 }
                 RowAction::RecordLesson => {
-                    record.write(ToggleInstructorRecording);
+                    if let Some(record) = record.as_mut() {
+                        record.write(ToggleInstructorRecording);
+                    }
                     lesson_menu.open = false;
                 }
                 RowAction::Close => lesson_menu.open = false,
             }
         }
     }
-    clock.add(started);
+    report.clock.add(started);
 }
 
-#[allow(clippy::too_many_arguments)] // the menu's state, its quads and rows, and what it reports
 fn show_menu(
-    lesson_menu: Option<Res<LessonMenu>>,
-    active: Option<Res<ActiveLesson>>,
+    lessons: LessonState,
     menu: Res<HeadsetMenu>,
     mut visibilities: Query<&mut Visibility>,
     mut rows: Query<(&ListRow, &mut Text)>,
-    recording: Option<Res<RecordingStatus>>,
-    catalogue: Option<Res<LessonCatalogue>>,
     mut status: ResMut<XrStatus>,
 ) {
+    let LessonState {
+        lesson_menu,
+        active,
+        recording,
+        catalogue,
+    } = lessons;
     let instructor = recording
         .as_ref()
         .is_some_and(|recording| matches!(recording.active, Some((session::Role::Instructor, _))));

@@ -2,10 +2,10 @@
 //! beside the table whose rows are pressed with a fingertip: play or pause, a frame back or
 //! on, the next event.
 
-use crate::controllers::ControllerReadings;
-use crate::hand_input::HandsState;
+use crate::hand_input::Fingertips;
 use crate::panel::{beside_table, spawn_ui_quad};
-use crate::status::{SystemClock, XrStatus};
+use crate::report::XrReport;
+use crate::status::XrStatus;
 use bevy::prelude::*;
 use hands::{PokeDetector, PokePanel, RigidPose};
 use replay_plugin::{ReplaySystems, ReplayTimeline};
@@ -23,7 +23,7 @@ impl Plugin for ReplayControlsPlugin {
                 Update,
                 press_replay_panel
                     .in_set(ReplaySystems::Input)
-                    .after(crate::XrSystems::Input),
+                    .in_set(crate::XrSystems::Input),
             )
             .add_systems(
                 Update,
@@ -109,16 +109,13 @@ fn spawn_replay_panel(
     panel.quad = Some(quad.quad);
 }
 
-#[allow(clippy::too_many_arguments)] // hands, the panel, the timeline and what it reports
 fn press_replay_panel(
-    hands: Res<HandsState>,
-    controllers: Option<Res<ControllerReadings>>,
+    fingertips: Fingertips,
     anchors: Query<&GlobalTransform, With<TwinAnchor>>,
     mut transforms: Query<&mut Transform>,
     mut panel: ResMut<ReplayPanel>,
     mut timeline: ResMut<ReplayTimeline>,
-    mut status: ResMut<XrStatus>,
-    mut clock: ResMut<SystemClock>,
+    mut report: XrReport,
 ) {
     let started = Instant::now();
     let Some(quad) = panel.quad else { return };
@@ -132,14 +129,14 @@ fn press_replay_panel(
         size_m: PANEL_M.to_array(),
         rows: ROWS.len(),
     };
-    status.replay_panel = Some((pose.position_m, pose.rotation, ROWS.len(), PANEL_M));
-    let tips = crate::menu::fingertips(&hands, controllers.as_deref());
+    report.status.replay_panel = Some((pose.position_m, pose.rotation, ROWS.len(), PANEL_M));
+    let tips = fingertips.tips_m();
     for (side, tip_m) in tips.into_iter().enumerate() {
         let local = tip_m.map(|tip_m| PokePanel::local_point(&pose, tip_m));
         let Some(row) = panel.pokes[side].update(&face, local) else {
             continue;
         };
-        status.menu_presses += 1;
+        report.status.menu_presses += 1;
         match ROWS[row] {
             ReplayRow::Heading => {}
             ReplayRow::PlayPause => timeline.toggle_play(),
@@ -157,7 +154,7 @@ fn press_replay_panel(
             }
         }
     }
-    clock.add(started);
+    report.clock.add(started);
 }
 
 fn show_replay_panel(
@@ -187,5 +184,84 @@ fn show_replay_panel(
         if text.0 != words {
             text.0 = words;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hand_input::HandsState;
+    use crate::status::SystemClock;
+    use bevy::ecs::schedule::{LogLevel, ScheduleBuildSettings};
+    use hands::{HandJoint, HandPose, Handedness, JointPose};
+
+    /// `XrStatus::menu_presses` as each frame's feedback saw it.
+    #[derive(Resource, Default)]
+    struct PressesSeenByFeedback(Vec<u32>);
+
+    fn watch_presses(status: Res<XrStatus>, mut seen: ResMut<PressesSeenByFeedback>) {
+        seen.0.push(status.menu_presses);
+    }
+
+    fn right_index_tip_at(tip_m: Vec3) -> HandsState {
+        let mut hand = HandPose::untracked(Handedness::Right);
+        hand.joints[HandJoint::IndexTip as usize] = Some(JointPose {
+            pose: RigidPose::new(tip_m, Quat::IDENTITY),
+            radius_m: 0.008,
+        });
+        HandsState::tracking([None, Some(hand)])
+    }
+
+    #[test]
+    fn a_press_on_the_replay_panel_reaches_the_feedback_of_the_same_frame() {
+        let mut app = App::new();
+        // An unordered pair of systems that share the status fails the schedule: the watcher
+        // (as the status file's writer) must be after the press by the sets' order alone.
+        app.add_plugins(MinimalPlugins)
+            .edit_schedule(Update, |schedule| {
+                schedule.set_build_settings(ScheduleBuildSettings {
+                    ambiguity_detection: LogLevel::Error,
+                    ..default()
+                });
+            })
+            .init_resource::<PressesSeenByFeedback>()
+            .add_systems(
+                Update,
+                watch_presses
+                    .in_set(crate::XrSystems::Feedback)
+                    .ambiguous_with(show_replay_panel),
+            )
+            .configure_sets(Update, (ReplaySystems::Input, ReplaySystems::Show).chain())
+            .init_resource::<XrStatus>()
+            .init_resource::<SystemClock>()
+            .insert_resource(ReplayTimeline(review::Timeline::new(Vec::new())))
+            .add_plugins(ReplayControlsPlugin);
+        crate::configure_xr_systems(&mut app);
+        app.world_mut()
+            .spawn((TwinAnchor, Transform::IDENTITY, GlobalTransform::IDENTITY));
+        let quad = app.world_mut().spawn(Transform::IDENTITY).id();
+        app.world_mut().resource_mut::<ReplayPanel>().quad = Some(quad);
+
+        // The play row's centre, first 30 mm in front of the face (arming), then on it.
+        let panel = beside_table(&GlobalTransform::IDENTITY, PANEL_OFFSET_M);
+        let row_y_m = PANEL_M.y / 2.0 - 1.5 / ROWS.len() as f32 * PANEL_M.y;
+        let on_panel = |in_front_m: f32| {
+            panel.translation + panel.rotation * Vec3::new(0.0, row_y_m, in_front_m)
+        };
+        app.insert_resource(right_index_tip_at(on_panel(0.03)));
+        app.update();
+        app.insert_resource(right_index_tip_at(on_panel(0.0)));
+        app.update();
+
+        assert_eq!(
+            app.world().resource::<XrStatus>().menu_presses,
+            1,
+            "the fingertip pressed the play row"
+        );
+        assert_eq!(
+            app.world().resource::<PressesSeenByFeedback>().0,
+            vec![0, 1],
+            "the status saw the press in the frame it happened"
+        );
     }
 }

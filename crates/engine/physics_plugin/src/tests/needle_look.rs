@@ -2,7 +2,7 @@
 //! stylet cap by the model's state, the plunger following the model, the bevel marker's roll.
 
 use super::*;
-use crate::visuals::{
+use crate::visuals::look::{
     BevelMarker, DepthMark, LorSyringe, NeedleHub, NeedleHubFrame, StyletCap, SyringePlunger,
     gauge, iso6009_hub_colour,
 };

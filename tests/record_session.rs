@@ -11,7 +11,7 @@ use bevy::time::TimeUpdateStrategy;
 use desktop_plugin::{DesktopNeedleHand, ScriptedAdvance};
 use neuraxis::TrainerPlugin;
 use record_plugin::{RecIndicator, RecordPlugin, RecordSettings, RecordingStatus};
-use session::{NeedleEvent, Role, SessionEvent};
+use session::{NeedleEventRecord, Role, SessionEvent};
 
 fn recording_app(sessions_dir: &std::path::Path) -> App {
     let mut app = support::headless::headless_app();
@@ -55,7 +55,7 @@ fn indicator_shown(app: &mut App) -> bool {
     shown[0]
 }
 
-fn needle_events(recording: &session::Recording) -> Vec<NeedleEvent> {
+fn needle_events(recording: &session::Recording) -> Vec<NeedleEventRecord> {
     recording
         .events
         .iter()
@@ -102,8 +102,8 @@ fn an_attempt_through_the_skin_and_out_is_recorded_to_one_file() {
         recording.frames.len()
     );
     let events = needle_events(&recording);
-    assert_eq!(events.first(), Some(&NeedleEvent::SkinPunctured));
-    assert_eq!(events.last(), Some(&NeedleEvent::NeedleWithdrawn));
+    assert_eq!(events.first(), Some(&NeedleEventRecord::SkinPunctured));
+    assert_eq!(events.last(), Some(&NeedleEventRecord::NeedleWithdrawn));
     // Frames carry the needle going in: some with the tip in tissue, all with the hand input.
     assert!(
         recording
@@ -159,7 +159,7 @@ fn an_app_exit_mid_attempt_finishes_the_file() {
     assert!(recording.frames.len() >= 10);
     assert_eq!(
         needle_events(&recording).first(),
-        Some(&NeedleEvent::SkinPunctured)
+        Some(&NeedleEventRecord::SkinPunctured)
     );
 }
 

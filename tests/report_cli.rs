@@ -13,8 +13,8 @@ use anatomy::{TissueClass, VertebraLevel};
 use glam::{Quat, Vec3};
 use needle::{LorFluid, ModelParams, NeedleKind, NeedleSim, SyntheticLumbar, SyringeInput};
 use session::{
-    Anchor, Frame, NeedleEvent, NeedleState, PlungerState, Pose, Role, SessionEvent, SessionHeader,
-    SessionWriter, TimedEvent, WriterOptions,
+    Anchor, Frame, NeedleEventRecord, NeedleStateRecord, PlungerStateRecord, Pose, Role,
+    SessionEvent, SessionHeader, SessionWriter, TimedEvent, WriterOptions,
 };
 
 const LESSON_ID: &str = "epidural-saline-l3l4";
@@ -98,7 +98,7 @@ fn instructor_attempt() -> (Vec<Frame>, Vec<TimedEvent>) {
         };
         let output = sim.step(&input, dt_s);
         for event in &output.events {
-            events.push(lesson::live::timed_event(output.state.time_s, event));
+            events.push(session::live::timed_event(output.state.time_s, event));
             if matches!(event, needle::NeedleEvent::LossOfResistance { .. }) {
                 stop_at_s.get_or_insert(time_s + 0.5);
             }
@@ -106,7 +106,7 @@ fn instructor_attempt() -> (Vec<Frame>, Vec<TimedEvent>) {
         if step % 11 == 0 {
             frames.push(Frame {
                 time_s: output.state.time_s,
-                needle: lesson::live::session_needle_state(&output.state),
+                needle: session::live::needle_state_record(&output.state),
                 ..Frame::default()
             });
         }
@@ -170,10 +170,10 @@ fn trainee_attempt() -> (Vec<Frame>, Vec<TimedEvent>) {
         let pressed = from.3 && time_s > from.0;
         frames.push(Frame {
             time_s,
-            needle: NeedleState {
+            needle: NeedleStateRecord {
                 hub: Pose::new(tip - direction * 0.09, rotation),
                 tip: Pose::new(tip, rotation),
-                plunger: PlungerState {
+                plunger: PlungerStateRecord {
                     displacement_mm: 0.0,
                     force_n: if pressed { 9.0 } else { 0.0 },
                 },
@@ -191,26 +191,26 @@ fn trainee_attempt() -> (Vec<Frame>, Vec<TimedEvent>) {
         time_s,
         event: SessionEvent::Needle(event),
     };
-    let layer = |time_s, tissue| needle_event(time_s, NeedleEvent::LayerEntered { tissue });
+    let layer = |time_s, tissue| needle_event(time_s, NeedleEventRecord::LayerEntered { tissue });
     let contact_point = (steep * 0.022).to_array();
     let events = vec![
-        needle_event(2.0, NeedleEvent::SkinPunctured),
+        needle_event(2.0, NeedleEventRecord::SkinPunctured),
         layer(2.8, TissueClass::Fat),
         layer(6.8, TissueClass::SupraspinousLigament),
         needle_event(
             8.0,
-            NeedleEvent::BoneContacted {
+            NeedleEventRecord::BoneContacted {
                 level: VertebraLevel::L4,
                 point_m: contact_point,
             },
         ),
         layer(11.0, TissueClass::Fat),
-        needle_event(13.0, NeedleEvent::Redirected { angle_deg: 29.0 }),
+        needle_event(13.0, NeedleEventRecord::Redirected { angle_deg: 29.0 }),
         layer(14.7, TissueClass::SupraspinousLigament),
         layer(15.8, TissueClass::InterspinousLigament),
         layer(23.0, TissueClass::LigamentumFlavum),
         layer(26.0, TissueClass::EpiduralSpace),
-        needle_event(26.1, NeedleEvent::LossOfResistance { depth_mm: 46.0 }),
+        needle_event(26.1, NeedleEventRecord::LossOfResistance { depth_mm: 46.0 }),
     ];
     (frames, events)
 }

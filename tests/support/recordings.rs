@@ -6,8 +6,9 @@ use glam::{Mat4, Quat, Vec3};
 use needle::scripted::{MIDLINE, STEP_1KHZ_S, ScriptedHand};
 use needle::{LorFluid, ModelParams, NeedleKind, SyntheticLumbar, SyringeInput};
 use session::{
-    Anchor, Annotation, FORMAT_VERSION, Frame, HandInput, HandJointPose, NeedleState, PlungerState,
-    Pose, Role, SessionEvent, SessionHeader, SessionWriter, TimedEvent, TrackedHand, WriterOptions,
+    Anchor, Annotation, FORMAT_VERSION, Frame, HandInputRecord, HandJointPose, NeedleStateRecord,
+    PlungerStateRecord, Pose, Role, SessionEvent, SessionHeader, SessionWriter, TimedEvent,
+    TrackedHand, WriterOptions,
 };
 use std::path::Path;
 
@@ -30,7 +31,7 @@ fn head_pose(time_s: f64) -> Pose {
     Pose::new(eye, Quat::from_mat4(&view.inverse()))
 }
 
-fn hand_on(hub_m: Vec3) -> HandInput {
+fn hand_on(hub_m: Vec3) -> HandInputRecord {
     let mut hand = TrackedHand::default();
     for (index, slot) in hand.joints.iter_mut().enumerate() {
         let k = index as f32;
@@ -44,7 +45,7 @@ fn hand_on(hub_m: Vec3) -> HandInput {
             radius_m: 0.006,
         });
     }
-    HandInput::Tracked(Box::new(hand))
+    HandInputRecord::Tracked(Box::new(hand))
 }
 
 /// Records an epidural attempt with an 18G Tuohy and a saline syringe into `path`: poised
@@ -160,7 +161,7 @@ pub fn record_attempt(path: &Path, role: Role, speed_mm_per_s: f32, finish: bool
             record_event(
                 &mut writer,
                 time_s,
-                SessionEvent::Needle(lesson::live::session_event(event)),
+                SessionEvent::Needle(session::live::needle_event_record(event)),
             );
         }
         if time_s + 1e-9 >= next_frame_s {
@@ -168,9 +169,9 @@ pub fn record_attempt(path: &Path, role: Role, speed_mm_per_s: f32, finish: bool
             let frame = Frame {
                 time_s,
                 head: head_pose(time_s),
-                left_hand: HandInput::Absent,
+                left_hand: HandInputRecord::Absent,
                 right_hand: hand_on(state.hub_m),
-                needle: NeedleState {
+                needle: NeedleStateRecord {
                     hub: Pose::new(
                         state.hub_m,
                         Quat::from_rotation_arc(Vec3::Y, state.direction),
@@ -179,7 +180,7 @@ pub fn record_attempt(path: &Path, role: Role, speed_mm_per_s: f32, finish: bool
                         state.tip_m,
                         Quat::from_rotation_arc(Vec3::Y, state.direction),
                     ),
-                    plunger: PlungerState {
+                    plunger: PlungerStateRecord {
                         displacement_mm: state.plunger.displacement_mm,
                         force_n: state.plunger.plunger_force_n,
                     },

@@ -1000,7 +1000,7 @@ fn recorded_stroke_length_m(dir: &Path) -> Result<f32> {
     let tracked_frames = recording
         .frames
         .iter()
-        .filter(|frame| matches!(frame.right_hand, session::HandInput::Tracked(_)))
+        .filter(|frame| matches!(frame.right_hand, session::HandInputRecord::Tracked(_)))
         .count();
     if tracked_frames == 0 {
         bail!(

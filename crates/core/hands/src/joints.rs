@@ -22,12 +22,78 @@ impl Handedness {
     }
 }
 
-/// A hand joint, in `XR_EXT_hand_tracking` order; the recording's own type, so a recorded hand
-/// and a live one name joints alike.
-pub use session::HandJoint;
-
 /// Joints per hand.
-pub const JOINT_COUNT: usize = session::HAND_JOINT_COUNT;
+pub const JOINT_COUNT: usize = 26;
+
+/// A hand joint, in `XR_EXT_hand_tracking` order (`XrHandJointEXT` values 0–25); recordings
+/// store it as it is, so a recorded hand and a live one name joints alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[allow(missing_docs)] // the names are the extension's
+pub enum HandJoint {
+    Palm,
+    Wrist,
+    ThumbMetacarpal,
+    ThumbProximal,
+    ThumbDistal,
+    ThumbTip,
+    IndexMetacarpal,
+    IndexProximal,
+    IndexIntermediate,
+    IndexDistal,
+    IndexTip,
+    MiddleMetacarpal,
+    MiddleProximal,
+    MiddleIntermediate,
+    MiddleDistal,
+    MiddleTip,
+    RingMetacarpal,
+    RingProximal,
+    RingIntermediate,
+    RingDistal,
+    RingTip,
+    LittleMetacarpal,
+    LittleProximal,
+    LittleIntermediate,
+    LittleDistal,
+    LittleTip,
+}
+
+impl HandJoint {
+    /// Every joint, in XR_EXT_hand_tracking order: `ALL[i]` is joint `i` of a tracked hand's joint array.
+    pub const ALL: [HandJoint; JOINT_COUNT] = [
+        HandJoint::Palm,
+        HandJoint::Wrist,
+        HandJoint::ThumbMetacarpal,
+        HandJoint::ThumbProximal,
+        HandJoint::ThumbDistal,
+        HandJoint::ThumbTip,
+        HandJoint::IndexMetacarpal,
+        HandJoint::IndexProximal,
+        HandJoint::IndexIntermediate,
+        HandJoint::IndexDistal,
+        HandJoint::IndexTip,
+        HandJoint::MiddleMetacarpal,
+        HandJoint::MiddleProximal,
+        HandJoint::MiddleIntermediate,
+        HandJoint::MiddleDistal,
+        HandJoint::MiddleTip,
+        HandJoint::RingMetacarpal,
+        HandJoint::RingProximal,
+        HandJoint::RingIntermediate,
+        HandJoint::RingDistal,
+        HandJoint::RingTip,
+        HandJoint::LittleMetacarpal,
+        HandJoint::LittleProximal,
+        HandJoint::LittleIntermediate,
+        HandJoint::LittleDistal,
+        HandJoint::LittleTip,
+    ];
+
+    /// Index of this joint in a tracked hand's joint array (its `XrHandJointEXT` value).
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
 
 /// The joint's index in the extension's joint array (`XrHandJointEXT`).
 pub fn joint_index(joint: HandJoint) -> usize {

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use anatomy::TissueClass;
 use lesson::{Lesson, MetricsTracker, TwinRef, check_lesson};
-use session::{NeedleEvent, SessionEvent, TimedEvent};
+use session::{NeedleEventRecord, SessionEvent, TimedEvent};
 
 fn scenes_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../scenes")
@@ -16,18 +16,18 @@ fn scenes_dir() -> PathBuf {
 /// One insertion's worth of events, repeated: skin to the epidural space and back out.
 fn events(count: usize) -> Vec<TimedEvent> {
     let cycle = [
-        NeedleEvent::SkinPunctured,
-        NeedleEvent::LayerEntered {
+        NeedleEventRecord::SkinPunctured,
+        NeedleEventRecord::LayerEntered {
             tissue: TissueClass::Fat,
         },
-        NeedleEvent::LayerEntered {
+        NeedleEventRecord::LayerEntered {
             tissue: TissueClass::InterspinousLigament,
         },
-        NeedleEvent::LayerEntered {
+        NeedleEventRecord::LayerEntered {
             tissue: TissueClass::EpiduralSpace,
         },
-        NeedleEvent::LossOfResistance { depth_mm: 47.0 },
-        NeedleEvent::NeedleWithdrawn,
+        NeedleEventRecord::LossOfResistance { depth_mm: 47.0 },
+        NeedleEventRecord::NeedleWithdrawn,
     ];
     (0..count)
         .map(|index| TimedEvent {

@@ -2,7 +2,7 @@
 //! (target reached, or the needle drawn out of the skin after going in).
 
 use crate::{AttemptMetrics, Lesson, MetricsTracker, Score, StepAdvance, StepTracker, score};
-use session::{Frame, NeedleEvent, SessionEvent, TimedEvent};
+use session::{Frame, NeedleEventRecord, SessionEvent, TimedEvent};
 
 /// Why an attempt is over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,8 +66,8 @@ impl AttemptWatch {
         let advance = self.steps.push_event(event);
         if let SessionEvent::Needle(needle) = &event.event {
             match needle {
-                NeedleEvent::SkinPunctured => self.went_in = true,
-                NeedleEvent::NeedleWithdrawn if self.went_in => {
+                NeedleEventRecord::SkinPunctured => self.went_in = true,
+                NeedleEventRecord::NeedleWithdrawn if self.went_in => {
                     self.end = Some(AttemptEnd::Withdrawn);
                 }
                 _ => {}
@@ -160,7 +160,7 @@ mod tests {
         Lesson::load(&path).expect("shipped lesson loads")
     }
 
-    fn needle(time_s: f64, event: NeedleEvent) -> TimedEvent {
+    fn needle(time_s: f64, event: NeedleEventRecord) -> TimedEvent {
         TimedEvent {
             time_s,
             event: SessionEvent::Needle(event),
@@ -171,20 +171,20 @@ mod tests {
     fn an_epidural_attempt_ends_at_loss_of_resistance_in_the_epidural_space_and_passes() {
         let mut watch = AttemptWatch::new(&lesson("epidural-saline-l3l4.ron"));
         let walk = [
-            NeedleEvent::SkinPunctured,
-            NeedleEvent::LayerEntered {
+            NeedleEventRecord::SkinPunctured,
+            NeedleEventRecord::LayerEntered {
                 tissue: TissueClass::Fat,
             },
-            NeedleEvent::LayerEntered {
+            NeedleEventRecord::LayerEntered {
                 tissue: TissueClass::SupraspinousLigament,
             },
-            NeedleEvent::LayerEntered {
+            NeedleEventRecord::LayerEntered {
                 tissue: TissueClass::InterspinousLigament,
             },
-            NeedleEvent::LayerEntered {
+            NeedleEventRecord::LayerEntered {
                 tissue: TissueClass::LigamentumFlavum,
             },
-            NeedleEvent::LayerEntered {
+            NeedleEventRecord::LayerEntered {
                 tissue: TissueClass::EpiduralSpace,
             },
         ];
@@ -194,11 +194,14 @@ mod tests {
         }
         watch.push_event(&needle(
             8.0,
-            NeedleEvent::LossOfResistance { depth_mm: 52.0 },
+            NeedleEventRecord::LossOfResistance { depth_mm: 52.0 },
         ));
         assert_eq!(watch.end(), Some(AttemptEnd::ReachedTarget));
         // Later events do not change what the trainee was shown.
-        watch.push_event(&needle(9.0, NeedleEvent::DuraPunctured { depth_mm: 57.0 }));
+        watch.push_event(&needle(
+            9.0,
+            NeedleEventRecord::DuraPunctured { depth_mm: 57.0 },
+        ));
         let result = watch.result().expect("over");
         assert!(result.metrics.success);
         assert_eq!(result.metrics.dural_punctures, 0);
@@ -213,21 +216,21 @@ mod tests {
     #[test]
     fn an_attempt_drawn_out_of_the_skin_ends_unsuccessful_and_an_untouched_one_never_ends() {
         let mut watch = AttemptWatch::new(&lesson("lp-midline-l3l4.ron"));
-        watch.push_event(&needle(0.5, NeedleEvent::NeedleWithdrawn));
+        watch.push_event(&needle(0.5, NeedleEventRecord::NeedleWithdrawn));
         assert_eq!(
             watch.end(),
             None,
             "withdrawing before going in ends nothing"
         );
-        watch.push_event(&needle(1.0, NeedleEvent::SkinPunctured));
+        watch.push_event(&needle(1.0, NeedleEventRecord::SkinPunctured));
         watch.push_event(&needle(
             3.0,
-            NeedleEvent::BoneContacted {
+            NeedleEventRecord::BoneContacted {
                 level: anatomy::VertebraLevel::L3,
                 point_m: [0.0, 0.0, -0.04],
             },
         ));
-        watch.push_event(&needle(5.0, NeedleEvent::NeedleWithdrawn));
+        watch.push_event(&needle(5.0, NeedleEventRecord::NeedleWithdrawn));
         assert_eq!(watch.end(), Some(AttemptEnd::Withdrawn));
         let result = watch.result().expect("over");
         assert!(!result.metrics.success);

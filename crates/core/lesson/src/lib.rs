@@ -4,7 +4,7 @@
 //! Owns the lesson schema and its checks ([`Lesson::load`], [`Lesson::validate`],
 //! [`check_lesson`]), the metrics ([`MetricsTracker`] fed live, [`AttemptMetrics::from_events`]
 //! from a recording: the same code both ways), the score ([`score()`], docs/scoring.md) and the
-//! step walk ([`StepTracker`]). [`live`] turns needle-model output into session records.
+//! step walk ([`StepTracker`]).
 //!
 //! Architecture invariant: pure Rust on `anatomy`, `needle` and `session`; no Bevy, wgpu,
 //! OpenXR or ONNX Runtime, not even transitively. Deterministic: no clock, no hash-map order.
@@ -13,7 +13,6 @@
 //! [`StepTracker`], [`AttemptWatch`] (one attempt live: steps, metrics, when it ends). Formats: docs/lessons.md.
 
 mod attempt;
-pub mod live;
 mod load;
 mod metrics;
 mod schema;

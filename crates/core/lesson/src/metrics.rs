@@ -7,7 +7,7 @@
 use anatomy::{TissueClass, VertebraLevel};
 use glam::Vec3;
 use serde::{Deserialize, Serialize};
-use session::{Frame, NeedleEvent, SessionEvent, TimedEvent};
+use session::{Frame, NeedleEventRecord, SessionEvent, TimedEvent};
 
 use crate::schema::{Lesson, Procedure, TargetSpace, Trajectory};
 
@@ -257,17 +257,17 @@ impl MetricsTracker {
         let time_s = event.time_s;
         self.note_time(time_s);
         match *needle {
-            NeedleEvent::SkinPunctured => {
+            NeedleEventRecord::SkinPunctured => {
                 self.attempts += 1;
                 self.first_skin_time_s.get_or_insert(time_s);
                 self.set_tip_tissue(TissueClass::Skin, time_s);
             }
-            NeedleEvent::LayerEntered { tissue } => self.set_tip_tissue(tissue, time_s),
-            NeedleEvent::MembranePunctured { .. } => {}
-            NeedleEvent::BoneContacted { level, .. } => {
+            NeedleEventRecord::LayerEntered { tissue } => self.set_tip_tissue(tissue, time_s),
+            NeedleEventRecord::MembranePunctured { .. } => {}
+            NeedleEventRecord::BoneContacted { level, .. } => {
                 self.bone_contacts.push(BoneContact { time_s, level });
             }
-            NeedleEvent::LossOfResistance { depth_mm } => {
+            NeedleEventRecord::LossOfResistance { depth_mm } => {
                 let tissue = self.tip_tissue;
                 self.losses_of_resistance.push(LossOfResistance {
                     time_s,
@@ -281,13 +281,13 @@ impl MetricsTracker {
                     self.reached_target_s.get_or_insert(time_s);
                 }
             }
-            NeedleEvent::DuraPunctured { depth_mm } => {
+            NeedleEventRecord::DuraPunctured { depth_mm } => {
                 self.touch_dura();
                 self.dural_punctures += 1;
                 self.dural_puncture_depth_mm.get_or_insert(depth_mm);
                 self.wet_tap();
             }
-            NeedleEvent::CsfFlashback => {
+            NeedleEventRecord::CsfFlashback => {
                 self.csf_flashbacks += 1;
                 self.touch_dura();
                 self.wet_tap();
@@ -295,9 +295,9 @@ impl MetricsTracker {
                     self.reached_target_s.get_or_insert(time_s);
                 }
             }
-            NeedleEvent::Paresthesia => self.paresthesias += 1,
-            NeedleEvent::NeedleWithdrawn => self.set_tip_tissue(TissueClass::Air, time_s),
-            NeedleEvent::Redirected { .. } => self.redirections += 1,
+            NeedleEventRecord::Paresthesia => self.paresthesias += 1,
+            NeedleEventRecord::NeedleWithdrawn => self.set_tip_tissue(TissueClass::Air, time_s),
+            NeedleEventRecord::Redirected { .. } => self.redirections += 1,
         }
     }
 

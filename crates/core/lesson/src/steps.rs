@@ -1,6 +1,6 @@
 //! Walks a lesson's steps in order as needle events arrive (the lesson panel's state).
 
-use session::{LessonStepChange, NeedleEvent, SessionEvent, TimedEvent};
+use session::{LessonStepChange, NeedleEventRecord, SessionEvent, TimedEvent};
 
 use crate::schema::{Lesson, LessonStep, StepCondition};
 
@@ -56,17 +56,18 @@ pub struct StepTracker {
     done_at_s: Vec<f64>,
 }
 
-fn meets(condition: StepCondition, event: &NeedleEvent) -> bool {
+fn meets(condition: StepCondition, event: &NeedleEventRecord) -> bool {
     match (condition, event) {
-        (StepCondition::SkinPunctured, NeedleEvent::SkinPunctured)
-        | (StepCondition::LossOfResistance, NeedleEvent::LossOfResistance { .. })
-        | (StepCondition::DuraPunctured, NeedleEvent::DuraPunctured { .. })
-        | (StepCondition::CsfFlashback, NeedleEvent::CsfFlashback)
-        | (StepCondition::NeedleWithdrawn, NeedleEvent::NeedleWithdrawn) => true,
-        (StepCondition::TipIn(wanted), NeedleEvent::LayerEntered { tissue })
-        | (StepCondition::MembranePunctured(wanted), NeedleEvent::MembranePunctured { tissue }) => {
-            wanted == *tissue
-        }
+        (StepCondition::SkinPunctured, NeedleEventRecord::SkinPunctured)
+        | (StepCondition::LossOfResistance, NeedleEventRecord::LossOfResistance { .. })
+        | (StepCondition::DuraPunctured, NeedleEventRecord::DuraPunctured { .. })
+        | (StepCondition::CsfFlashback, NeedleEventRecord::CsfFlashback)
+        | (StepCondition::NeedleWithdrawn, NeedleEventRecord::NeedleWithdrawn) => true,
+        (StepCondition::TipIn(wanted), NeedleEventRecord::LayerEntered { tissue })
+        | (
+            StepCondition::MembranePunctured(wanted),
+            NeedleEventRecord::MembranePunctured { tissue },
+        ) => wanted == *tissue,
         _ => false,
     }
 }

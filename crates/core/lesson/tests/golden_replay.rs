@@ -3,11 +3,11 @@
 //! model reproduce the recorded events exactly: kinds, times and depths.
 
 use glam::Vec3;
-use lesson::live;
 use needle::{
     LorFluid, ModelParams, NeedleKind, NeedleSim, StepInput, SyntheticLumbar, SyringeInput,
     TrimeshBoneField,
 };
+use session::live;
 use session::{
     Anchor, FORMAT_VERSION, Frame, NeedleInput, Role, SessionEvent, SessionHeader, SessionWriter,
     SyringeFluid, SyringePress, TimedEvent, WriterOptions, read_session,
@@ -103,7 +103,7 @@ fn record_attempt(path: &std::path::Path, params: &ModelParams) -> Vec<TimedEven
         let lost_resistance = recorded.iter().any(|event: &TimedEvent| {
             matches!(
                 event.event,
-                SessionEvent::Needle(session::NeedleEvent::LossOfResistance { .. })
+                SessionEvent::Needle(session::NeedleEventRecord::LossOfResistance { .. })
             )
         });
         if lost_resistance || state.bone_contact.is_some() {
@@ -134,7 +134,7 @@ fn record_attempt(path: &std::path::Path, params: &ModelParams) -> Vec<TimedEven
         };
         let frame = Frame {
             time_s: frame_time_s,
-            needle: live::session_needle_state(&sim.state()),
+            needle: live::needle_state_record(&sim.state()),
             needle_input: Some(if index == 0 {
                 NeedleInput {
                     hand_hub_m: last_hub_m.to_array(),
@@ -160,7 +160,7 @@ fn record_attempt(path: &std::path::Path, params: &ModelParams) -> Vec<TimedEven
         let out = recorded.iter().any(|event| {
             matches!(
                 event.event,
-                SessionEvent::Needle(session::NeedleEvent::NeedleWithdrawn)
+                SessionEvent::Needle(session::NeedleEventRecord::NeedleWithdrawn)
             )
         });
         if out {
@@ -210,9 +210,9 @@ fn recorded_inputs_fed_back_through_the_physics_reproduce_the_recorded_events() 
         .collect();
     // The attempt must be a real one: through the skin, loss of resistance, out again.
     for expected in [
-        session::NeedleEvent::SkinPunctured,
-        session::NeedleEvent::LossOfResistance { depth_mm: 0.0 },
-        session::NeedleEvent::NeedleWithdrawn,
+        session::NeedleEventRecord::SkinPunctured,
+        session::NeedleEventRecord::LossOfResistance { depth_mm: 0.0 },
+        session::NeedleEventRecord::NeedleWithdrawn,
     ] {
         assert!(
             kinds.contains(&std::mem::discriminant(&expected)),

@@ -7,17 +7,17 @@ use anatomy::{TissueClass, VertebraLevel};
 use common::{at, scene, timeline};
 use glam::{Quat, Vec3};
 use lesson::{AttemptMetrics, MetricsTracker};
-use session::{Frame, NeedleEvent, NeedleState, PlungerState, Pose, TimedEvent};
+use session::{Frame, NeedleEventRecord, NeedleStateRecord, PlungerStateRecord, Pose, TimedEvent};
 
-fn layer(tissue: TissueClass) -> NeedleEvent {
-    NeedleEvent::LayerEntered { tissue }
+fn layer(tissue: TissueClass) -> NeedleEventRecord {
+    NeedleEventRecord::LayerEntered { tissue }
 }
 
 /// Skin to the ligamentum flavum on the midline, as the model reports it.
-fn midline_to_flavum() -> Vec<NeedleEvent> {
+fn midline_to_flavum() -> Vec<NeedleEventRecord> {
     vec![
-        NeedleEvent::SkinPunctured,
-        NeedleEvent::MembranePunctured { tissue: Skin },
+        NeedleEventRecord::SkinPunctured,
+        NeedleEventRecord::MembranePunctured { tissue: Skin },
         layer(Skin),
         layer(Fat),
         layer(SupraspinousLigament),
@@ -30,7 +30,7 @@ fn clean_epidural() -> Vec<TimedEvent> {
     let mut events = midline_to_flavum();
     events.extend([
         layer(EpiduralSpace),
-        NeedleEvent::LossOfResistance { depth_mm: 47.0 },
+        NeedleEventRecord::LossOfResistance { depth_mm: 47.0 },
     ]);
     timeline(10.0, events)
 }
@@ -68,11 +68,11 @@ fn a_wet_tap_after_the_loss_of_resistance_fails_the_epidural() {
     events.extend(timeline(
         30.0,
         [
-            NeedleEvent::MembranePunctured { tissue: Dura },
-            NeedleEvent::DuraPunctured { depth_mm: 51.3 },
+            NeedleEventRecord::MembranePunctured { tissue: Dura },
+            NeedleEventRecord::DuraPunctured { depth_mm: 51.3 },
             layer(Dura),
             layer(Csf),
-            NeedleEvent::CsfFlashback,
+            NeedleEventRecord::CsfFlashback,
         ],
     ));
     let metrics = AttemptMetrics::from_events(&lesson, &events, None);
@@ -105,27 +105,27 @@ fn a_wet_tap_after_the_loss_of_resistance_fails_the_epidural() {
 fn a_bone_contact_and_redirection_then_csf_still_passes_the_lumbar_puncture() {
     let lesson = scene("lp-midline-l3l4.ron");
     let mut events = vec![
-        NeedleEvent::SkinPunctured,
+        NeedleEventRecord::SkinPunctured,
         layer(Skin),
         layer(Fat),
         layer(SupraspinousLigament),
         layer(InterspinousLigament),
-        NeedleEvent::BoneContacted {
+        NeedleEventRecord::BoneContacted {
             level: VertebraLevel::L3,
             point_m: [0.0, 0.015, -0.03],
         },
         layer(Fat),
-        NeedleEvent::Redirected { angle_deg: 8.0 },
+        NeedleEventRecord::Redirected { angle_deg: 8.0 },
         layer(SupraspinousLigament),
     ];
     events.extend(midline_to_flavum().into_iter().skip(5));
     events.extend([
         layer(EpiduralSpace),
-        NeedleEvent::MembranePunctured { tissue: Dura },
-        NeedleEvent::DuraPunctured { depth_mm: 51.3 },
+        NeedleEventRecord::MembranePunctured { tissue: Dura },
+        NeedleEventRecord::DuraPunctured { depth_mm: 51.3 },
         layer(Dura),
         layer(Csf),
-        NeedleEvent::CsfFlashback,
+        NeedleEventRecord::CsfFlashback,
     ]);
     let events = timeline(0.0, events);
     let metrics = AttemptMetrics::from_events(&lesson, &events, None);
@@ -159,12 +159,12 @@ fn a_too_deep_lumbar_puncture_into_the_cauda_equina_costs_safety_and_final_tip()
     let mut events = midline_to_flavum();
     events.extend([
         layer(EpiduralSpace),
-        NeedleEvent::DuraPunctured { depth_mm: 51.3 },
+        NeedleEventRecord::DuraPunctured { depth_mm: 51.3 },
         layer(Dura),
         layer(Csf),
-        NeedleEvent::CsfFlashback,
+        NeedleEventRecord::CsfFlashback,
         layer(CaudaEquina),
-        NeedleEvent::Paresthesia,
+        NeedleEventRecord::Paresthesia,
     ]);
     let metrics = AttemptMetrics::from_events(&lesson, &timeline(0.0, events), None);
     assert_eq!(metrics.paresthesias, 1);
@@ -205,13 +205,13 @@ fn a_second_insertion_and_a_false_loss_of_resistance_are_counted() {
     let lesson = scene("epidural-saline-l3l4.ron");
     let mut events = midline_to_flavum()[..6].to_vec();
     events.extend([
-        NeedleEvent::LossOfResistance { depth_mm: 30.0 },
-        NeedleEvent::NeedleWithdrawn,
+        NeedleEventRecord::LossOfResistance { depth_mm: 30.0 },
+        NeedleEventRecord::NeedleWithdrawn,
     ]);
     events.extend(midline_to_flavum());
     events.extend([
         layer(EpiduralSpace),
-        NeedleEvent::LossOfResistance { depth_mm: 48.0 },
+        NeedleEventRecord::LossOfResistance { depth_mm: 48.0 },
     ]);
     let metrics = AttemptMetrics::from_events(&lesson, &timeline(0.0, events), None);
     assert_eq!(metrics.attempts, 2);
@@ -231,10 +231,10 @@ fn a_second_insertion_and_a_false_loss_of_resistance_are_counted() {
 fn frame(time_s: f64, hub_m: Vec3, tip_m: Vec3, tissue: TissueClass, plunger_n: f32) -> Frame {
     Frame {
         time_s,
-        needle: NeedleState {
+        needle: NeedleStateRecord {
             hub: Pose::new(hub_m, Quat::IDENTITY),
             tip: Pose::new(tip_m, Quat::IDENTITY),
-            plunger: PlungerState {
+            plunger: PlungerStateRecord {
                 displacement_mm: 0.0,
                 force_n: plunger_n,
             },
@@ -316,7 +316,7 @@ fn frames_give_plunger_checks_the_angle_off_the_ideal_line_and_the_entry_offset(
 fn the_live_tracker_agrees_with_the_whole_recording_at_every_step() {
     let lesson = scene("epidural-saline-l3l4.ron");
     let mut events = clean_epidural();
-    events.push(at(40.0, NeedleEvent::NeedleWithdrawn));
+    events.push(at(40.0, NeedleEventRecord::NeedleWithdrawn));
     let mut tracker = MetricsTracker::new(&lesson);
     for (index, event) in events.iter().enumerate() {
         tracker.push_event(event);

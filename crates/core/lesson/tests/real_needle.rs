@@ -7,11 +7,12 @@ mod common;
 use anatomy::{TissueClass, VertebraLevel};
 use common::scene;
 use glam::Vec3;
-use lesson::{AttemptMetrics, Lesson, MetricsTracker, StepTracker, live};
+use lesson::{AttemptMetrics, Lesson, MetricsTracker, StepTracker};
 use needle::{
     LorFluid, ModelParams, NeedleKind, NeedleSim, StepOutput, SyntheticLumbar, SyringeInput,
     TrimeshBoneField,
 };
+use session::live;
 use session::{Frame, TimedEvent};
 
 const DT_S: f64 = 1e-3;
@@ -86,7 +87,7 @@ impl Run {
         if self.steps_taken.is_multiple_of(FRAME_EVERY_STEPS) {
             let frame = Frame {
                 time_s,
-                needle: live::session_needle_state(&output.state),
+                needle: live::needle_state_record(&output.state),
                 ..Frame::default()
             };
             self.tracker.push_frame(&frame);

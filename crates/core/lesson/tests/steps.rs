@@ -5,7 +5,7 @@ mod common;
 use anatomy::TissueClass;
 use common::{at, scene};
 use lesson::{StepStatus, StepTracker};
-use session::{NeedleEvent, SessionEvent};
+use session::{NeedleEventRecord, SessionEvent};
 
 #[test]
 fn steps_advance_in_order_on_their_own_events_only() {
@@ -19,7 +19,10 @@ fn steps_advance_in_order_on_their_own_events_only() {
     assert_eq!((first.step_index, first.step_id.as_str()), (0, "landmarks"));
 
     // The first step waits for a confirmation; needle events do not complete it.
-    assert_eq!(steps.push_event(&at(1.0, NeedleEvent::SkinPunctured)), None);
+    assert_eq!(
+        steps.push_event(&at(1.0, NeedleEventRecord::SkinPunctured)),
+        None
+    );
     let advance = steps.confirm(2.0).expect("confirmed");
     assert_eq!(advance.completed_index, 0);
     let next = advance.next.clone().expect("a next step");
@@ -31,17 +34,20 @@ fn steps_advance_in_order_on_their_own_events_only() {
     // Confirming a step that waits for the needle does nothing.
     assert_eq!(steps.confirm(3.0), None);
     // CSF before the ligament step does not skip ahead.
-    assert_eq!(steps.push_event(&at(4.0, NeedleEvent::CsfFlashback)), None);
+    assert_eq!(
+        steps.push_event(&at(4.0, NeedleEventRecord::CsfFlashback)),
+        None
+    );
     assert!(
         steps
-            .push_event(&at(5.0, NeedleEvent::SkinPunctured))
+            .push_event(&at(5.0, NeedleEventRecord::SkinPunctured))
             .is_some()
     );
-    let wrong_layer = NeedleEvent::LayerEntered {
+    let wrong_layer = NeedleEventRecord::LayerEntered {
         tissue: TissueClass::Fat,
     };
     assert_eq!(steps.push_event(&at(6.0, wrong_layer)), None);
-    let ligament = NeedleEvent::LayerEntered {
+    let ligament = NeedleEventRecord::LayerEntered {
         tissue: TissueClass::InterspinousLigament,
     };
     assert!(steps.push_event(&at(7.0, ligament)).is_some());
@@ -67,9 +73,9 @@ fn the_last_step_finishes_the_lesson() {
     let lesson = scene("lp-reference-ct.ron");
     let mut steps = StepTracker::new(&lesson);
     let script = [
-        NeedleEvent::SkinPunctured,
-        NeedleEvent::DuraPunctured { depth_mm: 51.3 },
-        NeedleEvent::CsfFlashback,
+        NeedleEventRecord::SkinPunctured,
+        NeedleEventRecord::DuraPunctured { depth_mm: 51.3 },
+        NeedleEventRecord::CsfFlashback,
     ];
     let mut advances = Vec::new();
     for (index, event) in script.into_iter().enumerate() {
@@ -84,7 +90,10 @@ fn the_last_step_finishes_the_lesson() {
     let last = advances.last().expect("three advances");
     assert_eq!((last.completed_index, last.next.clone()), (2, None));
     assert_eq!(last.session_event(), None, "nothing follows the last step");
-    assert_eq!(steps.push_event(&at(9.0, NeedleEvent::CsfFlashback)), None);
+    assert_eq!(
+        steps.push_event(&at(9.0, NeedleEventRecord::CsfFlashback)),
+        None
+    );
     assert!(
         steps
             .view()
@@ -99,9 +108,9 @@ fn membrane_and_loss_of_resistance_conditions_match_their_events() {
     let mut steps = StepTracker::new(&lesson);
     steps.confirm(0.0).expect("landmarks");
     steps
-        .push_event(&at(1.0, NeedleEvent::SkinPunctured))
+        .push_event(&at(1.0, NeedleEventRecord::SkinPunctured))
         .expect("skin");
-    let flavum = NeedleEvent::LayerEntered {
+    let flavum = NeedleEventRecord::LayerEntered {
         tissue: TissueClass::LigamentumFlavum,
     };
     steps.push_event(&at(2.0, flavum)).expect("flavum");
@@ -111,7 +120,10 @@ fn membrane_and_loss_of_resistance_conditions_match_their_events() {
     };
     assert_eq!(steps.push_event(&annotation), None);
     steps
-        .push_event(&at(4.0, NeedleEvent::LossOfResistance { depth_mm: 50.0 }))
+        .push_event(&at(
+            4.0,
+            NeedleEventRecord::LossOfResistance { depth_mm: 50.0 },
+        ))
         .expect("loss of resistance");
     assert!(steps.is_finished());
 }

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use anatomy::TissueClass;
 use glam::{Quat, Vec3};
-use session::{Frame, NeedleState, Pose, Recording, Role, SessionHeader};
+use session::{Frame, NeedleStateRecord, Pose, Recording, Role, SessionHeader};
 
 fn recording(role: Role, duration_s: f64) -> Recording {
     let direction = Vec3::new(0.0, 0.17, -1.0).normalize();
@@ -20,7 +20,7 @@ fn recording(role: Role, duration_s: f64) -> Recording {
             let tip = direction * depth_mm / 1000.0;
             Frame {
                 time_s,
-                needle: NeedleState {
+                needle: NeedleStateRecord {
                     hub: Pose::new(tip - direction * 0.09, rotation),
                     tip: Pose::new(tip, rotation),
                     tissue_at_tip: if depth_mm > 0.0 {
@@ -29,7 +29,7 @@ fn recording(role: Role, duration_s: f64) -> Recording {
                         TissueClass::Air
                     },
                     applied_force_n: 3.0 + (time_s as f32).sin(),
-                    ..NeedleState::default()
+                    ..NeedleStateRecord::default()
                 },
                 ..Frame::default()
             }

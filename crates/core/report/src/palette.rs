@@ -1,7 +1,7 @@
 //! Colours and words of the report: tissues, sessions and event kinds.
 
 use anatomy::TissueClass;
-use session::{Annotation, NeedleEvent, SessionEvent};
+use session::{Annotation, NeedleEventRecord, SessionEvent};
 
 /// Colour of each session's curves and path, in input order (the first is usually the trainee).
 pub const SESSION_COLOURS: [&str; 6] = [
@@ -58,56 +58,58 @@ pub fn event_look(event: &SessionEvent) -> EventLook {
     };
     match event {
         SessionEvent::Needle(needle) => match *needle {
-            NeedleEvent::SkinPunctured => {
+            NeedleEventRecord::SkinPunctured => {
                 look("skin", "S", "skin punctured".into(), "#ef6c00", true)
             }
-            NeedleEvent::LayerEntered { tissue } => look(
+            NeedleEventRecord::LayerEntered { tissue } => look(
                 "layer",
                 "·",
                 format!("tip entered the {}", tissue.display_name()),
                 "#78909c",
                 false,
             ),
-            NeedleEvent::MembranePunctured { tissue } => look(
+            NeedleEventRecord::MembranePunctured { tissue } => look(
                 "membrane",
                 "M",
                 format!("{} punctured (give)", tissue.display_name()),
                 "#5e35b1",
                 false,
             ),
-            NeedleEvent::BoneContacted { level, .. } => look(
+            NeedleEventRecord::BoneContacted { level, .. } => look(
                 "bone",
                 "B",
                 format!("bone contact ({level})"),
                 "#6d4c41",
                 true,
             ),
-            NeedleEvent::LossOfResistance { depth_mm } => look(
+            NeedleEventRecord::LossOfResistance { depth_mm } => look(
                 "lor",
                 "L",
                 format!("loss of resistance at {depth_mm:.1} mm"),
                 "#2e7d32",
                 true,
             ),
-            NeedleEvent::DuraPunctured { depth_mm } => look(
+            NeedleEventRecord::DuraPunctured { depth_mm } => look(
                 "dura",
                 "D",
                 format!("dura punctured at {depth_mm:.1} mm"),
                 "#c62828",
                 true,
             ),
-            NeedleEvent::CsfFlashback => look("csf", "C", "CSF at the hub".into(), "#0277bd", true),
-            NeedleEvent::Paresthesia => look(
+            NeedleEventRecord::CsfFlashback => {
+                look("csf", "C", "CSF at the hub".into(), "#0277bd", true)
+            }
+            NeedleEventRecord::Paresthesia => look(
                 "paresthesia",
                 "P",
                 "paresthesia (nerve root touched)".into(),
                 "#f9a825",
                 true,
             ),
-            NeedleEvent::NeedleWithdrawn => {
+            NeedleEventRecord::NeedleWithdrawn => {
                 look("withdrawn", "W", "needle withdrawn".into(), "#757575", true)
             }
-            NeedleEvent::Redirected { angle_deg } => look(
+            NeedleEventRecord::Redirected { angle_deg } => look(
                 "redirect",
                 "R",
                 format!("redirected by {angle_deg:.0}°"),

@@ -3,7 +3,7 @@
 
 use anatomy::{TissueClass, VertebraLevel};
 use glam::Vec3;
-use session::{Annotation, NeedleEvent, Recording, Role, SessionEvent, TimedEvent};
+use session::{Annotation, NeedleEventRecord, Recording, Role, SessionEvent, TimedEvent};
 
 use crate::prepared::Prepared;
 use crate::spine::{StructureKind, TwinGeometry};
@@ -11,7 +11,7 @@ use crate::table::CRITERIA;
 use crate::test_support::{cuboid, header, lesson, straight_pass};
 use crate::{ReportInput, ReportSession, render_report};
 
-fn needle(time_s: f64, event: NeedleEvent) -> TimedEvent {
+fn needle(time_s: f64, event: NeedleEventRecord) -> TimedEvent {
     TimedEvent {
         time_s,
         event: SessionEvent::Needle(event),
@@ -21,7 +21,7 @@ fn needle(time_s: f64, event: NeedleEvent) -> TimedEvent {
 /// An epidural with two skin punctures, a bone contact on L4, one redirection and a loss of
 /// resistance at 47.5 mm in the epidural space.
 fn known_events() -> Vec<TimedEvent> {
-    use NeedleEvent::*;
+    use NeedleEventRecord::*;
     vec![
         needle(1.0, SkinPunctured),
         needle(
@@ -117,10 +117,10 @@ fn cell(html: &str, row_attr: &str, index: usize) -> String {
 #[test]
 fn every_part_of_the_report_is_present() {
     let lesson = lesson("epidural-saline-l3l4.ron");
-    let mut events = vec![needle(0.4, NeedleEvent::SkinPunctured)];
+    let mut events = vec![needle(0.4, NeedleEventRecord::SkinPunctured)];
     events.push(needle(
         6.0,
-        NeedleEvent::LossOfResistance { depth_mm: 48.0 },
+        NeedleEventRecord::LossOfResistance { depth_mm: 48.0 },
     ));
     let recording = recording(Role::Trainee, straight_pass(10.0, 49.0, 5.0, 8.0), events);
     let twin = twin_geometry();
@@ -227,8 +227,8 @@ fn a_known_event_stream_gives_its_numbers_and_score() {
     );
     // A third skin puncture breaks the lesson's limit of two.
     let mut events = known_events();
-    events.insert(4, needle(7.0, NeedleEvent::SkinPunctured));
-    events.insert(5, needle(7.5, NeedleEvent::NeedleWithdrawn));
+    events.insert(4, needle(7.0, NeedleEventRecord::SkinPunctured));
+    events.insert(5, needle(7.5, NeedleEventRecord::NeedleWithdrawn));
     let third = recording_with(events);
     let sessions = [ReportSession {
         label: "third.nxsession",
@@ -252,17 +252,20 @@ fn the_criteria_rows_agree_with_the_lessons_verdict() {
     let epidural = lesson("epidural-saline-l3l4.ron");
     let lumbar_puncture = lesson("lp-midline-l3l4.ron");
     let mut wet_tap = known_events();
-    wet_tap.push(needle(22.0, NeedleEvent::DuraPunctured { depth_mm: 52.0 }));
+    wet_tap.push(needle(
+        22.0,
+        NeedleEventRecord::DuraPunctured { depth_mm: 52.0 },
+    ));
     let mut paresthesia = known_events();
-    paresthesia.push(needle(21.0, NeedleEvent::Paresthesia));
+    paresthesia.push(needle(21.0, NeedleEventRecord::Paresthesia));
     let streams = [
         known_events(),
         wet_tap,
         paresthesia,
         known_events()[..3].to_vec(),
         vec![
-            needle(1.0, NeedleEvent::SkinPunctured),
-            needle(30.0, NeedleEvent::CsfFlashback),
+            needle(1.0, NeedleEventRecord::SkinPunctured),
+            needle(30.0, NeedleEventRecord::CsfFlashback),
         ],
     ];
     for lesson in [&epidural, &lumbar_puncture] {
@@ -393,14 +396,14 @@ fn instructor_and_trainee_are_overlaid_and_side_by_side() {
         Role::Instructor,
         straight_pass(12.0, 48.0, 4.0, 6.0),
         vec![
-            needle(0.9, NeedleEvent::SkinPunctured),
+            needle(0.9, NeedleEventRecord::SkinPunctured),
             needle(
                 4.8,
-                NeedleEvent::LayerEntered {
+                NeedleEventRecord::LayerEntered {
                     tissue: TissueClass::EpiduralSpace,
                 },
             ),
-            needle(5.0, NeedleEvent::LossOfResistance { depth_mm: 47.0 }),
+            needle(5.0, NeedleEventRecord::LossOfResistance { depth_mm: 47.0 }),
         ],
     );
     let sessions = [

@@ -2,7 +2,7 @@
 
 use anatomy::TissueClass;
 use glam::Vec3;
-use session::{Frame, NeedleEvent, Recording, SessionEvent};
+use session::{Frame, NeedleEventRecord, Recording, SessionEvent};
 
 /// One sampled instant of the needle.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -151,9 +151,9 @@ fn spans_from_events(recording: &Recording) -> Vec<TissueSpan> {
             return None;
         };
         let tissue = match *needle {
-            NeedleEvent::SkinPunctured => TissueClass::Skin,
-            NeedleEvent::LayerEntered { tissue } => tissue,
-            NeedleEvent::NeedleWithdrawn => TissueClass::Air,
+            NeedleEventRecord::SkinPunctured => TissueClass::Skin,
+            NeedleEventRecord::LayerEntered { tissue } => tissue,
+            NeedleEventRecord::NeedleWithdrawn => TissueClass::Air,
             _ => return None,
         };
         Some((event.time_s, tissue))
@@ -196,18 +196,18 @@ fn spans(changes: impl Iterator<Item = (f64, TissueClass)>, end_s: f64) -> Vec<T
 #[cfg(test)]
 mod tests {
     use super::*;
-    use session::{NeedleState, Pose, TimedEvent};
+    use session::{NeedleStateRecord, Pose, TimedEvent};
 
     fn frame(time_s: f64, tip_z_mm: f32, tissue: TissueClass) -> Frame {
         let tip = Vec3::new(0.0, 0.0, tip_z_mm / 1000.0);
         Frame {
             time_s,
-            needle: NeedleState {
+            needle: NeedleStateRecord {
                 hub: Pose::new(tip + Vec3::Z * 0.09, glam::Quat::IDENTITY),
                 tip: Pose::new(tip, glam::Quat::IDENTITY),
                 tissue_at_tip: tissue,
                 applied_force_n: 2.0,
-                ..NeedleState::default()
+                ..NeedleStateRecord::default()
             },
             ..Frame::default()
         }
@@ -256,14 +256,14 @@ mod tests {
             header: crate::test_support::header(session::Role::Trainee),
             frames: Vec::new(),
             events: vec![
-                event(1.0, NeedleEvent::SkinPunctured),
+                event(1.0, NeedleEventRecord::SkinPunctured),
                 event(
                     2.0,
-                    NeedleEvent::LayerEntered {
+                    NeedleEventRecord::LayerEntered {
                         tissue: TissueClass::Fat,
                     },
                 ),
-                event(4.0, NeedleEvent::NeedleWithdrawn),
+                event(4.0, NeedleEventRecord::NeedleWithdrawn),
             ],
             damage: None,
             closed_cleanly: true,

@@ -93,10 +93,10 @@ pub fn straight_pass(
             let rotation = glam::Quat::from_rotation_arc(Vec3::NEG_Z, direction);
             session::Frame {
                 time_s,
-                needle: session::NeedleState {
+                needle: session::NeedleStateRecord {
                     hub: session::Pose::new(hub, rotation),
                     tip: session::Pose::new(tip, rotation),
-                    plunger: session::PlungerState {
+                    plunger: session::PlungerStateRecord {
                         displacement_mm: 0.0,
                         force_n: if time_s >= press_s { 8.0 } else { 0.0 },
                     },

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use glam::Vec3;
-use session::{NeedleEvent, SessionEvent};
+use session::{NeedleEventRecord, SessionEvent};
 
 use crate::prepared::Prepared;
 use crate::spine::{Projection, StructureKind, TwinGeometry, silhouette_path, vertebra_centres};
@@ -305,7 +305,9 @@ fn draw_session_path(svg: &mut String, session: &Prepared<'_>, projection: &Proj
         );
     }
     for event in &session.recording.events {
-        if let SessionEvent::Needle(NeedleEvent::BoneContacted { level, point_m }) = &event.event {
+        if let SessionEvent::Needle(NeedleEventRecord::BoneContacted { level, point_m }) =
+            &event.event
+        {
             let (x, y) = projection.px(Vec3::from_array(*point_m));
             let _ = write!(
                 svg,

@@ -1,6 +1,6 @@
 //! Words for recorded events, as the event list and the JSON export show them.
 
-use session::{Annotation, NeedleEvent, SessionEvent};
+use session::{Annotation, NeedleEventRecord, SessionEvent};
 
 /// One line describing `event` ("Entered ligamentum flavum", "Chapter: Landmarks").
 pub fn describe_event(event: &SessionEvent) -> String {
@@ -17,22 +17,26 @@ pub fn describe_event(event: &SessionEvent) -> String {
     }
 }
 
-fn describe_needle(event: &NeedleEvent) -> String {
+fn describe_needle(event: &NeedleEventRecord) -> String {
     match event {
-        NeedleEvent::SkinPunctured => "Skin punctured".to_owned(),
-        NeedleEvent::LayerEntered { tissue } => format!("Entered {}", tissue.display_name()),
-        NeedleEvent::MembranePunctured { tissue } => {
+        NeedleEventRecord::SkinPunctured => "Skin punctured".to_owned(),
+        NeedleEventRecord::LayerEntered { tissue } => format!("Entered {}", tissue.display_name()),
+        NeedleEventRecord::MembranePunctured { tissue } => {
             format!("Went through {}", tissue.display_name())
         }
-        NeedleEvent::BoneContacted { level, .. } => format!("Bone contact ({})", level.name()),
-        NeedleEvent::LossOfResistance { depth_mm } => {
+        NeedleEventRecord::BoneContacted { level, .. } => {
+            format!("Bone contact ({})", level.name())
+        }
+        NeedleEventRecord::LossOfResistance { depth_mm } => {
             format!("Loss of resistance at {depth_mm:.1} mm")
         }
-        NeedleEvent::DuraPunctured { depth_mm } => format!("Dura punctured at {depth_mm:.1} mm"),
-        NeedleEvent::CsfFlashback => "CSF flashback".to_owned(),
-        NeedleEvent::Paresthesia => "Paresthesia".to_owned(),
-        NeedleEvent::NeedleWithdrawn => "Needle withdrawn".to_owned(),
-        NeedleEvent::Redirected { angle_deg } => format!("Redirected by {angle_deg:.1}°"),
+        NeedleEventRecord::DuraPunctured { depth_mm } => {
+            format!("Dura punctured at {depth_mm:.1} mm")
+        }
+        NeedleEventRecord::CsfFlashback => "CSF flashback".to_owned(),
+        NeedleEventRecord::Paresthesia => "Paresthesia".to_owned(),
+        NeedleEventRecord::NeedleWithdrawn => "Needle withdrawn".to_owned(),
+        NeedleEventRecord::Redirected { angle_deg } => format!("Redirected by {angle_deg:.1}°"),
     }
 }
 
@@ -48,11 +52,11 @@ mod tests {
 
     #[test]
     fn descriptions_name_the_tissue_level_and_chapter() {
-        let entered = SessionEvent::Needle(NeedleEvent::LayerEntered {
+        let entered = SessionEvent::Needle(NeedleEventRecord::LayerEntered {
             tissue: TissueClass::LigamentumFlavum,
         });
         assert_eq!(describe_event(&entered), "Entered ligamentum flavum");
-        let bone = SessionEvent::Needle(NeedleEvent::BoneContacted {
+        let bone = SessionEvent::Needle(NeedleEventRecord::BoneContacted {
             level: VertebraLevel::L4,
             point_m: [0.0; 3],
         });

@@ -109,8 +109,8 @@ mod tests {
     use anatomy::TissueClass;
     use glam::{Quat, Vec3};
     use session::{
-        FORMAT_VERSION, Frame, NeedleEvent, Pose, Recording, Role, SessionEvent, SessionHeader,
-        TimedEvent,
+        FORMAT_VERSION, Frame, NeedleEventRecord, Pose, Recording, Role, SessionEvent,
+        SessionHeader, TimedEvent,
     };
 
     fn track(label: &str) -> Track {
@@ -148,13 +148,13 @@ mod tests {
                 events: vec![
                     TimedEvent {
                         time_s: 0.9,
-                        event: SessionEvent::Needle(NeedleEvent::LayerEntered {
+                        event: SessionEvent::Needle(NeedleEventRecord::LayerEntered {
                             tissue: TissueClass::Fat,
                         }),
                     },
                     TimedEvent {
                         time_s: 0.4,
-                        event: SessionEvent::Needle(NeedleEvent::SkinPunctured),
+                        event: SessionEvent::Needle(NeedleEventRecord::SkinPunctured),
                     },
                 ],
                 damage: None,

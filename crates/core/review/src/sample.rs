@@ -1,6 +1,9 @@
 //! The frame at any time: poses interpolated between the two recorded frames around it.
 
-use session::{ControllerState, Frame, HandInput, NeedleState, PlungerState, Pose, TrackedHand};
+use session::{
+    ControllerStateRecord, Frame, HandInputRecord, NeedleStateRecord, PlungerStateRecord, Pose,
+    TrackedHand,
+};
 
 /// The frame of `frames` (in time order) at `time_s`: poses and forces interpolated between
 /// the frames around it (rotations by slerp), discrete values (tissue at the tip, which input
@@ -40,10 +43,10 @@ fn blend_frames(a: &Frame, b: &Frame, weight: f32, time_s: f64) -> Frame {
         head: blend_pose(&a.head, &b.head, weight),
         left_hand: blend_hand(&a.left_hand, &b.left_hand, weight),
         right_hand: blend_hand(&a.right_hand, &b.right_hand, weight),
-        needle: NeedleState {
+        needle: NeedleStateRecord {
             hub: blend_pose(&a.needle.hub, &b.needle.hub, weight),
             tip: blend_pose(&a.needle.tip, &b.needle.tip, weight),
-            plunger: PlungerState {
+            plunger: PlungerStateRecord {
                 displacement_mm: lerp(
                     a.needle.plunger.displacement_mm,
                     b.needle.plunger.displacement_mm,
@@ -73,9 +76,9 @@ fn blend_pose(a: &Pose, b: &Pose, weight: f32) -> Pose {
     Pose::new(a.position().lerp(b.position(), weight), rotation)
 }
 
-fn blend_hand(a: &HandInput, b: &HandInput, weight: f32) -> HandInput {
+fn blend_hand(a: &HandInputRecord, b: &HandInputRecord, weight: f32) -> HandInputRecord {
     match (a, b) {
-        (HandInput::Tracked(a), HandInput::Tracked(b)) => {
+        (HandInputRecord::Tracked(a), HandInputRecord::Tracked(b)) => {
             let mut hand = TrackedHand::default();
             for ((slot, a), b) in hand.joints.iter_mut().zip(&a.joints).zip(&b.joints) {
                 *slot = match (a, b) {
@@ -86,10 +89,10 @@ fn blend_hand(a: &HandInput, b: &HandInput, weight: f32) -> HandInput {
                     (a, _) => *a,
                 };
             }
-            HandInput::Tracked(Box::new(hand))
+            HandInputRecord::Tracked(Box::new(hand))
         }
-        (HandInput::Controller(a), HandInput::Controller(b)) => {
-            HandInput::Controller(ControllerState {
+        (HandInputRecord::Controller(a), HandInputRecord::Controller(b)) => {
+            HandInputRecord::Controller(ControllerStateRecord {
                 grip: blend_pose(&a.grip, &b.grip, weight),
                 aim: blend_pose(&a.aim, &b.aim, weight),
                 trigger_value: lerp(a.trigger_value, b.trigger_value, weight),
@@ -159,11 +162,11 @@ mod tests {
         });
         a.joints[1] = b.joints[0];
         let blended = blend_hand(
-            &HandInput::Tracked(Box::new(a)),
-            &HandInput::Tracked(Box::new(b)),
+            &HandInputRecord::Tracked(Box::new(a)),
+            &HandInputRecord::Tracked(Box::new(b)),
             0.25,
         );
-        let HandInput::Tracked(hand) = blended else {
+        let HandInputRecord::Tracked(hand) = blended else {
             panic!("tracked hands stay tracked")
         };
         let palm = hand.joints[0].expect("palm in both");

@@ -317,7 +317,8 @@ impl Timeline {
 mod tests {
     use super::*;
     use session::{
-        Annotation, FORMAT_VERSION, NeedleEvent, Role, SessionEvent, SessionHeader, TimedEvent,
+        Annotation, FORMAT_VERSION, NeedleEventRecord, Role, SessionEvent, SessionHeader,
+        TimedEvent,
     };
 
     fn recording(frame_count: usize, events: Vec<TimedEvent>) -> Recording {
@@ -364,8 +365,8 @@ mod tests {
         let trainee = recording(
             101,
             vec![
-                event(2.0, SessionEvent::Needle(NeedleEvent::SkinPunctured)),
-                event(6.0, SessionEvent::Needle(NeedleEvent::CsfFlashback)),
+                event(2.0, SessionEvent::Needle(NeedleEventRecord::SkinPunctured)),
+                event(6.0, SessionEvent::Needle(NeedleEventRecord::CsfFlashback)),
             ],
         );
         let instructor = recording(51, vec![chapter(1.0, "Landmarks"), chapter(4.0, "Advance")]);

@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use anatomy::TissueClass;
 use session::{
-    Anchor, BackgroundWriter, Compression, Frame, HandInput, SessionIndex, SessionWriter,
+    Anchor, BackgroundWriter, Compression, Frame, HandInputRecord, SessionIndex, SessionWriter,
     SyringeFluid, WriterOptions, read_session,
 };
 
@@ -225,7 +225,7 @@ fn write_stream_npy(path: &Path, frames: &[Frame]) -> BenchResult<()> {
         };
         pose(&mut row, &frame.head);
         for hand in [&frame.left_hand, &frame.right_hand] {
-            let HandInput::Tracked(hand) = hand else {
+            let HandInputRecord::Tracked(hand) = hand else {
                 return Err("the stream has tracked hands only".into());
             };
             for joint in &hand.joints {

@@ -7,7 +7,7 @@ use crate::pose::{Anchor, Placement};
 
 /// A fact the needle physics established.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub enum NeedleEvent {
+pub enum NeedleEventRecord {
     /// The tip went through the skin.
     SkinPunctured,
     /// The tip entered a tissue layer.
@@ -94,7 +94,7 @@ pub enum Annotation {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum SessionEvent {
     /// A needle physics fact.
-    Needle(NeedleEvent),
+    Needle(NeedleEventRecord),
     /// A lesson step change.
     LessonStep(LessonStepChange),
     /// An annotation.
@@ -124,8 +124,8 @@ impl TimedEvent {
 
     fn placed(&self, placement: Placement<'_>) -> TimedEvent {
         let event = match &self.event {
-            SessionEvent::Needle(NeedleEvent::BoneContacted { level, point_m }) => {
-                SessionEvent::Needle(NeedleEvent::BoneContacted {
+            SessionEvent::Needle(NeedleEventRecord::BoneContacted { level, point_m }) => {
+                SessionEvent::Needle(NeedleEventRecord::BoneContacted {
                     level: *level,
                     point_m: placement.point(*point_m),
                 })

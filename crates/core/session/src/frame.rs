@@ -4,78 +4,10 @@ use anatomy::TissueClass;
 use serde::{Deserialize, Serialize};
 
 use crate::pose::{Anchor, Placement, Pose};
+use hands::HandJoint;
 
-/// Joints per tracked hand (XR_EXT_hand_tracking).
-pub const HAND_JOINT_COUNT: usize = 26;
-
-/// A hand joint, in XR_EXT_hand_tracking order (`XrHandJointEXT` values 0–25).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[allow(missing_docs)] // the names are the extension's
-pub enum HandJoint {
-    Palm,
-    Wrist,
-    ThumbMetacarpal,
-    ThumbProximal,
-    ThumbDistal,
-    ThumbTip,
-    IndexMetacarpal,
-    IndexProximal,
-    IndexIntermediate,
-    IndexDistal,
-    IndexTip,
-    MiddleMetacarpal,
-    MiddleProximal,
-    MiddleIntermediate,
-    MiddleDistal,
-    MiddleTip,
-    RingMetacarpal,
-    RingProximal,
-    RingIntermediate,
-    RingDistal,
-    RingTip,
-    LittleMetacarpal,
-    LittleProximal,
-    LittleIntermediate,
-    LittleDistal,
-    LittleTip,
-}
-
-impl HandJoint {
-    /// Every joint, in XR_EXT_hand_tracking order: `ALL[i]` is joint `i` of [`TrackedHand`].
-    pub const ALL: [HandJoint; HAND_JOINT_COUNT] = [
-        HandJoint::Palm,
-        HandJoint::Wrist,
-        HandJoint::ThumbMetacarpal,
-        HandJoint::ThumbProximal,
-        HandJoint::ThumbDistal,
-        HandJoint::ThumbTip,
-        HandJoint::IndexMetacarpal,
-        HandJoint::IndexProximal,
-        HandJoint::IndexIntermediate,
-        HandJoint::IndexDistal,
-        HandJoint::IndexTip,
-        HandJoint::MiddleMetacarpal,
-        HandJoint::MiddleProximal,
-        HandJoint::MiddleIntermediate,
-        HandJoint::MiddleDistal,
-        HandJoint::MiddleTip,
-        HandJoint::RingMetacarpal,
-        HandJoint::RingProximal,
-        HandJoint::RingIntermediate,
-        HandJoint::RingDistal,
-        HandJoint::RingTip,
-        HandJoint::LittleMetacarpal,
-        HandJoint::LittleProximal,
-        HandJoint::LittleIntermediate,
-        HandJoint::LittleDistal,
-        HandJoint::LittleTip,
-    ];
-
-    /// Index of this joint in [`TrackedHand::joints`] (its `XrHandJointEXT` value).
-    pub fn index(self) -> usize {
-        self as usize
-    }
-}
+/// Joints per tracked hand (XR_EXT_hand_tracking); the live hand's count.
+pub const HAND_JOINT_COUNT: usize = hands::JOINT_COUNT;
 
 /// One tracked hand joint: its pose and the radius the runtime reports for it.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -103,7 +35,7 @@ impl TrackedHand {
 
 /// A motion controller held in a hand.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
-pub struct ControllerState {
+pub struct ControllerStateRecord {
     /// Grip pose (where the hand holds it).
     pub grip: Pose,
     /// Aim pose (where it points).
@@ -116,19 +48,19 @@ pub struct ControllerState {
 
 /// What one hand provided this frame.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub enum HandInput {
+pub enum HandInputRecord {
     /// Neither hand tracking nor a controller.
     #[default]
     Absent,
     /// Optical hand tracking.
     Tracked(Box<TrackedHand>),
     /// A motion controller.
-    Controller(ControllerState),
+    Controller(ControllerStateRecord),
 }
 
 /// The syringe plunger on the needle's hub.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
-pub struct PlungerState {
+pub struct PlungerStateRecord {
     /// How far the plunger is pushed in from rest, millimetres.
     pub displacement_mm: f32,
     /// Force on the plunger, newtons (what a loss-of-resistance syringe feels).
@@ -137,25 +69,25 @@ pub struct PlungerState {
 
 /// The needle this frame.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct NeedleState {
+pub struct NeedleStateRecord {
     /// Hub pose.
     pub hub: Pose,
     /// Tip pose.
     pub tip: Pose,
     /// Plunger of the syringe on the hub.
-    pub plunger: PlungerState,
+    pub plunger: PlungerStateRecord,
     /// Tissue the tip is in (`Air` outside the body).
     pub tissue_at_tip: TissueClass,
     /// Axial force the operator applies to the needle, newtons.
     pub applied_force_n: f32,
 }
 
-impl Default for NeedleState {
+impl Default for NeedleStateRecord {
     fn default() -> Self {
         Self {
             hub: Pose::IDENTITY,
             tip: Pose::IDENTITY,
-            plunger: PlungerState::default(),
+            plunger: PlungerStateRecord::default(),
             tissue_at_tip: TissueClass::Air,
             applied_force_n: 0.0,
         }
@@ -204,11 +136,11 @@ pub struct Frame {
     /// Head (viewer) pose.
     pub head: Pose,
     /// Left hand.
-    pub left_hand: HandInput,
+    pub left_hand: HandInputRecord,
     /// Right hand.
-    pub right_hand: HandInput,
+    pub right_hand: HandInputRecord,
     /// Needle, plunger and tissue at the tip.
-    pub needle: NeedleState,
+    pub needle: NeedleStateRecord,
     /// The needle hand's input to the physics this frame (`None` in version 1 files and where
     /// no hand drives the needle).
     pub needle_input: Option<NeedleInput>,
@@ -232,7 +164,7 @@ impl Frame {
             head: placement.pose(&self.head),
             left_hand: self.left_hand.placed(placement),
             right_hand: self.right_hand.placed(placement),
-            needle: NeedleState {
+            needle: NeedleStateRecord {
                 hub: placement.pose(&self.needle.hub),
                 tip: placement.pose(&self.needle.tip),
                 ..self.needle
@@ -246,22 +178,24 @@ impl Frame {
     }
 }
 
-impl HandInput {
-    fn placed(&self, placement: Placement<'_>) -> HandInput {
+impl HandInputRecord {
+    fn placed(&self, placement: Placement<'_>) -> HandInputRecord {
         match self {
-            HandInput::Absent => HandInput::Absent,
-            HandInput::Tracked(hand) => {
+            HandInputRecord::Absent => HandInputRecord::Absent,
+            HandInputRecord::Tracked(hand) => {
                 let mut moved = **hand;
                 for joint in moved.joints.iter_mut().flatten() {
                     joint.pose = placement.pose(&joint.pose);
                 }
-                HandInput::Tracked(Box::new(moved))
+                HandInputRecord::Tracked(Box::new(moved))
             }
-            HandInput::Controller(controller) => HandInput::Controller(ControllerState {
-                grip: placement.pose(&controller.grip),
-                aim: placement.pose(&controller.aim),
-                ..*controller
-            }),
+            HandInputRecord::Controller(controller) => {
+                HandInputRecord::Controller(ControllerStateRecord {
+                    grip: placement.pose(&controller.grip),
+                    aim: placement.pose(&controller.aim),
+                    ..*controller
+                })
+            }
         }
     }
 }

@@ -8,7 +8,10 @@
 //! relative to the twin's [`Anchor`], so a replay in another room lands on the twin.
 //!
 //! Must not depend on Bevy, wgpu, OpenXR or ONNX Runtime: records are plain serialisable
-//! structs (positions `[f32; 3]`, rotations `[x, y, z, w]`); the engine's record plugin converts.
+//! structs (positions `[f32; 3]`, rotations `[x, y, z, w]`). A record that copies a live type
+//! of the same name carries the suffix `Record` ([`NeedleStateRecord`] of `needle::NeedleState`,
+//! [`HandInputRecord`] of `hands::HandInput`); with the feature `live`, [`live`] converts the
+//! needle model's output into them.
 //!
 //! Key types: [`SessionWriter`] / [`BackgroundWriter`] (on its own thread), [`SessionReader`] / [`read_session`], [`SessionIndex`] (seek by time), [`Frame`],
 //! [`SessionEvent`], [`Damage`], [`StrokeBuilder`] (live strokes, thinned), [`FrameRateMeter`], [`Narration`] (voice beside
@@ -23,6 +26,8 @@ mod frame;
 mod header;
 mod index;
 mod layout;
+#[cfg(feature = "live")]
+pub mod live;
 mod narration;
 mod narration_feed;
 mod narration_player;
@@ -39,12 +44,13 @@ pub use codec::{DecodeError, Record};
 pub use error::{Damage, DamageKind, SessionError};
 pub use event::{
     Annotation, LessonStepChange, MAX_PIN_LABEL_BYTES, MAX_STROKE_POINTS, MAX_TEXT_BYTES,
-    NeedleEvent, SessionEvent, TimedEvent,
+    NeedleEventRecord, SessionEvent, TimedEvent,
 };
 pub use frame::{
-    ControllerState, Frame, HAND_JOINT_COUNT, HandInput, HandJoint, HandJointPose, NeedleInput,
-    NeedleState, PlungerState, SyringeFluid, SyringePress, TrackedHand,
+    ControllerStateRecord, Frame, HAND_JOINT_COUNT, HandInputRecord, HandJointPose, NeedleInput,
+    NeedleStateRecord, PlungerStateRecord, SyringeFluid, SyringePress, TrackedHand,
 };
+pub use hands::HandJoint;
 pub use header::{Role, SessionHeader};
 pub use index::SessionIndex;
 pub use layout::{FILE_EXTENSION, FILE_MAGIC, FORMAT_VERSION};

@@ -7,7 +7,7 @@ use anatomy::{PatientPosition, ProcedureRoom};
 use common::{TempDir, events_at, frame, small_chunks};
 use glam::{Quat, Vec3};
 use session::{
-    Anchor, Annotation, Compression, Frame, HandInput, NeedleEvent, Pose, SessionEvent,
+    Anchor, Annotation, Compression, Frame, HandInputRecord, NeedleEventRecord, Pose, SessionEvent,
     SessionWriter, TimedEvent, read_session,
 };
 
@@ -34,7 +34,7 @@ fn assert_frame_close(actual: &Frame, expected: &Frame) {
     assert_pose_close(&actual.needle.tip, &expected.needle.tip, "tip");
     assert_eq!(actual.needle.tissue_at_tip, expected.needle.tissue_at_tip);
     match (&actual.right_hand, &expected.right_hand) {
-        (HandInput::Tracked(a), HandInput::Tracked(e)) => {
+        (HandInputRecord::Tracked(a), HandInputRecord::Tracked(e)) => {
             for (joint_a, joint_e) in a.joints.iter().zip(&e.joints) {
                 match (joint_a, joint_e) {
                     (Some(a), Some(e)) => {
@@ -173,8 +173,8 @@ fn replay_under_a_new_anchor_lands_on_the_twin() {
         let back_in_a = stored.placed_under(&room_a);
         match (&back_in_a.event, &original.event) {
             (
-                SessionEvent::Needle(NeedleEvent::BoneContacted { point_m: a, .. }),
-                SessionEvent::Needle(NeedleEvent::BoneContacted { point_m: o, .. }),
+                SessionEvent::Needle(NeedleEventRecord::BoneContacted { point_m: a, .. }),
+                SessionEvent::Needle(NeedleEventRecord::BoneContacted { point_m: o, .. }),
             ) => assert!(point_close(*a, Vec3::from_array(*o))),
             (
                 SessionEvent::Annotation(Annotation::Stroke { points_m: a, .. }),

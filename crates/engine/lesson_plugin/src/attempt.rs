@@ -70,12 +70,12 @@ pub(crate) fn follow_attempt(
     };
     for fact in facts.iter_mut().flat_map(|facts| facts.read()) {
         run.watch
-            .push_event(&lesson::live::timed_event(fact.time_s, &fact.event));
+            .push_event(&session::live::timed_event(fact.time_s, &fact.event));
     }
     if let Some(state) = readout.as_ref().and_then(|readout| readout.state.as_ref()) {
         run.watch.push_frame(&session::Frame {
             time_s: state.time_s,
-            needle: lesson::live::session_needle_state(state),
+            needle: session::live::needle_state_record(state),
             ..default()
         });
     }

@@ -3,7 +3,7 @@
 //! F9 starts and stops an instructor recording. A red "● REC" shows while either runs.
 //!
 //! Glue only: the format, crash safety and anchoring are the `session` crate's; the needle's
-//! state and facts come from `physics_plugin`, converted by `lesson::live`. Frames are sampled
+//! state and facts come from `physics_plugin`, converted by `session::live`. Frames are sampled
 //! every rendered frame, in the twin frame of [`stage_plugin::TwinAnchor`] (the head is the
 //! desktop camera). The header names the twin (id, hash), the lesson, role, app version,
 //! runtime and needle, and the UTC start; never the patient.
@@ -90,9 +90,9 @@ impl Plugin for RecordPlugin {
 #[derive(Resource, Debug, Clone, Default, PartialEq)]
 pub struct RoomHands {
     /// Left hand.
-    pub left: session::HandInput,
+    pub left: session::HandInputRecord,
     /// Right hand.
-    pub right: session::HandInput,
+    pub right: session::HandInputRecord,
 }
 
 /// Start an instructor recording, or stop the one under way (F9 on the desktop; a headset

@@ -221,7 +221,7 @@ pub(crate) fn follow_needle_facts(
         }
         let session_time_s = now_s - recorder.active.started_s;
         if let Some(writer) = &recorder.active.writer {
-            let event = lesson::live::timed_event(session_time_s, &fact.event);
+            let event = session::live::timed_event(session_time_s, &fact.event);
             if let Err(error) = writer.record_event(event, &Anchor::IDENTITY) {
                 recorder.status.last_error = Some(error.to_string());
             }
@@ -314,7 +314,7 @@ pub(crate) fn record_frame(
                 readout
                     .state
                     .as_ref()
-                    .map(lesson::live::session_needle_state)
+                    .map(session::live::needle_state_record)
             })
             .unwrap_or_default(),
         needle_input: hand.map(|hand| NeedleInput {

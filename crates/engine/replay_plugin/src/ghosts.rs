@@ -1,7 +1,7 @@
 //! Ghosts of the recorded people and needles on the twin, and the annotations drawn so far.
 
 use bevy::prelude::*;
-use session::{Annotation, HAND_JOINT_COUNT, HandInput, Pose, SessionEvent};
+use session::{Annotation, HAND_JOINT_COUNT, HandInputRecord, Pose, SessionEvent};
 use stage_plugin::TwinAnchor;
 
 use crate::{ReplayTimeline, ReplayView, track_colour_srgb8};
@@ -336,11 +336,11 @@ pub(crate) fn place_ghosts(
             }
         });
         let placed = match hand {
-            Some(HandInput::Tracked(hand)) => hand.joints[ghost.joint].map(|joint| {
+            Some(HandInputRecord::Tracked(hand)) => hand.joints[ghost.joint].map(|joint| {
                 pose_transform(&joint.pose)
                     .with_scale(Vec3::splat(joint.radius_m.clamp(0.002, 0.02)))
             }),
-            Some(HandInput::Controller(controller)) if ghost.joint == 0 => {
+            Some(HandInputRecord::Controller(controller)) if ghost.joint == 0 => {
                 Some(pose_transform(&controller.grip).with_scale(Vec3::splat(0.025)))
             }
             _ => None,

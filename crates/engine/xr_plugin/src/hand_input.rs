@@ -165,18 +165,18 @@ fn hands_for_recording(
                     radius_m: joint.radius_m,
                 });
             }
-            session::HandInput::Tracked(Box::new(stored))
+            session::HandInputRecord::Tracked(Box::new(stored))
         }
         (None, Some(controller)) => match controller.grip {
-            Some(grip) => session::HandInput::Controller(session::ControllerState {
+            Some(grip) => session::HandInputRecord::Controller(session::ControllerStateRecord {
                 grip: pose(&grip),
                 aim: pose(&grip),
                 trigger_value: controller.trigger_0_1,
                 squeeze_value: controller.squeeze_0_1,
             }),
-            None => session::HandInput::Absent,
+            None => session::HandInputRecord::Absent,
         },
-        (None, None) => session::HandInput::Absent,
+        (None, None) => session::HandInputRecord::Absent,
     };
     record_plugin::RoomHands {
         left: side(&tracked[0], controllers.left),

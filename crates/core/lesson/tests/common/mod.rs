@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use lesson::{Lesson, TwinRef};
-use session::{NeedleEvent, SessionEvent, TimedEvent};
+use session::{NeedleEventRecord, SessionEvent, TimedEvent};
 
 /// The repository's `scenes/` folder.
 pub fn scenes_dir() -> PathBuf {
@@ -22,7 +22,7 @@ pub fn scene(name: &str) -> Lesson {
 }
 
 /// A needle event at `time_s`.
-pub fn at(time_s: f64, event: NeedleEvent) -> TimedEvent {
+pub fn at(time_s: f64, event: NeedleEventRecord) -> TimedEvent {
     TimedEvent {
         time_s,
         event: SessionEvent::Needle(event),
@@ -30,7 +30,10 @@ pub fn at(time_s: f64, event: NeedleEvent) -> TimedEvent {
 }
 
 /// Needle events one second apart from `start_s`.
-pub fn timeline(start_s: f64, events: impl IntoIterator<Item = NeedleEvent>) -> Vec<TimedEvent> {
+pub fn timeline(
+    start_s: f64,
+    events: impl IntoIterator<Item = NeedleEventRecord>,
+) -> Vec<TimedEvent> {
     events
         .into_iter()
         .enumerate()

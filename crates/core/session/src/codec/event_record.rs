@@ -7,7 +7,7 @@ use super::wire::{
 use super::{DecodeError, EncodeError, begin_record, check_time, end_record};
 use crate::event::{
     Annotation, LessonStepChange, MAX_PIN_LABEL_BYTES, MAX_STROKE_POINTS, MAX_TEXT_BYTES,
-    NeedleEvent, SessionEvent, TimedEvent,
+    NeedleEventRecord, SessionEvent, TimedEvent,
 };
 use crate::layout::RECORD_EVENT;
 
@@ -69,27 +69,27 @@ impl Decoder<'_> {
         let time_s = self.f64()?;
         let needle = |event| Ok(SessionEvent::Needle(event));
         let event = match self.u8()? {
-            EVENT_SKIN_PUNCTURED => needle(NeedleEvent::SkinPunctured),
-            EVENT_LAYER_ENTERED => needle(NeedleEvent::LayerEntered {
+            EVENT_SKIN_PUNCTURED => needle(NeedleEventRecord::SkinPunctured),
+            EVENT_LAYER_ENTERED => needle(NeedleEventRecord::LayerEntered {
                 tissue: self.tissue()?,
             }),
-            EVENT_MEMBRANE_PUNCTURED => needle(NeedleEvent::MembranePunctured {
+            EVENT_MEMBRANE_PUNCTURED => needle(NeedleEventRecord::MembranePunctured {
                 tissue: self.tissue()?,
             }),
-            EVENT_BONE_CONTACTED => needle(NeedleEvent::BoneContacted {
+            EVENT_BONE_CONTACTED => needle(NeedleEventRecord::BoneContacted {
                 level: self.level()?,
                 point_m: self.point()?,
             }),
-            EVENT_LOSS_OF_RESISTANCE => needle(NeedleEvent::LossOfResistance {
+            EVENT_LOSS_OF_RESISTANCE => needle(NeedleEventRecord::LossOfResistance {
                 depth_mm: self.f32()?,
             }),
-            EVENT_DURA_PUNCTURED => needle(NeedleEvent::DuraPunctured {
+            EVENT_DURA_PUNCTURED => needle(NeedleEventRecord::DuraPunctured {
                 depth_mm: self.f32()?,
             }),
-            EVENT_CSF_FLASHBACK => needle(NeedleEvent::CsfFlashback),
-            EVENT_PARESTHESIA => needle(NeedleEvent::Paresthesia),
-            EVENT_NEEDLE_WITHDRAWN => needle(NeedleEvent::NeedleWithdrawn),
-            EVENT_REDIRECTED => needle(NeedleEvent::Redirected {
+            EVENT_CSF_FLASHBACK => needle(NeedleEventRecord::CsfFlashback),
+            EVENT_PARESTHESIA => needle(NeedleEventRecord::Paresthesia),
+            EVENT_NEEDLE_WITHDRAWN => needle(NeedleEventRecord::NeedleWithdrawn),
+            EVENT_REDIRECTED => needle(NeedleEventRecord::Redirected {
                 angle_deg: self.f32()?,
             }),
             EVENT_LESSON_STEP => Ok(SessionEvent::LessonStep(LessonStepChange {
@@ -154,34 +154,34 @@ fn check_event_limits(event: &SessionEvent) -> Result<(), EncodeError> {
     }
 }
 
-fn put_needle_event(out: &mut Vec<u8>, event: &NeedleEvent) {
+fn put_needle_event(out: &mut Vec<u8>, event: &NeedleEventRecord) {
     match *event {
-        NeedleEvent::SkinPunctured => out.push(EVENT_SKIN_PUNCTURED),
-        NeedleEvent::LayerEntered { tissue } => {
+        NeedleEventRecord::SkinPunctured => out.push(EVENT_SKIN_PUNCTURED),
+        NeedleEventRecord::LayerEntered { tissue } => {
             out.push(EVENT_LAYER_ENTERED);
             out.push(tissue_code(tissue));
         }
-        NeedleEvent::MembranePunctured { tissue } => {
+        NeedleEventRecord::MembranePunctured { tissue } => {
             out.push(EVENT_MEMBRANE_PUNCTURED);
             out.push(tissue_code(tissue));
         }
-        NeedleEvent::BoneContacted { level, point_m } => {
+        NeedleEventRecord::BoneContacted { level, point_m } => {
             out.push(EVENT_BONE_CONTACTED);
             out.push(level_code(level));
             put_point(out, &point_m);
         }
-        NeedleEvent::LossOfResistance { depth_mm } => {
+        NeedleEventRecord::LossOfResistance { depth_mm } => {
             out.push(EVENT_LOSS_OF_RESISTANCE);
             put_f32(out, depth_mm);
         }
-        NeedleEvent::DuraPunctured { depth_mm } => {
+        NeedleEventRecord::DuraPunctured { depth_mm } => {
             out.push(EVENT_DURA_PUNCTURED);
             put_f32(out, depth_mm);
         }
-        NeedleEvent::CsfFlashback => out.push(EVENT_CSF_FLASHBACK),
-        NeedleEvent::Paresthesia => out.push(EVENT_PARESTHESIA),
-        NeedleEvent::NeedleWithdrawn => out.push(EVENT_NEEDLE_WITHDRAWN),
-        NeedleEvent::Redirected { angle_deg } => {
+        NeedleEventRecord::CsfFlashback => out.push(EVENT_CSF_FLASHBACK),
+        NeedleEventRecord::Paresthesia => out.push(EVENT_PARESTHESIA),
+        NeedleEventRecord::NeedleWithdrawn => out.push(EVENT_NEEDLE_WITHDRAWN),
+        NeedleEventRecord::Redirected { angle_deg } => {
             out.push(EVENT_REDIRECTED);
             put_f32(out, angle_deg);
         }

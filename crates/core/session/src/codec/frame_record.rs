@@ -6,7 +6,9 @@ use super::wire::{Decoder, put_f32, put_f64, put_point, put_pose, tissue_code};
 use super::{
     DecodeError, EncodeError, Record, begin_record, check_time, decode_records, end_record,
 };
-use crate::frame::{Frame, NeedleInput, NeedleState, PlungerState, SyringeFluid, SyringePress};
+use crate::frame::{
+    Frame, NeedleInput, NeedleStateRecord, PlungerStateRecord, SyringeFluid, SyringePress,
+};
 use crate::layout::RECORD_FRAME;
 
 // Needle input flags (version 2): bit 0 input present, bit 1 stylet in, bit 2 syringe on, bit 3
@@ -41,10 +43,10 @@ impl Decoder<'_> {
         let head = self.pose()?;
         let left_hand = self.hand()?;
         let right_hand = self.hand()?;
-        let needle = NeedleState {
+        let needle = NeedleStateRecord {
             hub: self.pose()?,
             tip: self.pose()?,
-            plunger: PlungerState {
+            plunger: PlungerStateRecord {
                 displacement_mm: self.f32()?,
                 force_n: self.f32()?,
             },

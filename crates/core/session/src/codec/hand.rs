@@ -3,7 +3,9 @@
 
 use super::DecodeError;
 use super::wire::{Decoder, put_f32, put_point, put_pose, put_u32};
-use crate::frame::{ControllerState, HAND_JOINT_COUNT, HandInput, HandJointPose, TrackedHand};
+use crate::frame::{
+    ControllerStateRecord, HAND_JOINT_COUNT, HandInputRecord, HandJointPose, TrackedHand,
+};
 use crate::pose::Pose;
 
 const HAND_ABSENT: u8 = 0;
@@ -19,10 +21,10 @@ const JOINT_RADIUS_STEP_M: f32 = 1e-6;
 /// Smallest-three quaternion components lie within ±1/√2.
 const QUAT_COMPONENT_SCALE: f32 = 32_767.0 * std::f32::consts::SQRT_2;
 
-pub(super) fn put_hand(out: &mut Vec<u8>, hand: &HandInput) {
+pub(super) fn put_hand(out: &mut Vec<u8>, hand: &HandInputRecord) {
     match hand {
-        HandInput::Absent => out.push(HAND_ABSENT),
-        HandInput::Tracked(tracked) => {
+        HandInputRecord::Absent => out.push(HAND_ABSENT),
+        HandInputRecord::Tracked(tracked) => {
             if put_compact_hand(out, tracked) {
                 return;
             }
@@ -33,7 +35,7 @@ pub(super) fn put_hand(out: &mut Vec<u8>, hand: &HandInput) {
                 put_f32(out, joint.radius_m);
             }
         }
-        HandInput::Controller(controller) => {
+        HandInputRecord::Controller(controller) => {
             out.push(HAND_CONTROLLER);
             put_pose(out, &controller.grip);
             put_pose(out, &controller.aim);
@@ -44,9 +46,9 @@ pub(super) fn put_hand(out: &mut Vec<u8>, hand: &HandInput) {
 }
 
 impl Decoder<'_> {
-    pub(super) fn hand(&mut self) -> Result<HandInput, DecodeError> {
+    pub(super) fn hand(&mut self) -> Result<HandInputRecord, DecodeError> {
         match self.u8()? {
-            HAND_ABSENT => Ok(HandInput::Absent),
+            HAND_ABSENT => Ok(HandInputRecord::Absent),
             HAND_TRACKED => {
                 let mask = self.u32()?;
                 if mask >> HAND_JOINT_COUNT != 0 {
@@ -61,7 +63,7 @@ impl Decoder<'_> {
                         });
                     }
                 }
-                Ok(HandInput::Tracked(Box::new(hand)))
+                Ok(HandInputRecord::Tracked(Box::new(hand)))
             }
             HAND_TRACKED_COMPACT => {
                 let mask = self.u32()?;
@@ -88,9 +90,9 @@ impl Decoder<'_> {
                         radius_m: f32::from(self.u16()?) * JOINT_RADIUS_STEP_M,
                     });
                 }
-                Ok(HandInput::Tracked(Box::new(hand)))
+                Ok(HandInputRecord::Tracked(Box::new(hand)))
             }
-            HAND_CONTROLLER => Ok(HandInput::Controller(ControllerState {
+            HAND_CONTROLLER => Ok(HandInputRecord::Controller(ControllerStateRecord {
                 grip: self.pose()?,
                 aim: self.pose()?,
                 trigger_value: self.f32()?,
@@ -199,7 +201,7 @@ fn from_smallest_three(largest: u8, rest: [i16; 3]) -> Result<[f32; 4], DecodeEr
 mod tests {
     use super::*;
 
-    fn hand_with(position_m: impl Fn(usize) -> [f32; 3]) -> HandInput {
+    fn hand_with(position_m: impl Fn(usize) -> [f32; 3]) -> HandInputRecord {
         let mut hand = TrackedHand::default();
         for (index, slot) in hand.joints.iter_mut().enumerate().skip(1) {
             let angle = index as f32 * 0.37;
@@ -211,7 +213,7 @@ mod tests {
                 radius_m: 0.004 + 0.000_123_4 * index as f32,
             });
         }
-        HandInput::Tracked(Box::new(hand))
+        HandInputRecord::Tracked(Box::new(hand))
     }
 
     #[test]
@@ -224,7 +226,9 @@ mod tests {
         // 25 joints of 15 bytes, kind, mask, reference: under half the exact form's 32 a joint.
         assert_eq!(bytes.len(), 1 + 4 + 12 + 25 * 15);
         let decoded = Decoder::new(&bytes).hand().expect("decodes");
-        let (HandInput::Tracked(original), HandInput::Tracked(decoded)) = (&near, &decoded) else {
+        let (HandInputRecord::Tracked(original), HandInputRecord::Tracked(decoded)) =
+            (&near, &decoded)
+        else {
             panic!("hand kinds differ");
         };
         assert!(decoded.joints[0].is_none());

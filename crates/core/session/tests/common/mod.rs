@@ -8,10 +8,10 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use anatomy::{TissueClass, VertebraLevel};
 use glam::{Quat, Vec3};
 use session::{
-    Anchor, Annotation, ControllerState, FORMAT_VERSION, Frame, HandInput, HandJointPose,
-    LessonStepChange, NeedleEvent, NeedleInput, NeedleState, PlungerState, Pose, Role,
-    SessionEvent, SessionHeader, SessionWriter, SyringeFluid, SyringePress, TimedEvent,
-    TrackedHand, WriterOptions,
+    Anchor, Annotation, ControllerStateRecord, FORMAT_VERSION, Frame, HandInputRecord,
+    HandJointPose, LessonStepChange, NeedleEventRecord, NeedleInput, NeedleStateRecord,
+    PlungerStateRecord, Pose, Role, SessionEvent, SessionHeader, SessionWriter, SyringeFluid,
+    SyringePress, TimedEvent, TrackedHand, WriterOptions,
 };
 
 /// Frame rate of the fixtures, hertz.
@@ -99,7 +99,7 @@ pub fn frame(index: usize, controllers: bool) -> Frame {
     let phase = time_s as f32;
     let (left_hand, right_hand) = if controllers {
         let controller = |side: f32| {
-            HandInput::Controller(ControllerState {
+            HandInputRecord::Controller(ControllerStateRecord {
                 grip: pose(Vec3::new(side * 0.2, 1.0, 0.4), Vec3::Y, phase),
                 aim: pose(Vec3::new(side * 0.2, 1.02, 0.35), Vec3::X, phase * 0.5),
                 trigger_value: (phase.sin() + 1.0) / 2.0,
@@ -109,12 +109,12 @@ pub fn frame(index: usize, controllers: bool) -> Frame {
         (controller(-1.0), controller(1.0))
     } else {
         (
-            HandInput::Tracked(Box::new(tracked_hand(
+            HandInputRecord::Tracked(Box::new(tracked_hand(
                 Vec3::new(-0.15, 1.0, 0.4),
                 phase,
                 false,
             ))),
-            HandInput::Tracked(Box::new(tracked_hand(
+            HandInputRecord::Tracked(Box::new(tracked_hand(
                 Vec3::new(0.1, 1.0, 0.45),
                 phase,
                 index.is_multiple_of(7),
@@ -131,10 +131,10 @@ pub fn frame(index: usize, controllers: bool) -> Frame {
         ),
         left_hand,
         right_hand,
-        needle: NeedleState {
+        needle: NeedleStateRecord {
             hub: pose(Vec3::new(0.0, 1.0, 0.5 - depth_m), Vec3::X, 1.4),
             tip: pose(Vec3::new(0.0, 1.0, 0.41 - depth_m), Vec3::X, 1.4),
-            plunger: PlungerState {
+            plunger: PlungerStateRecord {
                 displacement_mm: 0.5 * phase,
                 force_n: 2.0 + phase.cos(),
             },
@@ -167,23 +167,23 @@ fn needle_input(index: usize, depth_m: f32) -> Option<NeedleInput> {
 /// One event of every kind, at `time_s`, in room coordinates.
 pub fn events_at(time_s: f64) -> Vec<TimedEvent> {
     let needle = [
-        NeedleEvent::SkinPunctured,
-        NeedleEvent::LayerEntered {
+        NeedleEventRecord::SkinPunctured,
+        NeedleEventRecord::LayerEntered {
             tissue: TissueClass::LigamentumFlavum,
         },
-        NeedleEvent::MembranePunctured {
+        NeedleEventRecord::MembranePunctured {
             tissue: TissueClass::Dura,
         },
-        NeedleEvent::BoneContacted {
+        NeedleEventRecord::BoneContacted {
             level: VertebraLevel::L4,
             point_m: [0.01, 0.95, 0.42],
         },
-        NeedleEvent::LossOfResistance { depth_mm: 47.5 },
-        NeedleEvent::DuraPunctured { depth_mm: 52.0 },
-        NeedleEvent::CsfFlashback,
-        NeedleEvent::Paresthesia,
-        NeedleEvent::NeedleWithdrawn,
-        NeedleEvent::Redirected { angle_deg: 12.5 },
+        NeedleEventRecord::LossOfResistance { depth_mm: 47.5 },
+        NeedleEventRecord::DuraPunctured { depth_mm: 52.0 },
+        NeedleEventRecord::CsfFlashback,
+        NeedleEventRecord::Paresthesia,
+        NeedleEventRecord::NeedleWithdrawn,
+        NeedleEventRecord::Redirected { angle_deg: 12.5 },
     ]
     .map(SessionEvent::Needle);
     let others = [

@@ -1,29 +1,40 @@
-//! Needle-model output as session records: what the engine writes and the trackers read.
+//! Live needle-model output as session records (feature `live`): the one place where
+//! `needle`'s types become their serialisable `…Record` copies.
 
+use crate::{
+    NeedleEventRecord, NeedleStateRecord, PlungerStateRecord, Pose, SessionEvent, TimedEvent,
+};
 use glam::{Quat, Vec3};
-use session::{NeedleEvent, Pose, SessionEvent, TimedEvent};
 
 /// The session event mirroring a needle-model event (the session keeps the facts a review
 /// needs, not every number the model has).
-pub fn session_event(event: &needle::NeedleEvent) -> NeedleEvent {
+pub fn needle_event_record(event: &needle::NeedleEvent) -> NeedleEventRecord {
     match *event {
-        needle::NeedleEvent::SkinPunctured { .. } => NeedleEvent::SkinPunctured,
-        needle::NeedleEvent::LayerEntered { tissue, .. } => NeedleEvent::LayerEntered { tissue },
+        needle::NeedleEvent::SkinPunctured { .. } => NeedleEventRecord::SkinPunctured,
+        needle::NeedleEvent::LayerEntered { tissue, .. } => {
+            NeedleEventRecord::LayerEntered { tissue }
+        }
         needle::NeedleEvent::MembranePunctured { tissue, .. } => {
-            NeedleEvent::MembranePunctured { tissue }
+            NeedleEventRecord::MembranePunctured { tissue }
         }
-        needle::NeedleEvent::BoneContacted { level, point_m, .. } => NeedleEvent::BoneContacted {
-            level,
-            point_m: point_m.to_array(),
-        },
+        needle::NeedleEvent::BoneContacted { level, point_m, .. } => {
+            NeedleEventRecord::BoneContacted {
+                level,
+                point_m: point_m.to_array(),
+            }
+        }
         needle::NeedleEvent::LossOfResistance { depth_mm, .. } => {
-            NeedleEvent::LossOfResistance { depth_mm }
+            NeedleEventRecord::LossOfResistance { depth_mm }
         }
-        needle::NeedleEvent::DuraPunctured { depth_mm } => NeedleEvent::DuraPunctured { depth_mm },
-        needle::NeedleEvent::CsfFlashback { .. } => NeedleEvent::CsfFlashback,
-        needle::NeedleEvent::Paresthesia { .. } => NeedleEvent::Paresthesia,
-        needle::NeedleEvent::NeedleWithdrawn => NeedleEvent::NeedleWithdrawn,
-        needle::NeedleEvent::Redirected { angle_deg } => NeedleEvent::Redirected { angle_deg },
+        needle::NeedleEvent::DuraPunctured { depth_mm } => {
+            NeedleEventRecord::DuraPunctured { depth_mm }
+        }
+        needle::NeedleEvent::CsfFlashback { .. } => NeedleEventRecord::CsfFlashback,
+        needle::NeedleEvent::Paresthesia { .. } => NeedleEventRecord::Paresthesia,
+        needle::NeedleEvent::NeedleWithdrawn => NeedleEventRecord::NeedleWithdrawn,
+        needle::NeedleEvent::Redirected { angle_deg } => {
+            NeedleEventRecord::Redirected { angle_deg }
+        }
     }
 }
 
@@ -31,18 +42,18 @@ pub fn session_event(event: &needle::NeedleEvent) -> NeedleEvent {
 pub fn timed_event(time_s: f64, event: &needle::NeedleEvent) -> TimedEvent {
     TimedEvent {
         time_s,
-        event: SessionEvent::Needle(session_event(event)),
+        event: SessionEvent::Needle(needle_event_record(event)),
     }
 }
 
 /// The session's needle record of a model state. Hub and tip poses share the shaft's rotation:
 /// the needle's local −Z along the shaft, as the engine draws it.
-pub fn session_needle_state(state: &needle::NeedleState) -> session::NeedleState {
+pub fn needle_state_record(state: &needle::NeedleState) -> NeedleStateRecord {
     let rotation = Quat::from_rotation_arc(Vec3::NEG_Z, state.direction.normalize_or(Vec3::NEG_Z));
-    session::NeedleState {
+    NeedleStateRecord {
         hub: Pose::new(state.hub_m, rotation),
         tip: Pose::new(state.tip_m, rotation),
-        plunger: session::PlungerState {
+        plunger: PlungerStateRecord {
             displacement_mm: state.plunger.displacement_mm,
             force_n: state.plunger.plunger_force_n,
         },
@@ -62,14 +73,14 @@ mod tests {
         let cases = [
             (
                 needle::NeedleEvent::SkinPunctured { point_m: point },
-                NeedleEvent::SkinPunctured,
+                NeedleEventRecord::SkinPunctured,
             ),
             (
                 needle::NeedleEvent::LayerEntered {
                     tissue: TissueClass::Fat,
                     depth_mm: 3.0,
                 },
-                NeedleEvent::LayerEntered {
+                NeedleEventRecord::LayerEntered {
                     tissue: TissueClass::Fat,
                 },
             ),
@@ -79,7 +90,7 @@ mod tests {
                     depth_mm: 51.0,
                     force_drop_n: 0.4,
                 },
-                NeedleEvent::MembranePunctured {
+                NeedleEventRecord::MembranePunctured {
                     tissue: TissueClass::Dura,
                 },
             ),
@@ -89,7 +100,7 @@ mod tests {
                     point_m: point,
                     depth_mm: 16.0,
                 },
-                NeedleEvent::BoneContacted {
+                NeedleEventRecord::BoneContacted {
                     level: VertebraLevel::L4,
                     point_m: point.to_array(),
                 },
@@ -99,31 +110,31 @@ mod tests {
                     depth_mm: 47.0,
                     tissue: TissueClass::EpiduralSpace,
                 },
-                NeedleEvent::LossOfResistance { depth_mm: 47.0 },
+                NeedleEventRecord::LossOfResistance { depth_mm: 47.0 },
             ),
             (
                 needle::NeedleEvent::DuraPunctured { depth_mm: 51.3 },
-                NeedleEvent::DuraPunctured { depth_mm: 51.3 },
+                NeedleEventRecord::DuraPunctured { depth_mm: 51.3 },
             ),
             (
                 needle::NeedleEvent::CsfFlashback { wet_tap: true },
-                NeedleEvent::CsfFlashback,
+                NeedleEventRecord::CsfFlashback,
             ),
             (
                 needle::NeedleEvent::Paresthesia { depth_mm: 55.0 },
-                NeedleEvent::Paresthesia,
+                NeedleEventRecord::Paresthesia,
             ),
             (
                 needle::NeedleEvent::NeedleWithdrawn,
-                NeedleEvent::NeedleWithdrawn,
+                NeedleEventRecord::NeedleWithdrawn,
             ),
             (
                 needle::NeedleEvent::Redirected { angle_deg: 12.0 },
-                NeedleEvent::Redirected { angle_deg: 12.0 },
+                NeedleEventRecord::Redirected { angle_deg: 12.0 },
             ),
         ];
         for (model, stored) in cases {
-            assert_eq!(session_event(&model), stored);
+            assert_eq!(needle_event_record(&model), stored);
             assert_eq!(timed_event(2.5, &model).time_s, 2.5);
         }
     }

@@ -4,7 +4,7 @@
 //! first layers, bone and its haptic pulse, then the runtime killed and the trainer still up
 //! on the desktop.
 
-mod chroot;
+pub mod chroot;
 mod remote_pose;
 mod xwd;
 

@@ -1,37 +1,38 @@
-//! The lessons the trainer's menu offers: every `scenes/*.ron` that loads, with its twin found.
+//! The lessons: where the shipped ones are (`scenes/*.ron`), the trainer menu's catalogue of
+//! those that load with their twins found, and a lesson looked up by id.
 
 use crate::twin_library;
 use lesson::Lesson;
 use lesson_plugin::CatalogueEntry;
 use std::path::{Path, PathBuf};
 
-/// The lessons folder: `NEURAXIS_SCENES`, else `scenes/` beside the executable, else the source
-/// tree's (a `cargo run` build).
+/// The lessons folder: `NEURAXIS_SCENES`, else the installed one (see
+/// [`app_folders::installed_data`]: `/usr/share/neuraxis/scenes` from a package, the source
+/// tree's `scenes/` in a development build).
 pub fn scenes_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("NEURAXIS_SCENES") {
-        return PathBuf::from(dir);
-    }
-    std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent().map(|dir| dir.join("scenes")))
-        .filter(|dir| dir.is_dir())
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("scenes"))
+    app_folders::scenes_dir()
+}
+
+/// The `.ron` files of the lessons folder `dir`, sorted by name.
+pub fn lesson_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "ron"))
+        .collect();
+    files.sort();
+    Ok(files)
 }
 
 /// Every lesson in `dir` that loads, by file name; a lesson that does not load is left out
 /// with a warning naming the file and the problem (`neuraxis lesson check` says more).
 pub fn load_catalogue(dir: &Path) -> Vec<CatalogueEntry> {
-    let mut files: Vec<PathBuf> = match std::fs::read_dir(dir) {
-        Ok(entries) => entries
-            .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-            .filter(|path| path.extension().is_some_and(|ext| ext == "ron"))
-            .collect(),
+    let files = match lesson_files(dir) {
+        Ok(files) => files,
         Err(problem) => {
             bevy::log::warn!("no lessons: cannot read {}: {problem}", dir.display());
             return Vec::new();
         }
     };
-    files.sort();
     files
         .iter()
         .filter_map(|file| match Lesson::load(file) {
@@ -42,6 +43,18 @@ pub fn load_catalogue(dir: &Path) -> Vec<CatalogueEntry> {
             }
         })
         .collect()
+}
+
+/// The lesson with `id` among the lessons of `dir` (files that do not load are skipped:
+/// `neuraxis lesson check` reports them).
+pub fn lesson_by_id(dir: &Path, id: &str) -> anyhow::Result<Option<Lesson>> {
+    let files = lesson_files(dir).map_err(|problem| {
+        anyhow::anyhow!("cannot list the lesson folder {}: {problem}", dir.display())
+    })?;
+    Ok(files
+        .iter()
+        .filter_map(|file| Lesson::load(file).ok())
+        .find(|lesson| lesson.id == id))
 }
 
 fn entry(lesson: Lesson) -> CatalogueEntry {

@@ -2,17 +2,21 @@
 
 use anyhow::Context;
 use bevy::math::UVec2;
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use neuraxis::{TrainerOptions, build_app};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod lesson_catalogue;
 mod lesson_cmd;
+mod logging;
+mod progress_bar;
 mod progress_cmd;
 mod replay_cmd;
 mod report_cmd;
 mod session_cmd;
+mod settings;
+mod shell_cmd;
 mod twin_cmd;
 mod twin_library;
 mod xr_launch;
@@ -25,7 +29,6 @@ mod xr_launch;
 #[command(
     name = "neuraxis",
     version,
-    args_conflicts_with_subcommands = true,
     after_help = "\
 In the window:
   Left-drag    turn the view around the patient's back
@@ -45,11 +48,20 @@ Examples:
   neuraxis lesson check scenes/*.ron         validate lesson files
   neuraxis progress trainee-07 --chart c.svg a trainee's learning curve
   neuraxis report a.nxsession -o r.html      a review report of a recording
-  neuraxis replay attempt.nxsession          review a recorded attempt"
+  neuraxis replay attempt.nxsession          review a recorded attempt
+  neuraxis -v twin build ct/ -o twins/case1  the same build, logging what it does
+
+Settings (trainee handle, sessions folder, headset) are read from settings.toml in the user's
+config folder (see `neuraxis settings`); options on the command line override them."
 )]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+
+    /// Show more of what neuraxis is doing: -v for progress, -vv for debugging detail; RUST_LOG
+    /// (e.g. RUST_LOG=twin=debug) overrides. Quiet by default: warnings and errors only.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
 
     #[command(flatten)]
     trainer: TrainerArgs,
@@ -72,6 +84,12 @@ enum Command {
     Report(report_cmd::ReportArgs),
     /// Review recorded sessions on the monitor, or export their frames and events.
     Replay(replay_cmd::ReplayArgs),
+    /// Show the settings file and the settings and folders in use.
+    Settings,
+    /// Print a shell completion script (e.g. `neuraxis completions bash > ~/.local/share/bash-completion/completions/neuraxis`).
+    Completions(shell_cmd::CompletionsArgs),
+    /// Print the manual page (roff), or write one per command into a folder.
+    Man(shell_cmd::ManArgs),
 }
 
 /// Options of the trainer itself (no subcommand).
@@ -104,14 +122,12 @@ struct TrainerArgs {
     needle: Option<desktop_plugin::DesktopNeedleHand>,
 
     /// Draw the twin's skin (on) or start with the spine laid bare (off); K toggles it.
-    #[arg(long, value_name = "on|off", default_value = "on", value_parser = parse_on_off,
-          action = clap::ArgAction::Set)]
-    skin: bool,
+    #[arg(long, value_enum, default_value_t = OnOff::On)]
+    skin: OnOff,
 
-    /// Where the camera starts: operator (at the table edge) or back (straight at the spine,
-    /// e.g. with --skin off).
-    #[arg(long, value_name = "operator|back", default_value = "operator", value_parser = parse_view)]
-    view: desktop_plugin::StartView,
+    /// Where the camera starts.
+    #[arg(long, value_enum, default_value_t = StartViewArg::Operator)]
+    view: StartViewArg,
 
     /// Start in a lesson: its id (e.g. epidural-saline-l3l4) or a lesson file. Without it the
     /// lesson menu opens (M opens it any time).
@@ -124,23 +140,23 @@ struct TrainerArgs {
     menu: bool,
 
     /// Pseudonymous trainee handle under which finished attempts are stored (never a real
-    /// name); see `neuraxis progress`.
-    #[arg(long, value_name = "HANDLE", default_value = "guest")]
-    trainee: String,
+    /// name); see `neuraxis progress`. Default: the settings file's `trainee`, else guest.
+    #[arg(long, value_name = "HANDLE")]
+    trainee: Option<String>,
 
-    /// The progress database (default: NEURAXIS_PROGRESS_DB, else the user's data folder);
-    /// `none` keeps attempts only on screen.
-    #[arg(long, value_name = "FILE")]
+    /// The progress database (default: the user's data folder, e.g.
+    /// ~/.local/share/neuraxis/progress.sqlite); `none` keeps attempts only on screen.
+    #[arg(long, value_name = "FILE", env = progress::DATABASE_PATH_VAR)]
     progress_db: Option<PathBuf>,
 
-    /// Record each attempt (skin puncture to withdrawal) as a session file: on (default) or
-    /// off. F9 records an instructor lesson either way.
-    #[arg(long, value_name = "on|off", default_value = "on", value_parser = ["on", "off"])]
-    record: String,
+    /// Record each attempt (skin puncture to withdrawal) as a session file. F9 records an
+    /// instructor lesson either way.
+    #[arg(long, value_enum, default_value_t = OnOff::On)]
+    record: OnOff,
 
-    /// Folder for recorded sessions (default: $NEURAXIS_SESSIONS_DIR, else the platform data
-    /// folder, e.g. ~/.local/share/neuraxis/sessions).
-    #[arg(long, value_name = "DIR")]
+    /// Folder for recorded sessions (default: the settings file's `sessions_dir`, else the
+    /// user's data folder, e.g. ~/.local/share/neuraxis/sessions).
+    #[arg(long, value_name = "DIR", env = record_plugin::SESSIONS_DIR_VAR)]
     sessions_dir: Option<PathBuf>,
 
     /// Window size in pixels, as WIDTHxHEIGHT.
@@ -157,15 +173,11 @@ struct TrainerArgs {
     #[arg(long, value_name = "FILE.wav", hide = true)]
     narration_from: Option<PathBuf>,
 
-    /// Show more of what the trainer is doing: -v for progress, -vv for debugging detail.
-    /// Quiet by default.
-    #[arg(short, long, action = clap::ArgAction::Count)]
-    verbose: u8,
-
     /// Headset: auto uses it when an OpenXR runtime is installed and answers, else the
-    /// desktop; on requires one; off always runs on the desktop.
-    #[arg(long, value_enum, default_value_t = xr_launch::XrMode::Auto)]
-    xr: xr_launch::XrMode,
+    /// desktop; on requires one; off always runs on the desktop. Default: the settings
+    /// file's `xr`, else auto.
+    #[arg(long, value_enum)]
+    xr: Option<xr_launch::XrMode>,
 
     /// Write the headset session's status (state, grab, depth, facts, haptic pulses,
     /// timings) to this file, and the desktop's after a fallback; used by `cargo xtask xr-test`.
@@ -181,19 +193,36 @@ struct TrainerArgs {
     xr_session_status: Option<PathBuf>,
 }
 
-fn parse_on_off(text: &str) -> Result<bool, String> {
-    match text {
-        "on" => Ok(true),
-        "off" => Ok(false),
-        _ => Err(format!("expected on or off, not {text:?}")),
+/// A switch on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum OnOff {
+    /// Switched on.
+    On,
+    /// Switched off.
+    Off,
+}
+
+impl OnOff {
+    fn is_on(self) -> bool {
+        self == OnOff::On
     }
 }
 
-fn parse_view(text: &str) -> Result<desktop_plugin::StartView, String> {
-    match text {
-        "operator" => Ok(desktop_plugin::StartView::Operator),
-        "back" => Ok(desktop_plugin::StartView::Back),
-        _ => Err(format!("expected operator or back, not {text:?}")),
+/// `--view`: where the desktop camera starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum StartViewArg {
+    /// At the table edge, from the operator's side.
+    Operator,
+    /// Straight at the spine (e.g. with --skin off).
+    Back,
+}
+
+impl From<StartViewArg> for desktop_plugin::StartView {
+    fn from(view: StartViewArg) -> Self {
+        match view {
+            StartViewArg::Operator => desktop_plugin::StartView::Operator,
+            StartViewArg::Back => desktop_plugin::StartView::Back,
+        }
     }
 }
 
@@ -241,7 +270,7 @@ fn parse_needle_start(text: &str) -> Result<desktop_plugin::DesktopNeedleHand, S
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = parse_command_line();
     match run(cli) {
         Ok(code) => code,
         Err(error) => {
@@ -266,19 +295,53 @@ fn describe(error: &anyhow::Error) -> String {
     text
 }
 
+/// The command line, with the trainer's own options refused beside a subcommand (where they
+/// would be silently ignored). `-v` goes anywhere.
+fn parse_command_line() -> Cli {
+    let mut command = Cli::command();
+    let matches = command.clone().get_matches();
+    if let Some(subcommand) = matches.subcommand_name() {
+        let trainer_options = TrainerArgs::augment_args(clap::Command::new("trainer"));
+        let given = trainer_options.get_arguments().find(|arg| {
+            matches.value_source(arg.get_id().as_str())
+                == Some(clap::parser::ValueSource::CommandLine)
+        });
+        if let Some(arg) = given {
+            command
+                .error(
+                    clap::error::ErrorKind::ArgumentConflict,
+                    format!(
+                        "--{} is an option of the trainer; it cannot go with `neuraxis {subcommand}`",
+                        arg.get_long().unwrap_or(arg.get_id().as_str())
+                    ),
+                )
+                .exit();
+        }
+    }
+    Cli::from_arg_matches(&matches).unwrap_or_else(|error| error.exit())
+}
+
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    // The trainer and the replay window log through Bevy's log plugin; the rest here.
+    if !matches!(cli.command, None | Some(Command::Replay(_))) {
+        logging::init(cli.verbose);
+    }
     match cli.command {
         Some(Command::Session(command)) => session_cmd::run(command),
         Some(Command::Twin(command)) => twin_cmd::run(command),
         Some(Command::Lesson(command)) => lesson_cmd::run(command),
         Some(Command::Progress(args)) => progress_cmd::run(args),
         Some(Command::Report(args)) => report_cmd::run(args),
-        Some(Command::Replay(args)) => replay_cmd::run(args),
-        None => run_trainer(cli.trainer),
+        Some(Command::Replay(args)) => replay_cmd::run(args, cli.verbose),
+        Some(Command::Settings) => settings::show(),
+        Some(Command::Completions(args)) => shell_cmd::completions(&args, Cli::command()),
+        Some(Command::Man(args)) => shell_cmd::man(&args, Cli::command()),
+        None => run_trainer(cli.trainer, cli.verbose),
     }
 }
 
-fn run_trainer(cli: TrainerArgs) -> anyhow::Result<ExitCode> {
+fn run_trainer(cli: TrainerArgs, verbosity: u8) -> anyhow::Result<ExitCode> {
+    let settings = settings::Settings::load()?;
     let mut lessons = lesson_catalogue::load_catalogue(&lesson_catalogue::scenes_dir());
     let start_lesson = cli
         .lesson
@@ -292,7 +355,12 @@ fn run_trainer(cli: TrainerArgs) -> anyhow::Result<ExitCode> {
         })?),
         _ => trainer_twin_dir(cli.twin.as_deref()),
     };
-    let progress = progress_target(&cli)?;
+    let trainee = cli
+        .trainee
+        .clone()
+        .or(settings.trainee.clone())
+        .unwrap_or_else(|| settings::DEFAULT_TRAINEE.to_owned());
+    let progress = progress_target(&trainee, cli.progress_db.as_deref())?;
     let open_menu = cli.menu || (start_lesson.is_none() && cli.screenshot.is_none());
     let process_start = std::time::Instant::now();
     let options = TrainerOptions {
@@ -301,18 +369,19 @@ fn run_trainer(cli: TrainerArgs) -> anyhow::Result<ExitCode> {
             path,
             after_frames: cli.frames,
         }),
-        verbosity: cli.verbose,
+        verbosity,
         needle_start: cli.needle,
-        show_skin: cli.skin,
-        start_view: cli.view,
+        show_skin: cli.skin.is_on(),
+        start_view: cli.view.into(),
         open_menu,
         lessons,
         start_lesson,
         progress,
         recording: record_plugin::RecordSettings {
-            record_attempts: cli.record == "on",
+            record_attempts: cli.record.is_on(),
             sessions_dir: cli
                 .sessions_dir
+                .or(settings.sessions_dir)
                 .unwrap_or_else(record_plugin::default_sessions_dir),
             app_version: env!("CARGO_PKG_VERSION").to_owned(),
             narration: cli
@@ -331,7 +400,7 @@ fn run_trainer(cli: TrainerArgs) -> anyhow::Result<ExitCode> {
         desktop_report: None,
     };
     let launch = xr_launch::Launch {
-        mode: cli.xr,
+        mode: cli.xr.or(settings.xr).unwrap_or(xr_launch::XrMode::Auto),
         report: cli.xr_test_report,
         eye_size_px: cli.xr_eye_size,
         session_status: cli.xr_session_status,
@@ -354,16 +423,19 @@ fn run_trainer(cli: TrainerArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Where finished attempts go: `--progress-db`, else the default database; `none`: nowhere.
-fn progress_target(cli: &TrainerArgs) -> anyhow::Result<Option<lesson_plugin::ProgressTarget>> {
-    progress::check_trainee_handle(&cli.trainee)
-        .map_err(|problem| anyhow::anyhow!("--trainee: {problem}"))?;
-    let database = match &cli.progress_db {
+fn progress_target(
+    trainee: &str,
+    progress_db: Option<&std::path::Path>,
+) -> anyhow::Result<Option<lesson_plugin::ProgressTarget>> {
+    progress::check_trainee_handle(trainee)
+        .map_err(|problem| anyhow::anyhow!("trainee handle: {problem}"))?;
+    let database = match progress_db {
         Some(path) if path == std::path::Path::new("none") => return Ok(None),
-        Some(path) => path.clone(),
+        Some(path) => path.to_path_buf(),
         None => progress::default_database_path()?,
     };
     Ok(Some(lesson_plugin::ProgressTarget {
-        trainee: cli.trainee.clone(),
+        trainee: trainee.to_owned(),
         database,
     }))
 }
@@ -421,7 +493,6 @@ mod tests {
 
     #[test]
     fn cli_is_consistent_and_frames_needs_a_screenshot() {
-        use clap::CommandFactory;
         Cli::command().debug_assert();
         assert!(Cli::try_parse_from(["neuraxis", "--frames", "10"]).is_err());
         assert!(

@@ -15,8 +15,9 @@ pub struct ProgressArgs {
     /// Also write the learning curve as an SVG chart here.
     #[arg(long, value_name = "FILE.svg")]
     chart: Option<PathBuf>,
-    /// The progress database (default: NEURAXIS_PROGRESS_DB, else the user's data folder).
-    #[arg(long, value_name = "FILE")]
+    /// The progress database (default: the user's data folder, e.g.
+    /// ~/.local/share/neuraxis/progress.sqlite).
+    #[arg(long, value_name = "FILE", env = progress::DATABASE_PATH_VAR)]
     database: Option<PathBuf>,
 }
 

@@ -72,10 +72,6 @@ pub struct ReplayArgs {
     #[arg(long, value_name = "DIR")]
     export_dir: Option<PathBuf>,
 
-    /// Show more of what the replay is doing: -v for progress, -vv for debugging detail.
-    #[arg(short, long, action = clap::ArgAction::Count)]
-    verbose: u8,
-
     /// Watch in the headset (an OpenXR runtime must be active): the ghosts on your own twin,
     /// with a panel beside the table to play, pause and step. Off: on the monitor.
     #[arg(long, value_enum, default_value_t = ReplayXr::Off)]
@@ -158,7 +154,7 @@ fn warning_for(file: &Path, recording: &session::Recording) -> Option<String> {
     })
 }
 
-pub fn run(args: ReplayArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: ReplayArgs, verbosity: u8) -> anyhow::Result<ExitCode> {
     let mut tracks = Vec::with_capacity(args.files.len());
     let mut warnings = Vec::new();
     let mut narrations = Vec::new();
@@ -224,7 +220,7 @@ pub fn run(args: ReplayArgs) -> anyhow::Result<ExitCode> {
             path,
             after_frames: args.frames,
         }),
-        verbosity: args.verbose,
+        verbosity,
         twin,
         timeline,
         warnings,

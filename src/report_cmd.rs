@@ -5,7 +5,7 @@ use clap::Args;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::twin_library;
+use crate::{lesson_catalogue, twin_library};
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
@@ -25,35 +25,6 @@ pub struct ReportArgs {
     /// installed. practice-block draws the path alone.
     #[arg(long, value_name = "NAME|DIR")]
     twin: Option<PathBuf>,
-}
-
-/// Lesson files: `NEURAXIS_SCENES`, else `scenes/` beside the executable, else the source
-/// tree's.
-fn scenes_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("NEURAXIS_SCENES") {
-        return PathBuf::from(dir);
-    }
-    std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent().map(|dir| dir.join("scenes")))
-        .filter(|dir| dir.is_dir())
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("scenes"))
-}
-
-/// The lesson with `id` among the `.ron` files of `dir` (files that do not load are skipped:
-/// `neuraxis lesson check` reports them).
-fn find_lesson(dir: &Path, id: &str) -> anyhow::Result<Option<lesson::Lesson>> {
-    let entries = std::fs::read_dir(dir)
-        .with_context(|| format!("cannot list the lesson folder {}", dir.display()))?;
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-        .filter(|path| path.extension().is_some_and(|ext| ext == "ron"))
-        .collect();
-    files.sort();
-    Ok(files
-        .iter()
-        .filter_map(|file| lesson::Lesson::load(file).ok())
-        .find(|lesson| lesson.id == id))
 }
 
 pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
@@ -80,8 +51,8 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
             None => match lessons.iter().find(|lesson| &lesson.id == id) {
                 Some(lesson) => lesson.clone(),
                 None => {
-                    let dir = scenes_dir();
-                    match find_lesson(&dir, id)? {
+                    let dir = lesson_catalogue::scenes_dir();
+                    match lesson_catalogue::lesson_by_id(&dir, id)? {
                         Some(lesson) => lesson,
                         None => bail!(
                             "{} was recorded in lesson {id:?}, which is not among the lessons in {}: pass its lesson file with --lesson",

@@ -5,9 +5,17 @@ use clap::Subcommand;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// `session verify`'s exit status for a damaged or unfinished recording.
+pub const EXIT_DAMAGED: u8 = 1;
+/// `session verify`'s exit status for a file that cannot be read as a recording at all (2 is
+/// the command line's own misuse status).
+pub const EXIT_UNREADABLE: u8 = 3;
+
 #[derive(Debug, Subcommand)]
 pub enum SessionCommand {
-    /// Check every chunk of a recording; exit status 1 when it is damaged or unfinished.
+    /// Check every chunk of a recording. Exit status: 0 intact, 1 damaged or unfinished (try
+    /// `neuraxis session repair`), 3 unreadable (missing, not a session file, or a format this
+    /// version cannot read).
     Verify {
         /// The session file.
         file: PathBuf,
@@ -29,16 +37,20 @@ pub enum SessionCommand {
 
 pub fn run(command: SessionCommand) -> anyhow::Result<ExitCode> {
     match command {
-        SessionCommand::Verify { file } => {
-            let report = session::verify(&file)
-                .with_context(|| format!("cannot verify {}", file.display()))?;
-            println!("{report}");
-            Ok(if report.is_intact() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            })
-        }
+        SessionCommand::Verify { file } => match session::verify(&file) {
+            Ok(report) => {
+                println!("{report}");
+                Ok(if report.is_intact() {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::from(EXIT_DAMAGED)
+                })
+            }
+            Err(error) => {
+                eprintln!("neuraxis: cannot verify {}: {error}", file.display());
+                Ok(ExitCode::from(EXIT_UNREADABLE))
+            }
+        },
         SessionCommand::Repair { file, output } => {
             let report = session::repair(&file, &output)
                 .with_context(|| format!("cannot repair {}", file.display()))?;

@@ -1,16 +1,16 @@
 //! `neuraxis twin build INPUT -o DIR`: a CT (DICOM folder or NIfTI) → a twin bundle, with a
-//! line per stage as it runs and a closing table.
+//! progress bar (a line per stage where stderr is no terminal) and a closing table.
 
 use anyhow::Context;
 use clap::Subcommand;
 use imaging::SeriesChoice;
 use segment::reference::ReferenceConvention;
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::Instant;
-use twin::{ReferenceLabels, Segmenter, Stage, TwinBuildOptions};
+use twin::{ReferenceLabels, Segmenter, TwinBuildOptions};
+
+use crate::progress_bar::StageBar;
 
 #[derive(Debug, Subcommand)]
 pub enum TwinCommand {
@@ -32,8 +32,9 @@ pub enum TwinCommand {
         /// Compare the segmentation with these labels (on the CT's grid) and report Dice per level.
         #[arg(long, value_name = "LABELS", requires = "reference_labels")]
         reference: Option<PathBuf>,
-        /// How the reference labels number the vertebrae: totalseg-v1, totalseg-v2 or verse.
-        #[arg(long, value_name = "CONVENTION", requires = "reference")]
+        /// How the reference labels number the vertebrae.
+        #[arg(long, value_name = "CONVENTION", requires = "reference",
+              value_parser = reference_convention_parser())]
         reference_labels: Option<ReferenceConvention>,
         /// Also write everything the closing table shows (and more) as JSON, for scripts.
         #[arg(long, value_name = "FILE.json")]
@@ -53,6 +54,22 @@ pub enum SegmenterChoice {
     Classical,
     /// An ONNX model (`None`: the shipped one).
     Onnx(Option<PathBuf>),
+}
+
+/// `--reference-labels`: the conventions, offered in help and completions.
+fn reference_convention_parser() -> impl clap::builder::TypedValueParser<Value = ReferenceConvention>
+{
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+    PossibleValuesParser::new([
+        PossibleValue::new("totalseg-v1")
+            .alias("totalsegmentator-v1")
+            .help("TotalSegmentator v1, task total"),
+        PossibleValue::new("totalseg-v2")
+            .alias("totalsegmentator-v2")
+            .help("TotalSegmentator v2, task total"),
+        PossibleValue::new("verse").help("VerSe"),
+    ])
+    .try_map(|name| name.parse::<ReferenceConvention>())
 }
 
 fn parse_segmenter(value: &str) -> Result<SegmenterChoice, String> {
@@ -97,11 +114,12 @@ pub fn run(command: TwinCommand) -> anyhow::Result<ExitCode> {
             .map(|(path, convention)| ReferenceLabels { path, convention }),
         ..TwinBuildOptions::default()
     };
-    let mut progress = StageProgress::default();
+    let mut bar = StageBar::on_stderr();
     let built = twin::build_twin(&input, &output, &options, &mut |stage, done| {
-        progress.show(stage, done)
+        bar.show(stage.name(), done)
     })
     .with_context(|| format!("cannot build a twin from {}", input.display()))?;
+    drop(bar);
     println!("{built}");
     println!("twin bundle written to {}", output.display());
     if let Some(report_path) = report {
@@ -110,42 +128,4 @@ pub fn run(command: TwinCommand) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("cannot write {}", report_path.display()))?;
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// One line per stage on stderr: the stage's name when it starts, its time when it ends.
-#[derive(Default)]
-struct StageProgress {
-    started: Option<(Stage, Instant)>,
-}
-
-impl StageProgress {
-    fn show(&mut self, stage: Stage, done_0_1: f32) {
-        let mut err = std::io::stderr().lock();
-        if done_0_1 <= 0.0 {
-            let _ = write!(err, "{:>9} [{:<20}]", stage.name(), "");
-            let _ = err.flush();
-            self.started = Some((stage, Instant::now()));
-        } else if done_0_1 >= 1.0 {
-            let seconds = self
-                .started
-                .filter(|(started_stage, _)| *started_stage == stage)
-                .map_or(0.0, |(_, at)| at.elapsed().as_secs_f64());
-            let _ = writeln!(
-                err,
-                "\r{:>9} [{}] {seconds:.2} s",
-                stage.name(),
-                "#".repeat(20)
-            );
-        } else {
-            let filled = ((done_0_1 * 20.0) as usize).min(20);
-            let _ = write!(
-                err,
-                "\r{:>9} [{}{}]",
-                stage.name(),
-                "#".repeat(filled),
-                " ".repeat(20 - filled)
-            );
-            let _ = err.flush();
-        }
-    }
 }

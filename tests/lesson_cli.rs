@@ -4,6 +4,36 @@
 use std::path::PathBuf;
 use std::process::Command;
 
+#[test]
+fn the_reference_ct_lesson_passes_with_a_warning_until_its_twin_is_built() {
+    let home = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("lesson_cli_home");
+    let _ = std::fs::remove_dir_all(&home);
+    std::fs::create_dir_all(&home).expect("temp home");
+    // With no file named, the installed lessons (here: the source tree's) are checked.
+    let output = Command::new(env!("CARGO_BIN_EXE_neuraxis"))
+        .args(["lesson", "check"])
+        .env("HOME", &home)
+        .env_remove("XDG_DATA_HOME")
+        .output()
+        .expect("neuraxis runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stdout}{stderr}");
+    assert!(stdout.contains("lp-reference-ct.ron: ok"), "{stdout}");
+    assert!(stdout.contains("lp-midline-l3l4.ron: ok"), "{stdout}");
+    let built_in_tree = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("target/twins/reference-ct/manifest.ron")
+        .is_file();
+    if !built_in_tree {
+        assert!(
+            stderr.contains("warning: ")
+                && stderr.contains("lp-reference-ct.ron: unavailable until its twin is built")
+                && stderr.contains("cargo xtask reference-twin"),
+            "{stderr}"
+        );
+    }
+}
+
 fn check(file: &std::path::Path) -> (bool, String, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_neuraxis"))
         .args(["lesson", "check"])

@@ -37,6 +37,7 @@ fn verify_info_and_repair_a_whole_and_a_truncated_recording() {
     std::fs::write(&cut, &bytes[..bytes.len() * 2 / 3]).expect("writable");
     let damaged = neuraxis(&["session".as_ref(), "verify".as_ref(), cut.as_os_str()]);
     assert!(!damaged.status.success(), "a cut file does not verify");
+    assert_eq!(damaged.status.code(), Some(1), "damaged: status 1");
     let report = text(&damaged);
     assert!(report.contains("cut.nxsession"), "names the file: {report}");
     assert!(
@@ -74,4 +75,14 @@ fn verify_info_and_repair_a_whole_and_a_truncated_recording() {
     ]);
     assert!(!missing.status.success());
     assert!(text(&missing).contains("none"), "{}", text(&missing));
+    assert_eq!(missing.status.code(), Some(3), "unreadable: status 3");
+
+    let not_a_session = dir.file("notes.nxsession");
+    std::fs::write(&not_a_session, "shopping list\n").expect("writable");
+    let foreign = neuraxis(&[
+        "session".as_ref(),
+        "verify".as_ref(),
+        not_a_session.as_os_str(),
+    ]);
+    assert_eq!(foreign.status.code(), Some(3), "{}", text(&foreign));
 }

@@ -34,11 +34,21 @@ fn twin_build_writes_a_bundle_table_and_report_from_the_reference_ct() {
         .output()
         .expect("neuraxis starts");
     let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stdout}{stderr}");
+    // stderr is a pipe here: no progress bar, no carriage returns, a line per finished stage.
     assert!(
-        output.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&output.stderr)
+        !stderr.contains('\r'),
+        "no bar drawn into a pipe: {stderr:?}"
     );
+    for stage in ["import", "segment", "reference", "anchor", "mesh", "write"] {
+        assert!(
+            stderr
+                .lines()
+                .any(|line| line.trim_start().starts_with(stage) && line.ends_with(" s")),
+            "a line for the {stage} stage: {stderr}"
+        );
+    }
     for level in ["L1", "L2", "L3", "L4", "L5", "skin"] {
         assert!(
             stdout.contains(level),
@@ -82,4 +92,36 @@ fn twin_build_writes_a_bundle_table_and_report_from_the_reference_ct() {
         "names the input: {error}"
     );
     assert!(!out.join("never").exists(), "no bundle left behind");
+}
+
+#[test]
+fn verbose_shows_the_libraries_tracing_lines_for_any_subcommand() {
+    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("twin_cli_verbose");
+    let build = |args: &[&str], rust_log: Option<&str>| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_neuraxis"));
+        command
+            .args(args)
+            .arg("/no/such/ct.nii.gz")
+            .arg("--output")
+            .arg(out.join("never"))
+            .env_remove("RUST_LOG");
+        if let Some(filter) = rust_log {
+            command.env("RUST_LOG", filter);
+        }
+        let output = command.output().expect("neuraxis starts");
+        assert!(!output.status.success(), "the CT is missing");
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    let line = "building a twin from /no/such/ct.nii.gz";
+    let before = build(&["-v", "twin", "build"], None);
+    assert!(
+        before.contains("INFO") && before.contains("twin::build") && before.contains(line),
+        "-v before the subcommand: {before}"
+    );
+    let after = build(&["twin", "build", "-v"], None);
+    assert!(after.contains(line), "-v after it: {after}");
+    let quiet = build(&["twin", "build"], None);
+    assert!(!quiet.contains("INFO"), "quiet by default: {quiet}");
+    let filtered = build(&["twin", "build"], Some("twin=info"));
+    assert!(filtered.contains(line), "RUST_LOG: {filtered}");
 }

@@ -1,4 +1,5 @@
-//! Project chores behind `cargo xtask`: `ci`, `deps`, `run`, `setup`, `xr-test`.
+//! Project chores behind `cargo xtask`: `ci`, `deps`, `run`, `setup`, `xr-test`, `package`,
+//! `package-test`.
 //!
 //! Runs only tools a fresh machine has (cargo, dpkg, apt-get), so it builds in seconds and can
 //! install what the heavier crates need before they build.
@@ -8,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 mod deps;
+mod package;
 mod system;
 #[cfg(test)]
 mod tidy;
@@ -31,6 +33,14 @@ Tasks:
   reference-twin build the twin of the shared reference CT (../shared/data) into
                  target/twins/reference-ct, for the lesson that uses it
   setup          install the system packages listed in .ci/debian-packages.txt
+  package [--debug]
+                 build the Debian package target/debian/neuraxis_*.deb (cargo-deb,
+                 installed into target/tools when missing): the program, the bundled
+                 twins, lessons, segmentation model and ONNX Runtime, man pages, shell
+                 completion, a desktop launcher and icon; --debug packs the debug build
+  package-test   install the debug package into a clean Debian trixie chroot (as root)
+                 and run `neuraxis --version`, `lesson check` and a twin build there
+                 from the installed files only
   xr-test [--release]
                  run the trainer against a real OpenXR runtime (Monado in a Debian trixie
                  chroot, as root): focused stereo frames and a screenshot, pinch grab,
@@ -56,6 +66,18 @@ fn main() -> Result<()> {
         "deps" => deps::check(&root),
         "bench" => bench(&root, rest.first().map(String::as_str)),
         "setup" => system::ensure_packages(&root),
+        "package" => {
+            let build = if rest.iter().any(|arg| arg == "--debug") {
+                package::Build::Debug
+            } else {
+                package::Build::Release
+            };
+            package::package(&root, build).map(drop)
+        }
+        "package-test" => {
+            system::ensure_packages(&root)?;
+            package::package_test(&root)
+        }
         "reference-twin" => reference_twin(&root),
         "twins" => bundled_twins(&root),
         "xr-test" => {
@@ -116,6 +138,11 @@ fn ci(root: &Path) -> Result<()> {
         }
         Ok(())
     })?;
+    if std::env::var_os("NEURAXIS_SKIP_PACKAGE_TEST").is_some() {
+        println!("xtask ci: package-test skipped (NEURAXIS_SKIP_PACKAGE_TEST is set)");
+    } else {
+        step("package-test", || package::package_test(root))?;
+    }
     if std::env::var_os("NEURAXIS_SKIP_XR_TEST").is_some() {
         println!("xtask ci: xr-test skipped (NEURAXIS_SKIP_XR_TEST is set)");
     } else {
@@ -406,7 +433,7 @@ pub(crate) fn cargo_program() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
 }
 
-fn cargo(root: &Path, args: &[&str], extra: &[String]) -> Result<()> {
+pub(crate) fn cargo(root: &Path, args: &[&str], extra: &[String]) -> Result<()> {
     let cargo = cargo_program();
     let status = Command::new(&cargo)
         .args(args)

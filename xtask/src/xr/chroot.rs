@@ -1,5 +1,6 @@
-//! The Debian trixie chroot that holds Monado (not packaged for bookworm): created with
-//! debootstrap from the host's own mirror, packages installed once, mounts undone on drop.
+//! The Debian trixie chroot that holds Monado (not packaged for bookworm), and the clean one the
+//! package test installs the .deb into: created with debootstrap from the host's own mirror,
+//! packages installed once, mounts undone on drop.
 
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
@@ -35,7 +36,8 @@ pub struct Chroot {
     mounts: Vec<PathBuf>,
 }
 
-fn run(command: &mut Command, what: &str) -> Result<()> {
+/// Runs `command`; fails naming `what` unless it succeeds.
+pub fn run(command: &mut Command, what: &str) -> Result<()> {
     let status = command
         .status()
         .with_context(|| format!("cannot start {what}"))?;
@@ -86,8 +88,14 @@ fn host_mirror() -> Result<String> {
 }
 
 impl Chroot {
-    /// Create (once) and mount the chroot at `root`, with the packages installed.
+    /// Create (once) and mount the XR test's chroot at `root`, with its packages installed.
     pub fn prepare(root: &Path) -> Result<Self> {
+        Self::prepare_with(root, CHROOT_PACKAGES)
+    }
+
+    /// Create (once) and mount a chroot at `root` with `packages` installed (none: the bare
+    /// minimal Debian).
+    pub fn prepare_with(root: &Path, packages: &[&str]) -> Result<Self> {
         let mut chroot = Self {
             root: root.to_owned(),
             mounts: Vec::new(),
@@ -95,7 +103,7 @@ impl Chroot {
         if !root.join("usr/bin/apt-get").is_file() {
             let mirror = host_mirror()?;
             println!(
-                "xr-test: creating a Debian trixie chroot in {} from {mirror}",
+                "xtask: creating a Debian trixie chroot in {} from {mirror}",
                 root.display()
             );
             std::fs::create_dir_all(root)
@@ -111,7 +119,7 @@ impl Chroot {
         chroot.mount(&["-t", "proc", "proc"], "proc")?;
         chroot.mount(&["--rbind", "/sys"], "sys")?;
         chroot.mount(&["--rbind", "/dev"], "dev")?;
-        let wanted = CHROOT_PACKAGES.join("\n");
+        let wanted = packages.join("\n");
         let marker = root.join("var/lib/neuraxis-xr-packages");
         if std::fs::read_to_string(&marker).ok().as_deref() != Some(wanted.as_str()) {
             std::fs::copy("/etc/resolv.conf", root.join("etc/resolv.conf"))
@@ -134,7 +142,7 @@ impl Chroot {
                         "-q",
                         "--no-install-recommends",
                     ])
-                    .args(CHROOT_PACKAGES),
+                    .args(packages),
                 "apt-get install in the chroot",
             )?;
             std::fs::write(&marker, wanted)

@@ -8,7 +8,7 @@
 //! names it in the error when it fails. Moving a hand and then waiting for the app's status to
 //! show the result is [`Rig::gesture_then_wait`].
 
-mod chroot;
+pub mod chroot;
 mod remote_pose;
 mod xwd;
 

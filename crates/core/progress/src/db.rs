@@ -19,7 +19,7 @@ pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 const WAL_SWITCH_RETRY_PAUSE: Duration = Duration::from_millis(5);
 
 /// File name the app should use inside its data folder
-/// (`$XDG_DATA_HOME/neuraxis/progress.sqlite`).
+/// (`~/.local/share/neuraxis/progress.sqlite` on Linux).
 pub const DEFAULT_FILE_NAME: &str = "progress.sqlite";
 
 /// A trainee progress database (one SQLite file, write-ahead log beside it).

@@ -97,10 +97,10 @@ pub enum ProgressError {
         /// The handles that are there.
         known: Vec<String>,
     },
-    /// No environment variable tells where the user's data folder is.
+    /// Neither the override nor a home folder tells where the user's data folder is.
     #[error(
-        "cannot tell where to keep the progress database (none of NEURAXIS_PROGRESS_DB, \
-         XDG_DATA_HOME, HOME or APPDATA is set); set NEURAXIS_PROGRESS_DB to a file path"
+        "cannot tell where to keep the progress database (NEURAXIS_PROGRESS_DB is not set \
+         and no home folder was found); set NEURAXIS_PROGRESS_DB to a file path"
     )]
     NoDataFolder,
     /// A stored row does not make sense (edited by hand or by a faulty writer).

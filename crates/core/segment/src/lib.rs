@@ -94,6 +94,16 @@ pub trait VertebraSource: Send + Sync {
     fn name(&self) -> String;
     /// Finds the vertebral bone of `ct`; the error says what went wrong and what to do.
     fn vertebral_bone(&self, ct: &CtView<'_>) -> Result<VertebralBone, String>;
+    /// As [`VertebraSource::vertebral_bone`], telling `progress` the fraction done (0 to 1)
+    /// as the work goes on; a source that cannot tell reports nothing.
+    fn vertebral_bone_reporting(
+        &self,
+        ct: &CtView<'_>,
+        progress: &mut dyn FnMut(f32),
+    ) -> Result<VertebralBone, String> {
+        let _ = progress;
+        self.vertebral_bone(ct)
+    }
 }
 
 /// Segments a CT whose vertebral bone another segmenter found: that bone takes the place of the

@@ -127,7 +127,9 @@ impl Default for TwinBuildOptions {
 
 /// Builds a twin bundle in `out_dir` from a DICOM folder or NIfTI file.
 ///
-/// `progress(stage, fraction)` is called as stages start (0) and end (1). `out_dir` must not
+/// `progress(stage, fraction)` is called as stages start (0), as they go on where a stage can
+/// tell its fraction done (the ONNX segmenter's patches, the meshes, the files written), and as
+/// they end (1). Each stage and warning is also logged through `tracing`. `out_dir` must not
 /// exist, be empty, or hold a bundle (replaced); anything else is refused before any work. The
 /// bundle is written to a hidden sibling folder and renamed into place when complete.
 pub fn build_twin(
@@ -138,6 +140,11 @@ pub fn build_twin(
 ) -> Result<TwinBuildReport, TwinError> {
     let started = Instant::now();
     output_state(out_dir)?;
+    tracing::info!(
+        "building a twin from {} into {}",
+        input.display(),
+        out_dir.display()
+    );
     progress(Stage::Import, 0.0);
     let import_options = ImportOptions {
         series: options.series.clone(),
@@ -146,6 +153,14 @@ pub fn build_twin(
     };
     let (volume, import_report) = imaging::import_ct(input, &import_options)?;
     let import_s = started.elapsed().as_secs_f64();
+    tracing::info!(
+        "imported {:?} voxels of {:?} mm in {import_s:.2} s",
+        volume.dims(),
+        volume.spacing_mm()
+    );
+    for warning in &import_report.warnings {
+        tracing::warn!("{warning}");
+    }
     progress(Stage::Import, 1.0);
     let source = describe_source(&import_report, volume.dims());
     let warnings = import_report.warnings.iter().map(neutral_warning).collect();
@@ -233,19 +248,19 @@ struct Meshed {
 }
 
 impl Build {
+    /// Runs one stage: `work` gets the build and a callback for its fraction done.
     fn timed<T>(
         &mut self,
         stage: Stage,
         progress: &mut dyn FnMut(Stage, f32),
-        work: impl FnOnce(&mut Self) -> Result<T, TwinError>,
+        work: impl FnOnce(&mut Self, &mut dyn FnMut(f32)) -> Result<T, TwinError>,
     ) -> Result<T, TwinError> {
         progress(stage, 0.0);
         let start = Instant::now();
-        let result = work(self)?;
-        self.stages.push(StageTime {
-            stage,
-            seconds: start.elapsed().as_secs_f64(),
-        });
+        let result = work(self, &mut |done_0_1| progress(stage, done_0_1.min(0.999)))?;
+        let seconds = start.elapsed().as_secs_f64();
+        tracing::info!("{} done in {seconds:.2} s", stage.name());
+        self.stages.push(StageTime { stage, seconds });
         progress(stage, 1.0);
         Ok(result)
     }
@@ -282,7 +297,7 @@ impl Build {
         };
         let dims = volume.dims();
         let voxel_to_lps_mm = volume.voxel_to_lps_mm_affine();
-        let segmentation = self.timed(Stage::Segment, progress, |build| {
+        let segmentation = self.timed(Stage::Segment, progress, |build, fraction| {
             let view = CtView {
                 dims,
                 voxel_to_lps_mm,
@@ -291,8 +306,9 @@ impl Build {
             };
             let segmented = match &options.segmenter {
                 Segmenter::Classical => segment::segment(&view),
+                // The model's patches are most of the work; the split into levels follows.
                 Segmenter::External(source) => source
-                    .vertebral_bone(&view)
+                    .vertebral_bone_reporting(&view, &mut |done| fraction(0.9 * done))
                     .map_err(|detail| segment::SegmentError::VertebraSource {
                         source_name: build.source_name.clone(),
                         segmenter: source.name(),
@@ -307,12 +323,15 @@ impl Build {
         })?;
         // The samples are not needed any more: free them before the reference is loaded.
         drop(volume);
+        for warning in &segmentation.report.warnings {
+            tracing::warn!("{warning}");
+        }
         self.warnings
             .extend(segmentation.report.warnings.iter().cloned());
         let levels_found: Vec<_> = segmentation.report.levels.iter().map(|l| l.level).collect();
 
         let dice = match &options.reference {
-            Some(reference) => Some(self.timed(Stage::Reference, progress, |_| {
+            Some(reference) => Some(self.timed(Stage::Reference, progress, |_, _| {
                 reference_dice(
                     reference,
                     ct_dims,
@@ -324,7 +343,7 @@ impl Build {
             None => None,
         };
 
-        let anchor = self.timed(Stage::Anchor, progress, |build| {
+        let anchor = self.timed(Stage::Anchor, progress, |build, _| {
             find_anchor(dims, &segmentation.labels, voxel_to_lps_mm).map_err(
                 |problem| match problem {
                     AnchorProblem::MissingLevel(level) => TwinError::MissingLevel {
@@ -345,15 +364,8 @@ impl Build {
             );
         }
 
-        let meshed = self.timed(Stage::Mesh, progress, |build| {
-            build.mesh(
-                dims,
-                &segmentation.labels,
-                voxel_to_lps_mm,
-                &anchor,
-                &levels_found,
-                options,
-            )
+        let meshed = self.timed(Stage::Mesh, progress, |build, fraction| {
+            build.mesh(fraction, &segmentation, voxel_to_lps_mm, &anchor, options)
         })?;
 
         let scanner_to_twin = scanner_lps_mm_to_twin_m(anchor.lps_mm);
@@ -368,8 +380,9 @@ impl Build {
             ct_dims,
             ct_spacing_mm,
         };
-        let bundle_id = self.timed(Stage::Write, progress, |build| {
+        let bundle_id = self.timed(Stage::Write, progress, |build, fraction| {
             build.write_bundle(
+                fraction,
                 out_dir,
                 &meshed,
                 &tissue_volume,
@@ -410,13 +423,14 @@ impl Build {
 
     fn mesh(
         &mut self,
-        dims: [usize; 3],
-        codes: &[u8],
+        fraction: &mut dyn FnMut(f32),
+        segmentation: &segment::Segmentation,
         voxel_to_lps_mm: DMat4,
         anchor: &AnchorPoint,
-        levels: &[anatomy::VertebraLevel],
         options: &TwinBuildOptions,
     ) -> Result<Meshed, TwinError> {
+        let (dims, codes) = (segmentation.dims, segmentation.labels.as_slice());
+        let levels: Vec<_> = segmentation.report.levels.iter().map(|l| l.level).collect();
         // Shifting the affine puts the anchor at the LPS origin, so the mesher's one frame
         // conversion yields twin coordinates with the origin at the anchor.
         let relative = DMat4::from_translation(-anchor.lps_mm) * voxel_to_lps_mm;
@@ -425,6 +439,8 @@ impl Build {
         let grid = majority_grid(dims, codes, relative, factors);
         let skin_factors = merge_factors(spacing_mm, options.skin_mesh_min_spacing_mm);
         let skin_grid = majority_grid(dims, &union_mask(codes, None), relative, skin_factors);
+        // A rough split: the grids are quick, the meshes below take most of the stage.
+        fraction(0.1);
         let params = MeshParams {
             max_triangles: options.max_triangles.max(4),
             ..MeshParams::default()
@@ -437,7 +453,7 @@ impl Build {
         let name = self.source_name.clone();
         let name = name.as_str();
         let view = |codes| LabelVolume::new(name, grid.dims, codes, grid.voxel_to_lps_mm);
-        let vertebrae = vertebra_specs(levels);
+        let vertebrae = vertebra_specs(&levels);
         let sac_mask = options
             .dural_sac
             .then(|| union_mask(&grid.codes, Some(&DURAL_SAC_CODES)));
@@ -467,6 +483,7 @@ impl Build {
                 (skin, sac)
             },
         );
+        fraction(0.95);
 
         let mut structures: Vec<(StructureMesh, Vec<u8>)> = Vec::new();
         for spec in &vertebrae {
@@ -522,6 +539,7 @@ impl Build {
     #[allow(clippy::too_many_arguments)]
     fn write_bundle(
         &mut self,
+        fraction: &mut dyn FnMut(f32),
         out_dir: &Path,
         meshed: &Meshed,
         tissue_volume: &TissueVolume,
@@ -532,7 +550,10 @@ impl Build {
     ) -> Result<String, TwinError> {
         let mut staging = Staging::create(out_dir)?;
         let mut entries = Vec::new();
-        for (structure, codes) in &meshed.structures {
+        // The structures' files, then the colliders and the tissue volume.
+        let file_count = meshed.structures.len() + 2;
+        for (written, (structure, codes)) in meshed.structures.iter().enumerate() {
+            fraction(written as f32 / file_count as f32);
             let file = format!("{}.glb", structure.spec.name);
             let path = staging.dir.join(&file);
             let bytes = mesh::glb::encode_glb(&path, std::slice::from_ref(structure))
@@ -559,6 +580,7 @@ impl Build {
             .collect();
         let colliders = ColliderSet::from_structures(&collided);
         staging.write(COLLIDER_FILE, &colliders.encode())?;
+        fraction((file_count - 1) as f32 / file_count as f32);
         let tissue_path = staging.dir.join(TISSUE_FILE);
         let tissue_bytes = tissue_volume
             .encode()

@@ -29,7 +29,7 @@ pub fn menu_text(catalogue: &LessonCatalogue, problem: Option<&str>) -> String {
             Ok(dir) => dir
                 .file_name()
                 .map_or_else(String::new, |name| name.to_string_lossy().into_owned()),
-            Err(_) => "twin missing".to_owned(),
+            Err(_) => "unavailable: choose it to see how to build its twin".to_owned(),
         };
         text.push_str(&format!("{}  {}   [{twin}]\n", index + 1, lesson.title));
     }

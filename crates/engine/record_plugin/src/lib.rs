@@ -137,25 +137,18 @@ impl Default for RecordSettings {
     }
 }
 
-/// The sessions folder: `$NEURAXIS_SESSIONS_DIR`, else the platform data folder
-/// (`$XDG_DATA_HOME` or `~/.local/share` on Linux, `%APPDATA%` on Windows,
-/// `~/Library/Application Support` on macOS) + `neuraxis/sessions`, else `./sessions`.
+/// Environment variable naming the sessions folder, overriding the default place.
+pub const SESSIONS_DIR_VAR: &str = "NEURAXIS_SESSIONS_DIR";
+
+/// The sessions folder: `$NEURAXIS_SESSIONS_DIR`, else `sessions` in the user's data folder
+/// (the progress database's too: `~/.local/share/neuraxis/sessions` on Linux, see
+/// `app_folders`), else `./sessions`.
 pub fn default_sessions_dir() -> PathBuf {
-    let env = |name: &str| std::env::var_os(name).filter(|value| !value.is_empty());
-    if let Some(dir) = env("NEURAXIS_SESSIONS_DIR") {
+    if let Some(dir) = std::env::var_os(SESSIONS_DIR_VAR).filter(|dir| !dir.is_empty()) {
         return PathBuf::from(dir);
     }
-    let data_dir = if cfg!(windows) {
-        env("APPDATA").map(PathBuf::from)
-    } else if cfg!(target_os = "macos") {
-        env("HOME").map(|home| PathBuf::from(home).join("Library/Application Support"))
-    } else {
-        env("XDG_DATA_HOME")
-            .map(PathBuf::from)
-            .or_else(|| env("HOME").map(|home| PathBuf::from(home).join(".local/share")))
-    };
-    data_dir
-        .map(|dir| dir.join("neuraxis").join("sessions"))
+    app_folders::user_data_dir()
+        .map(|dir| dir.join("sessions"))
         .unwrap_or_else(|| PathBuf::from("sessions"))
 }
 

@@ -18,11 +18,9 @@ pub mod grid;
 pub mod runtime;
 pub mod window;
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use indicatif::{ProgressBar, ProgressStyle};
 use ort::session::Session;
 use ort::value::{Tensor, ValueType};
 use segment::{CtView, Segmentation, VertebraSource, VertebralBone};
@@ -32,25 +30,18 @@ pub use error::{INSTALL_HINT, OnnxError};
 use contract::{CLASSES, OVERLAP, PATCH};
 use grid::ModelGrid;
 
-/// The model shipped with the project, relative to the checkout.
-pub const DEFAULT_MODEL: &str = "assets/models/lumbar-seg-v1.onnx";
+/// The shipped model's file name, in `models/` of the assets folder.
+pub const DEFAULT_MODEL_FILE: &str = "lumbar-seg-v1.onnx";
 
 /// ONNX Runtime intra-op threads: the machines this runs on have two cores.
 const INTRA_THREADS: usize = 2;
 
-/// The shipped model: `DEFAULT_MODEL` under the working directory or one of its ancestors,
-/// else under this crate's checkout.
+/// The shipped model: `models/lumbar-seg-v1.onnx` in the assets folder
+/// ([`app_folders::assets_dir`]: the package's, or the source tree's in a development build).
 pub fn default_model_path() -> PathBuf {
-    let from_cwd = std::env::current_dir().ok().and_then(|dir| {
-        dir.ancestors()
-            .map(|root| root.join(DEFAULT_MODEL))
-            .find(|path| path.is_file())
-    });
-    from_cwd.unwrap_or_else(|| {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../..")
-            .join(DEFAULT_MODEL)
-    })
+    app_folders::assets_dir()
+        .join("models")
+        .join(DEFAULT_MODEL_FILE)
 }
 
 /// The model's per-voxel classes on its 3 mm grid.
@@ -145,6 +136,15 @@ impl OnnxSegmenter {
 
     /// Runs the model over `ct` in overlapping patches and returns the blended classes.
     pub fn classify(&self, ct: &CtView<'_>) -> Result<ClassVolume, OnnxError> {
+        self.classify_reporting(ct, &mut |_| {})
+    }
+
+    /// As [`OnnxSegmenter::classify`], telling `progress` the fraction of patches done.
+    pub fn classify_reporting(
+        &self,
+        ct: &CtView<'_>,
+        progress: &mut dyn FnMut(f32),
+    ) -> Result<ClassVolume, OnnxError> {
         let grid = ModelGrid::from_ct(ct)?;
         let inference = |detail: String| OnnxError::Inference {
             path: self.model_path.clone(),
@@ -159,23 +159,12 @@ impl OnnxSegmenter {
                 starts.extend(sx.iter().map(|&x| [x, y, z]));
             }
         }
-        let progress = if std::io::stderr().is_terminal() {
-            let bar = ProgressBar::new(starts.len() as u64);
-            if let Ok(style) =
-                ProgressStyle::with_template("segmenting {bar:30} {pos}/{len} patches {elapsed}")
-            {
-                bar.set_style(style);
-            }
-            bar
-        } else {
-            ProgressBar::hidden()
-        };
         let mut blender = window::Blender::new(grid.dims, CLASSES.len(), PATCH, OVERLAP);
         let mut session = self
             .session
             .lock()
             .map_err(|_| inference("the session was poisoned by an earlier failure".to_owned()))?;
-        for &start in &starts {
+        for (done, &start) in starts.iter().enumerate() {
             // Each patch and its left-right mirror (the model was trained with mirrored
             // crops): averaging the two evens out the network's side bias.
             let patch = window::extract(&input, grid.dims, start, PATCH, fill);
@@ -185,9 +174,8 @@ impl OnnxSegmenter {
             let mut logits = self.run_patch(&mut session, mirrored)?;
             window::mirror_x(&mut logits, PATCH);
             blender.add(start, &logits);
-            progress.inc(1);
+            progress((done + 1) as f32 / starts.len() as f32);
         }
-        progress.finish_and_clear();
         Ok(ClassVolume {
             classes: blender.argmax(),
             grid,
@@ -227,7 +215,16 @@ impl OnnxSegmenter {
 
     /// The vertebral bone of `ct` on its own grid (nearest model voxel).
     pub fn vertebral_bone(&self, ct: &CtView<'_>) -> Result<VertebralBone, OnnxError> {
-        let volume = self.classify(ct)?;
+        self.vertebral_bone_reporting(ct, &mut |_| {})
+    }
+
+    /// As [`OnnxSegmenter::vertebral_bone`], telling `progress` the fraction done.
+    pub fn vertebral_bone_reporting(
+        &self,
+        ct: &CtView<'_>,
+        progress: &mut dyn FnMut(f32),
+    ) -> Result<VertebralBone, OnnxError> {
+        let volume = self.classify_reporting(ct, progress)?;
         vertebral_bone_from_classes(ct, &volume)
     }
 
@@ -274,5 +271,13 @@ impl VertebraSource for OnnxSegmenter {
 
     fn vertebral_bone(&self, ct: &CtView<'_>) -> Result<VertebralBone, String> {
         OnnxSegmenter::vertebral_bone(self, ct).map_err(|e| e.to_string())
+    }
+
+    fn vertebral_bone_reporting(
+        &self,
+        ct: &CtView<'_>,
+        progress: &mut dyn FnMut(f32),
+    ) -> Result<VertebralBone, String> {
+        OnnxSegmenter::vertebral_bone_reporting(self, ct, progress).map_err(|e| e.to_string())
     }
 }

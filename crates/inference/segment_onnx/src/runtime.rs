@@ -1,5 +1,6 @@
-//! Finds and loads the ONNX Runtime shared library: `ORT_DYLIB_PATH` if set, else the venv that
-//! training/install-onnxruntime.sh makes under target/tools/ of the checkout.
+//! Finds and loads the ONNX Runtime shared library: `ORT_DYLIB_PATH` if set, else the one a
+//! package installs (`/usr/share/neuraxis/onnxruntime/`, [`app_folders::onnxruntime_dir`]),
+//! else the venv that training/install-onnxruntime.sh makes under target/tools/ of the checkout.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -68,7 +69,8 @@ fn newest_library(folder: &Path) -> Option<PathBuf> {
     libraries.pop()
 }
 
-/// Folders from which the checkout is searched: the working directory and the executable's.
+/// Folders from which the checkout is searched: the working directory, the executable's and,
+/// in a development build, the source tree.
 fn start_folders() -> Vec<PathBuf> {
     let mut folders = Vec::new();
     if let Ok(dir) = std::env::current_dir() {
@@ -80,13 +82,21 @@ fn start_folders() -> Vec<PathBuf> {
     {
         folders.push(dir);
     }
-    folders.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    folders.extend(app_folders::development_source_root());
     folders
 }
 
 /// The library file to load, or the install hint naming where it was looked for.
 pub fn locate_library() -> Result<PathBuf, OnnxError> {
     let explicit = std::env::var("ORT_DYLIB_PATH").ok();
+    let packaged = explicit
+        .as_deref()
+        .is_none_or(str::is_empty)
+        .then(|| newest_library(&app_folders::onnxruntime_dir()))
+        .flatten();
+    if let Some(library) = packaged {
+        return Ok(library);
+    }
     let candidates = library_candidates(explicit.as_deref(), &start_folders());
     candidates
         .iter()

@@ -205,7 +205,10 @@ pub fn build_app(options: &TrainerOptions) -> Result<App, StartError> {
         app.add_systems(Update, move |mut frames: Local<u64>| {
             *frames += 1;
             if *frames % 30 == 1 {
-                let text = format!("mode desktop\nframes {}\n", *frames);
+                let text = headset_status::StatusWriter::new()
+                    .text(headset_status::Key::Mode, "desktop")
+                    .text(headset_status::Key::Frames, *frames)
+                    .finish();
                 if let Err(error) = std::fs::write(&path, text) {
                     warn!("cannot write {}: {error}", path.display());
                 }

@@ -125,13 +125,10 @@ pub fn run_headset(launch: &Launch, mut options: TrainerOptions) -> anyhow::Resu
     Ok(Outcome::Desktop(Box::new(options)))
 }
 
-/// Where table placements are kept: `$XDG_CONFIG_HOME/neuraxis/table-anchors.ron`, or under `~/.config`.
+/// Where table placements are kept: `table-anchors.ron` in the user's config folder
+/// (`app_folders`, as the settings file).
 fn anchor_file() -> Option<PathBuf> {
-    let config = std::env::var_os("XDG_CONFIG_HOME")
-        .filter(|dir| !dir.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".config")))?;
-    Some(config.join("neuraxis").join("table-anchors.ron"))
+    app_folders::user_config_dir().map(|config| config.join("table-anchors.ron"))
 }
 
 /// The desktop hand that holds the needle where the headset session's last status put it.

@@ -154,14 +154,25 @@ fn record_facts(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The clocks the status reads: wall time for the write interval, the fixed step for its rate.
+#[derive(bevy::ecs::system::SystemParam)]
+struct StatusClocks<'w> {
+    real: Res<'w, Time<Real>>,
+    fixed: Option<Res<'w, Time<Fixed>>>,
+}
+
+/// The needle as the status reports it: the hand's input and the model's readout.
+#[derive(bevy::ecs::system::SystemParam)]
+struct StatusNeedle<'w> {
+    input: Option<Res<'w, NeedleHandInput>>,
+    readout: Option<Res<'w, NeedleReadout>>,
+}
+
 fn write_status(
-    time: Res<Time<Real>>,
-    fixed: Option<Res<Time<Fixed>>>,
+    clocks: StatusClocks,
     options: Res<XrOptions>,
     state: Option<Res<XrState>>,
-    input: Option<Res<NeedleHandInput>>,
-    readout: Option<Res<NeedleReadout>>,
+    needle: StatusNeedle,
     mut status: ResMut<XrStatus>,
     mut clock: ResMut<SystemClock>,
     mut last_write_s: Local<f64>,
@@ -179,13 +190,15 @@ fn write_status(
         status.cpu_frames += 1;
         status.physics_total_us += clock.physics_us;
         status.physics_ticks += clock.physics_ticks;
-        status.fixed_hz = fixed.map_or(64.0, |fixed| 1.0 / fixed.timestep().as_secs_f64());
+        status.fixed_hz = clocks
+            .fixed
+            .map_or(64.0, |fixed| 1.0 / fixed.timestep().as_secs_f64());
     }
     *clock = SystemClock {
         physics_started: clock.physics_started,
         ..default()
     };
-    let now_s = time.elapsed_secs_f64();
+    let now_s = clocks.real.elapsed_secs_f64();
     let Some(path) = &options.status_file else {
         return;
     };
@@ -193,7 +206,7 @@ fn write_status(
         return;
     }
     *last_write_s = now_s;
-    let text = render(&status, input.as_deref(), readout.as_deref());
+    let text = render(&status, needle.input.as_deref(), needle.readout.as_deref());
     let temporary = path.with_extension("tmp");
     if let Err(error) =
         std::fs::write(&temporary, text).and_then(|()| std::fs::rename(&temporary, path))

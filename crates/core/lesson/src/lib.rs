@@ -19,6 +19,8 @@ mod schema;
 mod score;
 mod steps;
 
+/// The patient positions a lesson names (defined in `anatomy`).
+pub use anatomy::PatientPosition;
 pub use attempt::{AttemptEnd, AttemptResult, AttemptWatch};
 pub use load::{LessonError, check_lesson};
 pub use metrics::{

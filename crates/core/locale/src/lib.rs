@@ -219,6 +219,15 @@ mod tests {
     }
 
     #[test]
+    fn lessons_may_be_translated_into_exactly_the_interface_languages() {
+        let codes: Vec<&str> = Language::ALL
+            .iter()
+            .map(|language| language.code())
+            .collect();
+        assert_eq!(codes, lesson::TRANSLATION_LANGUAGES);
+    }
+
+    #[test]
     fn numbers_take_the_language_decimal_mark() {
         let english = Texts::new(Language::English);
         let spanish = Texts::new(Language::Spanish);

@@ -19,6 +19,8 @@ mod schema;
 mod score;
 mod steps;
 
+/// The patient positions a lesson names (defined in `anatomy`).
+pub use anatomy::PatientPosition;
 pub use attempt::{AttemptEnd, AttemptResult, AttemptWatch};
 pub use load::{LessonError, check_lesson};
 pub use metrics::{
@@ -27,8 +29,9 @@ pub use metrics::{
 };
 pub use schema::{
     Approach, DEFAULT_MIN_SCORE_PERCENT, DEFAULT_TRAJECTORY_TOLERANCE_DEG, Interspace,
-    LESSON_FORMAT_VERSION, Lesson, LessonStep, NEEDLE_LENGTH_RANGE_MM, NeedleChoice, PassCriteria,
-    PhantomPreset, Procedure, StepCondition, TargetSpace, Technique, Trajectory, TwinRef,
+    LESSON_FORMAT_VERSION, Lesson, LessonStep, LessonTranslation, NEEDLE_LENGTH_RANGE_MM,
+    NeedleChoice, PassCriteria, PhantomPreset, Procedure, StepCondition, TRANSLATION_LANGUAGES,
+    TargetSpace, Technique, Trajectory, TwinRef,
 };
 pub use score::{Score, ScoreItem, score};
 pub use steps::{StepAdvance, StepStatus, StepTracker, StepView};

@@ -9,8 +9,8 @@ use serde::Deserialize;
 use session::MAX_TEXT_BYTES;
 
 use crate::schema::{
-    LESSON_FORMAT_VERSION, Lesson, NEEDLE_LENGTH_RANGE_MM, Procedure, Technique, Trajectory,
-    TwinRef,
+    LESSON_FORMAT_VERSION, Lesson, NEEDLE_LENGTH_RANGE_MM, Procedure, TRANSLATION_LANGUAGES,
+    Technique, Trajectory, TwinRef,
 };
 
 /// The lowest interspace whose upper vertebra may be L2 for a spinal needle: the conus medullaris
@@ -234,6 +234,15 @@ impl Lesson {
         }
         self.validate_steps(&invalid)?;
         self.validate_pass_criteria(&invalid)?;
+        if let Some(minutes) = self.expected_time_min
+            && !(minutes.is_finite() && minutes > 0.0)
+        {
+            return Err(invalid(
+                "expected_time_min",
+                format!("{minutes}: must be a positive number of minutes"),
+            ));
+        }
+        self.validate_translations(&invalid)?;
         resolve_twin(&self.twin).map_err(|problem| LessonError::TwinMissing {
             path: path.to_owned(),
             twin: self.twin.clone(),
@@ -279,6 +288,61 @@ impl Lesson {
                         self.technique
                     ),
                 ));
+            }
+        }
+        Ok(())
+    }
+
+    fn validate_translations(
+        &self,
+        invalid: &impl Fn(&str, String) -> LessonError,
+    ) -> Result<(), LessonError> {
+        for (code, translation) in &self.translations {
+            let field = format!("translations[{code:?}]");
+            if !TRANSLATION_LANGUAGES.contains(&code.as_str()) {
+                return Err(invalid(
+                    &field,
+                    format!(
+                        "{code:?} is not a language of the interface: use one of {}",
+                        TRANSLATION_LANGUAGES.join(", ")
+                    ),
+                ));
+            }
+            if translation
+                .title
+                .as_ref()
+                .is_some_and(|title| title.trim().is_empty())
+            {
+                return Err(invalid(
+                    &format!("{field}.title"),
+                    "must not be empty".into(),
+                ));
+            }
+            if !translation.objectives.is_empty()
+                && translation.objectives.len() != self.objectives.len()
+            {
+                return Err(invalid(
+                    &format!("{field}.objectives"),
+                    format!(
+                        "{} given for the lesson's {}: translate all of them or none",
+                        translation.objectives.len(),
+                        self.objectives.len()
+                    ),
+                ));
+            }
+            for (step_id, text) in &translation.steps {
+                if !self.steps.iter().any(|step| &step.id == step_id) {
+                    return Err(invalid(
+                        &format!("{field}.steps"),
+                        format!("{step_id:?} is not a step of this lesson"),
+                    ));
+                }
+                if text.trim().is_empty() {
+                    return Err(invalid(
+                        &format!("{field}.steps[{step_id:?}]"),
+                        "must not be empty".into(),
+                    ));
+                }
             }
         }
         Ok(())
@@ -357,6 +421,13 @@ impl Lesson {
         );
         for objective in &self.objectives {
             let _ = writeln!(out, "  objective: {objective}");
+        }
+        if let Some(minutes) = self.expected_time_min {
+            let _ = writeln!(out, "  expected time: {minutes} min");
+        }
+        if !self.translations.is_empty() {
+            let codes: Vec<&str> = self.translations.keys().map(String::as_str).collect();
+            let _ = writeln!(out, "  translations: {}", codes.join(", "));
         }
         for (index, step) in self.steps.iter().enumerate() {
             let _ = writeln!(

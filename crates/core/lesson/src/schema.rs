@@ -1,5 +1,7 @@
 //! The lesson file's data model: what the trainee does, on which twin, and how it is judged.
 
+use std::collections::BTreeMap;
+
 use anatomy::{PatientPosition, TissueClass, VertebraLevel};
 use needle::{LorFluid, NeedleKind};
 use serde::{Deserialize, Serialize};
@@ -43,6 +45,65 @@ pub struct Lesson {
     pub steps: Vec<LessonStep>,
     /// What an attempt must achieve to pass.
     pub pass_criteria: PassCriteria,
+    /// Minutes a trainee typically needs, shown on the lesson browser's card.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_time_min: Option<f32>,
+    /// The lesson's own texts in other languages, by language code (`"es"`); what a
+    /// translation leaves out stays as written above ([`Lesson::localized`]).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub translations: BTreeMap<String, LessonTranslation>,
+}
+
+/// Language codes a lesson may carry translations for: the interface's languages (the `locale`
+/// crate's `Language::ALL`; its tests keep the two lists equal).
+pub const TRANSLATION_LANGUAGES: [&str; 2] = ["en", "es"];
+
+/// A lesson's title, objectives and step texts in one other language. Every part is optional.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LessonTranslation {
+    /// The title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// All the objectives, in the lesson's order (empty: keep the original ones).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub objectives: Vec<String>,
+    /// Step texts by step id.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub steps: BTreeMap<String, String>,
+}
+
+impl Lesson {
+    /// A copy with the title, objectives and step texts of the translation for `language_code`
+    /// ("es"; a locale name such as "es-ES" or "es_ES.UTF-8" finds "es"). Untranslated parts,
+    /// and the whole lesson when there is no translation, stay as written.
+    pub fn localized(&self, language_code: &str) -> Lesson {
+        let mut lesson = self.clone();
+        let language = language_code
+            .split(['-', '_', '.', '@'])
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let Some(translation) = self
+            .translations
+            .get(language_code)
+            .or_else(|| self.translations.get(&language))
+        else {
+            return lesson;
+        };
+        if let Some(title) = &translation.title {
+            lesson.title.clone_from(title);
+        }
+        if !translation.objectives.is_empty() {
+            lesson.objectives.clone_from(&translation.objectives);
+        }
+        for step in &mut lesson.steps {
+            if let Some(text) = translation.steps.get(&step.id) {
+                step.text.clone_from(text);
+            }
+        }
+        lesson
+    }
 }
 
 /// Which twin the lesson runs on.

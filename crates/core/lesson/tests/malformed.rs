@@ -246,3 +246,88 @@ fn pass_criteria_must_be_achievable() {
     let attempts = edit(&base, "max_attempts: Some(3)", "max_attempts: Some(0)");
     assert_eq!(invalid_field(&attempts).0, "pass_criteria.max_attempts");
 }
+
+/// The midline LP lesson's Spanish translation, the anchor the translation tests edit.
+const SPANISH_STEP: &str = r#""ligament": "Avance hasta el ligamento interespinoso"#;
+
+#[test]
+fn a_translation_of_an_unknown_step_is_named() {
+    let text = edit(&base_text(), SPANISH_STEP, r#""ligamnet": "Avance"#);
+    let (field, problem) = invalid_field(&text);
+    assert_eq!(field, "translations[\"es\"].steps");
+    assert!(problem.contains("\"ligamnet\""), "{problem}");
+}
+
+#[test]
+fn a_translation_into_an_unknown_language_is_named() {
+    let text = edit(
+        &base_text(),
+        "\"es\": LessonTranslation(",
+        "\"fr\": LessonTranslation(",
+    );
+    let (field, problem) = invalid_field(&text);
+    assert_eq!(field, "translations[\"fr\"]");
+    assert!(
+        problem.contains("\"fr\"") && problem.contains("en, es"),
+        "{problem}"
+    );
+}
+
+#[test]
+fn translated_objectives_come_all_or_none_and_texts_are_not_empty() {
+    let lesson_text = base_text();
+    let first_objective =
+        r#""Localizar el espacio L3–L4 a partir de las crestas ilíacas (línea de Tuffier)","#;
+    let (field, problem) = invalid_field(&edit(&lesson_text, first_objective, ""));
+    assert_eq!(field, "translations[\"es\"].objectives");
+    assert!(problem.contains("2 given for the lesson's 3"), "{problem}");
+
+    let (field, _) = invalid_field(&edit(
+        &lesson_text,
+        r#"title: Some("Punción lumbar: línea media L3–L4")"#,
+        r#"title: Some(" ")"#,
+    ));
+    assert_eq!(field, "translations[\"es\"].title");
+
+    let (field, _) = invalid_field(&edit(
+        &lesson_text,
+        r#""csf": "Retire el fiador y espere la salida de LCR en el pabellón.""#,
+        r#""csf": """#,
+    ));
+    assert_eq!(field, "translations[\"es\"].steps[\"csf\"]");
+}
+
+#[test]
+fn the_expected_time_must_be_positive() {
+    let text = edit(
+        &base_text(),
+        "expected_time_min: Some(6.0)",
+        "expected_time_min: Some(-2.0)",
+    );
+    let (field, problem) = invalid_field(&text);
+    assert_eq!(field, "expected_time_min");
+    assert!(problem.contains("-2"), "{problem}");
+}
+
+#[test]
+fn a_lesson_without_translations_or_expected_time_still_loads() {
+    let text = base_text();
+    let start = text
+        .find("    // Minutes a trainee")
+        .expect("expected time comment");
+    let end = text.rfind(')').expect("closing parenthesis");
+    let bare = format!("{}{}", &text[..start], &text[end..]);
+    let (_dir, path) = write_lesson(&bare);
+    let lesson = Lesson::load(&path).unwrap_or_else(|error| panic!("{error}"));
+    lesson
+        .validate(&path, |_: &TwinRef| Ok::<(), String>(()))
+        .unwrap_or_else(|error| panic!("{error}"));
+    assert!(lesson.translations.is_empty());
+    assert_eq!(lesson.expected_time_min, None);
+    assert_eq!(lesson.localized("es"), lesson);
+    let written = lesson.to_ron().expect("serialisable");
+    assert!(
+        !written.contains("translations") && !written.contains("expected_time_min"),
+        "{written}"
+    );
+}

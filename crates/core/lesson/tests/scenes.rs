@@ -90,3 +90,59 @@ fn the_reference_ct_lesson_fails_clearly_when_its_twin_is_missing() {
         "{text}"
     );
 }
+
+#[test]
+fn every_shipped_scene_carries_its_time_and_a_complete_spanish_translation() {
+    for path in scene_files() {
+        let lesson = Lesson::load(&path).expect("loads");
+        let name = path.display();
+        let minutes = lesson.expected_time_min.expect("expected_time_min set");
+        assert!((1.0..=30.0).contains(&minutes), "{name}: {minutes} min");
+        let spanish = lesson
+            .translations
+            .get("es")
+            .expect("a Spanish translation");
+        assert!(spanish.title.is_some(), "{name}: title");
+        assert_eq!(spanish.objectives.len(), lesson.objectives.len(), "{name}");
+        for step in &lesson.steps {
+            assert!(
+                spanish.steps.contains_key(&step.id),
+                "{name}: step {}",
+                step.id
+            );
+        }
+        let localized = lesson.localized("es_ES.UTF-8");
+        assert_ne!(localized.title, lesson.title, "{name}");
+        for (original, translated) in lesson.steps.iter().zip(&localized.steps) {
+            assert_eq!(original.id, translated.id);
+            assert_eq!(original.done_when, translated.done_when);
+            assert_ne!(original.text, translated.text, "{name}: {}", original.id);
+        }
+        assert_eq!(
+            lesson.localized("en"),
+            lesson,
+            "{name}: English is as written"
+        );
+    }
+}
+
+#[test]
+fn a_partial_translation_replaces_only_what_it_translates() {
+    let mut lesson = common::scene("lp-midline-l3l4.ron");
+    let mut partial = lesson::LessonTranslation::default();
+    partial
+        .steps
+        .insert("dura".to_owned(), "Avance despacio.".to_owned());
+    lesson.translations.insert("es".to_owned(), partial);
+    let localized = lesson.localized("es");
+    assert_eq!(localized.title, lesson.title);
+    assert_eq!(localized.objectives, lesson.objectives);
+    for (original, translated) in lesson.steps.iter().zip(&localized.steps) {
+        if original.id == "dura" {
+            assert_eq!(translated.text, "Avance despacio.");
+        } else {
+            assert_eq!(translated.text, original.text);
+        }
+    }
+    assert_eq!(lesson.localized("de"), lesson, "no German translation");
+}

@@ -57,6 +57,8 @@ pub struct TrainerOptions {
     /// Write `mode desktop` and the frame count to this file (the XR test's check that the
     /// trainer stayed up).
     pub desktop_report: Option<std::path::PathBuf>,
+    /// The interface's settings and first screen.
+    pub interface: interface_plugin::InterfaceOptions,
 }
 
 impl Default for TrainerOptions {
@@ -76,6 +78,7 @@ impl Default for TrainerOptions {
             recording: record_plugin::RecordSettings::default(),
             status_note: None,
             desktop_report: None,
+            interface: interface_plugin::InterfaceOptions::default(),
         }
     }
 }
@@ -109,6 +112,23 @@ fn link_recording_and_lessons(
     // Only a new recording replaces the file: the attempt ends after its file closes.
     if trainee_file.is_some() {
         attempt_file.set_if_neq(lesson_plugin::AttemptRecordingFile(trainee_file));
+    }
+}
+
+/// The score screen's replay button: the recording opens in `neuraxis replay` beside the
+/// trainer, so the trainee can go on practising.
+fn open_replays(mut requests: MessageReader<interface_plugin::ReplayRequested>) {
+    for interface_plugin::ReplayRequested(path) in requests.read() {
+        let started = std::env::current_exe().and_then(|exe| {
+            std::process::Command::new(exe)
+                .arg("replay")
+                .arg(path)
+                .spawn()
+        });
+        match started {
+            Ok(_) => info!("replaying {}", path.display()),
+            Err(error) => warn!("cannot start the replay of {}: {error}", path.display()),
+        }
     }
 }
 
@@ -168,6 +188,10 @@ pub fn build_app(options: &TrainerOptions) -> Result<App, StartError> {
         options.window_size_px,
         options.verbosity,
     )?;
+    // First, so that its choices (theme, text scale, language) are the ones every panel uses.
+    app.add_plugins(theme_plugin::ThemePlugin {
+        settings: options.interface.settings.clone(),
+    });
     if let Some(twin) = &options.twin {
         app.insert_resource(twin_plugin::SkinShown(options.show_skin))
             .add_plugins(twin_plugin::TwinPlugin { twin: twin.clone() });
@@ -175,6 +199,10 @@ pub fn build_app(options: &TrainerOptions) -> Result<App, StartError> {
     app.insert_resource(options.start_view)
         .add_plugins(TrainerPlugin);
     add_lessons_and_recording(&mut app, options, true);
+    app.add_plugins(interface_plugin::InterfacePlugin {
+        options: options.interface.clone(),
+    })
+    .add_systems(Update, open_replays);
     if let Some(hand) = &options.needle_start {
         // Poised at the entry, then pushed in steadily: a jump would drive the needle with
         // the whole coupling force at once.

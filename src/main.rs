@@ -149,10 +149,23 @@ struct TrainerArgs {
     #[arg(long, value_name = "FILE", env = progress::DATABASE_PATH_VAR)]
     progress_db: Option<PathBuf>,
 
-    /// Record each attempt (skin puncture to withdrawal) as a session file. F9 records an
-    /// instructor lesson either way.
-    #[arg(long, value_enum, default_value_t = OnOff::On)]
-    record: OnOff,
+    /// Record each attempt (skin puncture to withdrawal) as a session file (default: the
+    /// settings file's `recording`, else on). F9 records an instructor lesson either way.
+    #[arg(long, value_enum)]
+    record: Option<OnOff>,
+
+    /// The interface's language (default: the settings file's `language`, else the system's).
+    #[arg(long, value_enum)]
+    language: Option<LanguageArg>,
+
+    /// Dark or light panels (default: the settings file's `theme`, else dark).
+    #[arg(long, value_enum)]
+    theme: Option<ThemeArg>,
+
+    /// Open this screen at start (pictures of each screen, demonstrations). Without it the
+    /// first start opens the welcome, later starts the lesson browser.
+    #[arg(long, value_enum, value_name = "SCREEN")]
+    open: Option<OpenScreen>,
 
     /// Folder for recorded sessions (default: the settings file's `sessions_dir`, else the
     /// user's data folder, e.g. ~/.local/share/neuraxis/sessions).
@@ -191,6 +204,48 @@ struct TrainerArgs {
     /// Internal: run the headset session in this process, writing its status to this file.
     #[arg(long, value_name = "FILE", hide = true)]
     xr_session_status: Option<PathBuf>,
+}
+
+/// `--language`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum LanguageArg {
+    /// English.
+    En,
+    /// Spanish.
+    Es,
+}
+
+impl From<LanguageArg> for trainer_settings::Language {
+    fn from(language: LanguageArg) -> Self {
+        match language {
+            LanguageArg::En => trainer_settings::Language::English,
+            LanguageArg::Es => trainer_settings::Language::Spanish,
+        }
+    }
+}
+
+/// `--theme`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ThemeArg {
+    /// Light text on dark panels.
+    Dark,
+    /// Dark text on light panels (bright rooms).
+    Light,
+}
+
+/// `--open`: a screen to start on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum OpenScreen {
+    /// The first start's welcome.
+    Welcome,
+    /// The tutorial, under way.
+    Tutorial,
+    /// The lesson browser.
+    Lessons,
+    /// The key bindings.
+    Help,
+    /// The settings.
+    Settings,
 }
 
 /// A switch on the command line.
@@ -341,7 +396,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 fn run_trainer(cli: TrainerArgs, verbosity: u8) -> anyhow::Result<ExitCode> {
-    let settings = settings::Settings::load()?;
+    let settings = settings::load()?;
     let mut lessons = lesson_catalogue::load_catalogue(&lesson_catalogue::scenes_dir());
     let start_lesson = cli
         .lesson
@@ -361,7 +416,41 @@ fn run_trainer(cli: TrainerArgs, verbosity: u8) -> anyhow::Result<ExitCode> {
         .or(settings.trainee.clone())
         .unwrap_or_else(|| settings::DEFAULT_TRAINEE.to_owned());
     let progress = progress_target(&trainee, cli.progress_db.as_deref())?;
-    let open_menu = cli.menu || (start_lesson.is_none() && cli.screenshot.is_none());
+    let open_menu = cli.menu
+        || cli.open == Some(OpenScreen::Lessons)
+        || (start_lesson.is_none() && cli.screenshot.is_none());
+    // A first start: nobody has chosen a handle yet, and nothing says what to open.
+    let first_start = cli.trainee.is_none()
+        && settings.trainee.is_none()
+        && start_lesson.is_none()
+        && cli.screenshot.is_none()
+        && cli.open.is_none();
+    let mut interface_settings = settings.clone();
+    if let Some(language) = cli.language {
+        interface_settings.language = Some(language.into());
+    }
+    if let Some(theme) = cli.theme {
+        interface_settings.theme = Some(match theme {
+            ThemeArg::Dark => trainer_settings::Theme::Dark,
+            ThemeArg::Light => trainer_settings::Theme::Light,
+        });
+    }
+    if cli.trainee.is_some() {
+        interface_settings.trainee.clone_from(&cli.trainee);
+    }
+    let interface = interface_plugin::InterfaceOptions {
+        settings: interface_settings,
+        settings_file: settings::settings_path(),
+        first_start,
+        open_screen: cli.open.and_then(|open| match open {
+            OpenScreen::Welcome => Some(interface_plugin::Screen::Welcome),
+            OpenScreen::Help => Some(interface_plugin::Screen::Help),
+            OpenScreen::Settings => Some(interface_plugin::Screen::Settings),
+            OpenScreen::Lessons => Some(interface_plugin::Screen::Browser),
+            OpenScreen::Tutorial => None,
+        }),
+        start_tutorial: cli.open == Some(OpenScreen::Tutorial),
+    };
     let process_start = std::time::Instant::now();
     let options = TrainerOptions {
         window_size_px: cli.window,
@@ -378,7 +467,11 @@ fn run_trainer(cli: TrainerArgs, verbosity: u8) -> anyhow::Result<ExitCode> {
         start_lesson,
         progress,
         recording: record_plugin::RecordSettings {
-            record_attempts: cli.record.is_on(),
+            record_attempts: cli
+                .record
+                .map(OnOff::is_on)
+                .or(settings.recording)
+                .unwrap_or(true),
             sessions_dir: cli
                 .sessions_dir
                 .or(settings.sessions_dir)
@@ -398,9 +491,13 @@ fn run_trainer(cli: TrainerArgs, verbosity: u8) -> anyhow::Result<ExitCode> {
         },
         status_note: None,
         desktop_report: None,
+        interface,
     };
     let launch = xr_launch::Launch {
-        mode: cli.xr.or(settings.xr).unwrap_or(xr_launch::XrMode::Auto),
+        mode: cli
+            .xr
+            .or(settings.xr.map(xr_launch::XrMode::from))
+            .unwrap_or(xr_launch::XrMode::Auto),
         report: cli.xr_test_report,
         eye_size_px: cli.xr_eye_size,
         session_status: cli.xr_session_status,

@@ -5,7 +5,7 @@ mod support;
 
 use anatomy::ProcedureRoom;
 use bevy::prelude::*;
-use desktop_plugin::{HelpLine, OrbitCamera};
+use desktop_plugin::OrbitCamera;
 use neuraxis::TrainerPlugin;
 use stage_plugin::{PatientTable, RoomLayout, TableTop, TwinAnchor};
 
@@ -40,11 +40,10 @@ fn single_transform_with<M: Component>(app: &mut App) -> GlobalTransform {
 }
 
 #[test]
-fn trainer_builds_room_table_anchor_camera_and_help_line() {
+fn trainer_builds_room_table_anchor_and_camera() {
     let mut app = headless_trainer(None);
     let world = app.world_mut();
     assert_eq!(world.query::<&PatientTable>().iter(world).count(), 1);
-    assert_eq!(world.query::<&HelpLine>().iter(world).count(), 1);
     assert_eq!(world.query::<&Camera3d>().iter(world).count(), 1);
 
     let anchor = single_transform_with::<TwinAnchor>(&mut app).translation();

@@ -1,5 +1,6 @@
 //! The desktop view: a camera that orbits, pans and zooms around the patient's back with the
-//! mouse, keyboard control of the needle hand, the teaching panel, and a help line.
+//! mouse, keyboard control of the needle hand and the teaching panel (help on demand is the
+//! interface's).
 //!
 //! While an instructor lesson records (F9), A-drag draws on the twin, P-click pins and C marks
 //! a chapter, sent as `record_plugin::AnnotationInput` when the recorder runs.
@@ -12,7 +13,6 @@ use bevy::prelude::*;
 
 mod annotate_input;
 mod controls;
-mod help_line;
 mod mouse_needle;
 mod needle_controls;
 mod orbit;
@@ -21,7 +21,6 @@ mod section_view;
 
 pub use annotate_input::{PinLabelDraft, PinLabelPrompt, ScriptedAnnotation, pin_label_prompt};
 pub use controls::{CameraControlSystems, OrbitCamera, StartView};
-pub use help_line::{HELP_TEXT, HelpLine};
 pub use needle_controls::{DesktopNeedleHand, ScriptedAdvance};
 pub use orbit::OrbitRig;
 pub use readout_panel::{ReadoutPanel, describe_fact, describe_state};
@@ -32,13 +31,14 @@ pub struct DesktopViewPlugin;
 
 impl Plugin for DesktopViewPlugin {
     fn build(&self, app: &mut App) {
+        // The panels' look and words; the app adds it first with the settings' choices.
+        app.add_plugins(theme_plugin::ThemePlugin::default());
         app.add_plugins((
             controls::OrbitCameraPlugin,
             needle_controls::NeedleHandPlugin,
             annotate_input::AnnotateInputPlugin,
             readout_panel::ReadoutPanelPlugin,
             section_view::SectionViewPlugin,
-            help_line::HelpLinePlugin,
         ));
     }
 }

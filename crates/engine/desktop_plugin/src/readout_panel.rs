@@ -1,11 +1,15 @@
-//! The teaching panel: the needle, the tissue at its tip, depth, force, plunger and stylet, and
-//! the last few things that happened.
+//! The teaching panel: the needle, the tissue at its tip (with its colour), depth and force as
+//! gauges, syringe, stylet and bevel, and the last few things that happened, in the
+//! interface's design and language.
 
 use bevy::prelude::*;
-use needle::{NeedleEvent, NeedleKind, NeedleState};
+use design::{spacing, type_scale};
+use locale::Arg;
+use needle::{NeedleEvent, NeedleState};
 use physics_plugin::{NeedleFact, NeedleReadout};
+use theme_plugin::{UiLook, UiTexts, colour};
 
-/// Marks the panel's text.
+/// Marks the panel's status text (needle, syringe, stylet, bevel).
 #[derive(Component, Debug)]
 pub struct ReadoutPanel;
 
@@ -15,141 +19,343 @@ pub(crate) struct ReadoutPanelPlugin;
 impl Plugin for ReadoutPanelPlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<RecentFacts>()
-            .add_systems(Startup, spawn_panel)
-            .add_systems(Update, update_panel);
+            .add_systems(Update, (respawn_panel, update_panel).chain());
     }
 }
 
 /// The most recent facts, newest last.
 #[derive(Resource, Debug, Default)]
-struct RecentFacts(Vec<String>);
+struct RecentFacts(Vec<NeedleEvent>);
 
 const RECENT_FACTS_SHOWN: usize = 5;
+/// The depth gauge's full scale: deeper than any lumbar epidural or subarachnoid target.
+const DEPTH_GAUGE_MM: f32 = 100.0;
+/// The force gauge's full scale; past the warning mark the fill turns to the warning colour
+/// (bone is pushed on; soft tissues take 1–5 N: docs/needle.md).
+const FORCE_GAUGE_N: f32 = 20.0;
+const FORCE_WARNING_N: f32 = 10.0;
+/// The panel's width, pixels at text scale 1.
+const PANEL_WIDTH_PX: f32 = 340.0;
 
-fn spawn_panel(mut commands: Commands) {
+/// The panel's root.
+#[derive(Component, Debug)]
+pub(crate) struct ReadoutRoot;
+
+/// A gauge's coloured fill and its value text.
+#[derive(Component, Debug, Clone, Copy, PartialEq, Eq)]
+enum Gauge {
+    Depth,
+    Force,
+}
+
+#[derive(Component, Debug)]
+struct GaugeFill(Gauge);
+
+#[derive(Component, Debug)]
+struct GaugeValue(Gauge);
+
+/// The tissue at the tip: its swatch and its name.
+#[derive(Component, Debug)]
+struct TipSwatch;
+
+#[derive(Component, Debug)]
+struct TipName;
+
+/// The recent facts.
+#[derive(Component, Debug)]
+struct FactList;
+
+/// The gauge's fill fraction, 0–1.
+fn fill_fraction(value: f32, full_scale: f32) -> f32 {
+    (value / full_scale).clamp(0.0, 1.0)
+}
+
+fn respawn_panel(
+    mut commands: Commands,
+    look: Res<UiLook>,
+    texts: Res<UiTexts>,
+    roots: Query<Entity, With<ReadoutRoot>>,
+) {
+    if !(look.is_changed() || texts.is_changed()) {
+        return;
+    }
+    for root in &roots {
+        commands.entity(root).despawn();
+    }
+    let palette = &look.palette;
+    let root = commands
+        .spawn((
+            Name::new("Readout panel"),
+            ReadoutRoot,
+            Node {
+                position_type: PositionType::Absolute,
+                top: Val::Px(spacing::M_PX),
+                left: Val::Px(spacing::M_PX),
+                width: Val::Px(PANEL_WIDTH_PX * look.text_scale),
+                flex_direction: FlexDirection::Column,
+                row_gap: Val::Px(spacing::S_PX),
+                padding: UiRect::all(Val::Px(spacing::M_PX)),
+                border_radius: BorderRadius::all(Val::Px(design::CORNER_RADIUS_PX)),
+                ..default()
+            },
+            BackgroundColor(colour(palette.surface)),
+        ))
+        .id();
     commands.spawn((
-        Name::new("Readout panel"),
+        ChildOf(root),
         ReadoutPanel,
         Text::new(""),
-        TextFont {
-            font_size: FontSize::Px(14.0),
-            ..default()
-        },
-        TextColor(Color::srgb(0.95, 0.95, 0.95)),
+        look.font(type_scale::CAPTION_PX),
+        TextColor(colour(palette.text)),
+    ));
+    let tip = commands
+        .spawn((
+            ChildOf(root),
+            Node {
+                flex_direction: FlexDirection::Row,
+                column_gap: Val::Px(spacing::S_PX),
+                align_items: AlignItems::Center,
+                ..default()
+            },
+        ))
+        .id();
+    commands.spawn((
+        ChildOf(tip),
+        Text::new(texts.text("readout-tip")),
+        look.font(type_scale::CAPTION_PX),
+        TextColor(colour(palette.text_muted)),
+    ));
+    commands.spawn((
+        ChildOf(tip),
+        TipSwatch,
         Node {
-            position_type: PositionType::Absolute,
-            top: Val::Px(10.0),
-            left: Val::Px(12.0),
-            padding: UiRect::all(Val::Px(6.0)),
+            width: Val::Px(14.0),
+            height: Val::Px(14.0),
+            border_radius: BorderRadius::all(Val::Px(3.0)),
             ..default()
         },
-        BackgroundColor(Color::srgba(0.0, 0.0, 0.0, 0.5)),
+        BackgroundColor(Color::NONE),
+    ));
+    commands.spawn((
+        ChildOf(tip),
+        TipName,
+        Text::new(""),
+        look.bold(type_scale::TITLE_PX),
+        TextColor(colour(palette.text)),
+    ));
+    for gauge in [Gauge::Depth, Gauge::Force] {
+        spawn_gauge(&mut commands, &look, &texts, root, gauge);
+    }
+    commands.spawn((
+        ChildOf(root),
+        Text::new(texts.text("readout-events")),
+        look.bold(type_scale::CAPTION_PX),
+        TextColor(colour(palette.text_muted)),
+    ));
+    commands.spawn((
+        ChildOf(root),
+        FactList,
+        Text::new(""),
+        look.font(type_scale::CAPTION_PX),
+        TextColor(colour(palette.text)),
     ));
 }
 
-fn needle_name(kind: NeedleKind) -> &'static str {
-    match kind {
-        NeedleKind::Tuohy18G => "Tuohy 18G (epidural)",
-        NeedleKind::Quincke22G => "Quincke 22G (spinal, cutting)",
-        NeedleKind::Quincke25G => "Quincke 25G (spinal, cutting)",
-        NeedleKind::Whitacre25G => "Whitacre 25G (spinal, pencil point)",
-    }
+fn spawn_gauge(
+    commands: &mut Commands,
+    look: &UiLook,
+    texts: &UiTexts,
+    root: Entity,
+    gauge: Gauge,
+) {
+    let palette = &look.palette;
+    let label = texts.text(match gauge {
+        Gauge::Depth => "readout-depth",
+        Gauge::Force => "readout-force",
+    });
+    let heading = commands
+        .spawn((
+            ChildOf(root),
+            Node {
+                flex_direction: FlexDirection::Row,
+                justify_content: JustifyContent::SpaceBetween,
+                ..default()
+            },
+        ))
+        .id();
+    commands.spawn((
+        ChildOf(heading),
+        Text::new(label),
+        look.font(type_scale::CAPTION_PX),
+        TextColor(colour(palette.text_muted)),
+    ));
+    commands.spawn((
+        ChildOf(heading),
+        GaugeValue(gauge),
+        Text::new(""),
+        look.bold(type_scale::BODY_PX),
+        TextColor(colour(palette.text)),
+    ));
+    let track = commands
+        .spawn((
+            ChildOf(root),
+            Node {
+                width: Val::Percent(100.0),
+                height: Val::Px(8.0),
+                border_radius: BorderRadius::all(Val::Px(4.0)),
+                overflow: Overflow::clip(),
+                ..default()
+            },
+            BackgroundColor(colour(palette.gauge_track)),
+        ))
+        .id();
+    commands.spawn((
+        ChildOf(track),
+        GaugeFill(gauge),
+        Node {
+            width: Val::Percent(0.0),
+            height: Val::Percent(100.0),
+            ..default()
+        },
+        BackgroundColor(colour(palette.accent)),
+    ));
 }
 
 /// A fact in the words a trainee reads.
-pub fn describe_fact(event: &NeedleEvent) -> String {
-    match event {
-        NeedleEvent::SkinPunctured { .. } => "skin punctured".into(),
-        NeedleEvent::LayerEntered { tissue, depth_mm } => {
-            format!("{} at {depth_mm:.0} mm", tissue.display_name())
-        }
-        NeedleEvent::MembranePunctured {
-            tissue,
-            force_drop_n,
-            ..
-        } if (force_drop_n * 100.0).round() > 0.0 => {
-            format!("{} gave ({force_drop_n:.2} N drop)", tissue.display_name())
-        }
-        // A drop that rounds to zero tells the trainee nothing (soft layers yield smoothly).
-        NeedleEvent::MembranePunctured { tissue, .. } => {
-            format!("{} pierced", tissue.display_name())
-        }
-        NeedleEvent::BoneContacted {
-            level, depth_mm, ..
-        } => format!("BONE: {level} at {depth_mm:.0} mm"),
-        NeedleEvent::LossOfResistance { depth_mm, tissue } => {
-            format!(
-                "LOSS OF RESISTANCE at {depth_mm:.0} mm ({})",
-                tissue.display_name()
-            )
-        }
-        NeedleEvent::DuraPunctured { depth_mm } => format!("dura punctured at {depth_mm:.0} mm"),
-        NeedleEvent::CsfFlashback { wet_tap: true } => "CSF at the hub: WET TAP".into(),
-        NeedleEvent::CsfFlashback { wet_tap: false } => "CSF at the hub".into(),
-        NeedleEvent::Paresthesia { depth_mm } => format!("paresthesia at {depth_mm:.0} mm"),
-        NeedleEvent::NeedleWithdrawn => "needle withdrawn".into(),
-        NeedleEvent::Redirected { angle_deg } => format!("redirected {angle_deg:.0}°"),
-    }
+pub fn describe_fact(texts: &locale::Texts, event: &NeedleEvent) -> String {
+    locale::describe_fact(texts, event)
 }
 
-/// The panel's lines for a needle state.
-pub fn describe_state(state: &NeedleState) -> String {
+/// The panel's status lines for a needle state: the needle, then syringe, stylet and bevel.
+pub fn describe_state(texts: &locale::Texts, state: &NeedleState, bevel_roll_deg: f32) -> String {
     let plunger = match state.plunger.fluid {
-        None => "syringe off".to_owned(),
-        Some(fluid) if state.plunger.resisting => format!("{fluid:?} syringe: resisting"),
-        Some(fluid) => format!("{fluid:?} syringe: gives"),
+        None => texts.text("readout-syringe-off"),
+        Some(fluid) => {
+            let fluid: Arg = texts.text(locale::fluid_id(fluid)).into();
+            let id = if state.plunger.resisting {
+                "readout-syringe-resisting"
+            } else {
+                "readout-syringe-gives"
+            };
+            texts.text_with(id, &[("fluid", fluid)])
+        }
     };
+    let stylet = texts.text(if state.stylet_in {
+        "readout-stylet-in"
+    } else {
+        "readout-stylet-out"
+    });
+    let bevel = texts.text_with(
+        "readout-bevel",
+        &[(
+            "direction",
+            texts.text(locale::bevel_id(bevel_roll_deg)).into(),
+        )],
+    );
     format!(
-        "{}\ntip: {}   depth {:.1} mm   force {:.1} N\n{}   stylet {}",
-        needle_name(state.needle),
-        state.tip_tissue.display_name(),
-        state.tip_depth_mm,
-        state.applied_force_n,
-        plunger,
-        if state.stylet_in { "in" } else { "out" },
+        "{}\n{plunger} · {stylet} · {bevel}",
+        texts.text(locale::needle_id(state.needle))
     )
 }
 
-/// Which way the bevel faces, in the words of the patient's body (roll as `B` turns it).
-pub fn bevel_words(roll_deg: f32) -> &'static str {
-    match ((roll_deg / 90.0).round() as i32).rem_euclid(4) {
-        0 => "cephalad",
-        1 => "to the right",
-        2 => "caudal",
-        _ => "to the left",
-    }
-}
-
+#[allow(clippy::too_many_arguments)]
 fn update_panel(
     readout: Option<Res<NeedleReadout>>,
     input: Option<Res<physics_plugin::NeedleHandInput>>,
     // Absent without the needle physics (a view alone).
     facts: Option<MessageReader<NeedleFact>>,
     mut recent: ResMut<RecentFacts>,
-    mut panels: Query<&mut Text, With<ReadoutPanel>>,
+    look: Res<UiLook>,
+    texts: Res<UiTexts>,
+    mut words: ParamSet<(
+        Query<&mut Text, With<ReadoutPanel>>,
+        Query<(&mut Text, &GaugeValue)>,
+        Query<&mut Text, With<TipName>>,
+        Query<&mut Text, With<FactList>>,
+    )>,
+    mut fills: Query<(&mut Node, &mut BackgroundColor, &GaugeFill), Without<TipSwatch>>,
+    mut swatches: Query<&mut BackgroundColor, With<TipSwatch>>,
 ) {
     if let Some(mut facts) = facts {
-        recent
-            .0
-            .extend(facts.read().map(|fact| describe_fact(&fact.event)));
+        recent.0.extend(facts.read().map(|fact| fact.event.clone()));
     }
     let excess = recent.0.len().saturating_sub(RECENT_FACTS_SHOWN);
     recent.0.drain(..excess);
     let Some(state) = readout.as_ref().and_then(|readout| readout.state.as_ref()) else {
         return;
     };
-    let mut text = describe_state(state);
-    if let Some(input) = input {
-        text.push_str("   bevel ");
-        text.push_str(bevel_words(input.bevel_roll_deg));
+    let texts = &texts.0;
+    let bevel_roll_deg = input.map_or(0.0, |input| input.bevel_roll_deg);
+    set_text(
+        words.p0().iter_mut(),
+        describe_state(texts, state, bevel_roll_deg),
+    );
+    for (mut text, value) in &mut words.p1() {
+        let next = match value.0 {
+            Gauge::Depth => texts.text_with(
+                "readout-depth-value",
+                &[(
+                    "depth",
+                    texts.number(f64::from(state.tip_depth_mm), 1).into(),
+                )],
+            ),
+            Gauge::Force => texts.text_with(
+                "readout-force-value",
+                &[(
+                    "force",
+                    texts.number(f64::from(state.applied_force_n), 1).into(),
+                )],
+            ),
+        };
+        if text.0 != next {
+            text.0 = next;
+        }
     }
-    for line in &recent.0 {
-        text.push_str("\n- ");
-        text.push_str(line);
+    set_text(
+        words.p2().iter_mut(),
+        texts.text(locale::tissue_id(state.tip_tissue)),
+    );
+    let facts: Vec<String> = recent
+        .0
+        .iter()
+        .map(|event| describe_fact(texts, event))
+        .collect();
+    set_text(words.p3().iter_mut(), facts.join("\n"));
+    let tissue_colour = colour(design::tissue_colour(state.tip_tissue));
+    for mut swatch in &mut swatches {
+        swatch.set_if_neq(BackgroundColor(tissue_colour));
     }
-    for mut panel in &mut panels {
-        if panel.0 != text {
-            panel.0.clone_from(&text);
+    for (mut node, mut fill, gauge) in &mut fills {
+        let (fraction, fill_colour) = match gauge.0 {
+            Gauge::Depth => (
+                fill_fraction(state.tip_depth_mm, DEPTH_GAUGE_MM),
+                tissue_colour,
+            ),
+            Gauge::Force => {
+                let warning = state.applied_force_n > FORCE_WARNING_N;
+                let palette = &look.palette;
+                (
+                    fill_fraction(state.applied_force_n, FORCE_GAUGE_N),
+                    colour(if warning {
+                        palette.warning
+                    } else {
+                        palette.accent
+                    }),
+                )
+            }
+        };
+        let width = Val::Percent(100.0 * fraction);
+        if node.width != width {
+            node.width = width;
+        }
+        fill.set_if_neq(BackgroundColor(fill_colour));
+    }
+}
+
+fn set_text<'a>(texts: impl Iterator<Item = Mut<'a, Text>>, words: String) {
+    for mut text in texts {
+        if text.0 != words {
+            text.0.clone_from(&words);
         }
     }
 }
@@ -169,9 +375,23 @@ mod tests {
 
     #[test]
     fn a_membrane_drop_is_shown_only_when_it_reads_above_zero() {
-        assert_eq!(describe_fact(&membrane(1.714)), "muscle gave (1.71 N drop)");
-        assert_eq!(describe_fact(&membrane(0.001)), "muscle pierced");
-        assert_eq!(describe_fact(&membrane(0.004_9)), "muscle pierced");
-        assert_eq!(describe_fact(&membrane(0.006)), "muscle gave (0.01 N drop)");
+        let texts = locale::Texts::new(locale::Language::English);
+        assert_eq!(
+            describe_fact(&texts, &membrane(1.714)),
+            "muscle gave (1.71 N drop)"
+        );
+        assert_eq!(describe_fact(&texts, &membrane(0.001)), "muscle pierced");
+        assert_eq!(describe_fact(&texts, &membrane(0.004_9)), "muscle pierced");
+        assert_eq!(
+            describe_fact(&texts, &membrane(0.006)),
+            "muscle gave (0.01 N drop)"
+        );
+    }
+
+    #[test]
+    fn gauges_fill_in_proportion_and_stop_at_full_scale() {
+        assert_eq!(fill_fraction(50.0, DEPTH_GAUGE_MM), 0.5);
+        assert_eq!(fill_fraction(-3.0, DEPTH_GAUGE_MM), 0.0);
+        assert_eq!(fill_fraction(45.0, FORCE_GAUGE_N), 1.0);
     }
 }

@@ -48,7 +48,8 @@ pub struct AttemptFinished {
 #[derive(Resource, Debug, Clone, Default, PartialEq)]
 pub struct AttemptRecordingFile(pub Option<PathBuf>);
 
-pub(crate) fn restart_attempt(run: &mut LessonRun) {
+/// Starts the lesson's attempt afresh (Backspace, or the score screen's retry).
+pub fn restart_attempt(run: &mut LessonRun) {
     run.watch = AttemptWatch::new(run.watch.lesson());
     run.started_utc = session::rfc3339_utc_now();
     run.result = None;

@@ -14,11 +14,12 @@ mod attempt;
 mod menu;
 mod panels;
 
-pub use attempt::{ActiveLesson, AttemptFinished, AttemptRecordingFile, LessonRun, ProgressTarget};
+pub use attempt::{
+    ActiveLesson, AttemptFinished, AttemptRecordingFile, LessonRun, ProgressTarget, restart_attempt,
+};
 pub use menu::{CatalogueEntry, ChooseLesson, LessonCatalogue, LessonMenu};
 pub use panels::{
-    LessonMenuText, LessonPanel, LessonPanelText, MenuPanel, drawable, menu_text, panel_text,
-    result_text,
+    LessonMenuText, LessonPanel, LessonPanelText, drawable, menu_text, panel_text, result_text,
 };
 
 /// Offers the lessons and judges each attempt.

@@ -16,10 +16,6 @@ pub struct LessonMenuText(pub String);
 #[derive(Component, Debug)]
 pub struct LessonPanel;
 
-/// Marks the lesson menu's text.
-#[derive(Component, Debug)]
-pub struct MenuPanel;
-
 /// The menu: one numbered line per lesson with its twin, 0 for free practice.
 pub fn menu_text(catalogue: &LessonCatalogue, problem: Option<&str>) -> String {
     let mut text = String::from("Lessons - press a number (M closes)\n\n");
@@ -120,25 +116,6 @@ pub(crate) fn spawn_panels(mut commands: Commands) {
         BackgroundColor(Color::srgba(0.0, 0.0, 0.0, 0.55)),
         Visibility::Hidden,
     ));
-    commands.spawn((
-        Name::new("Lesson menu"),
-        MenuPanel,
-        Text::new(""),
-        TextFont {
-            font_size: FontSize::Px(18.0),
-            ..default()
-        },
-        TextColor(Color::srgb(1.0, 1.0, 1.0)),
-        Node {
-            position_type: PositionType::Absolute,
-            top: Val::Percent(25.0),
-            left: Val::Percent(30.0),
-            padding: UiRect::all(Val::Px(14.0)),
-            ..default()
-        },
-        BackgroundColor(Color::srgba(0.02, 0.05, 0.1, 0.85)),
-        Visibility::Hidden,
-    ));
 }
 
 pub(crate) fn update_texts(
@@ -166,21 +143,11 @@ pub fn drawable(text: &str) -> String {
 
 pub(crate) fn show_panels(
     panel: Res<LessonPanelText>,
-    menu: Res<LessonMenuText>,
-    mut lesson_panels: Query<
-        (&mut Text, Option<&mut Visibility>),
-        (With<LessonPanel>, Without<MenuPanel>),
-    >,
-    mut menu_panels: Query<(&mut Text, Option<&mut Visibility>), With<MenuPanel>>,
+    mut lesson_panels: Query<(&mut Text, Option<&mut Visibility>), With<LessonPanel>>,
 ) {
     if panel.is_changed() {
         for (mut text, visibility) in &mut lesson_panels {
             show(&panel.0, &mut text, visibility);
-        }
-    }
-    if menu.is_changed() {
-        for (mut text, visibility) in &mut menu_panels {
-            show(&menu.0, &mut text, visibility);
         }
     }
 }

@@ -105,8 +105,13 @@ pub(crate) fn spawn_hover_label(mut commands: Commands) {
             ..default()
         },
         Visibility::Hidden,
+        // Beneath every panel and menu: a name beside the cursor must not hide them.
+        GlobalZIndex(HOVER_LABEL_Z),
     ));
 }
+
+/// The hover label's layer: below the panels (0) and the interface's screens.
+const HOVER_LABEL_Z: i32 = -10;
 
 /// Puts the hovered structure's name beside the cursor.
 pub(crate) fn show_hover_label(

@@ -1,0 +1,157 @@
+//! The look and the words every panel of the trainer shares (desktop panels, the interface's
+//! screens, the replay): the palette of the chosen theme, the Inter font (tabular figures, so
+//! numbers do not jitter as they change), the text scale, and the words in the chosen language.
+//! Key types: [`ThemePlugin`], [`UiLook`], [`UiTexts`].
+
+use bevy::prelude::*;
+use bevy::text::{FontFeatureTag, FontFeatures, FontSource};
+use design::{Palette, Srgba, Theme};
+use locale::{Language, Texts};
+
+use trainer_settings::Settings;
+
+/// The theme, fonts and text scale in use.
+#[derive(Resource, Debug, Clone)]
+pub struct UiLook {
+    /// Dark or light.
+    pub theme: Theme,
+    /// Its colours.
+    pub palette: Palette,
+    /// Multiplies every text size (the settings' text scale).
+    pub text_scale: f32,
+    /// Inter Regular (the default handle without an asset server: Bevy's built-in font).
+    pub regular: Handle<Font>,
+    /// Inter SemiBold, for titles and buttons.
+    pub semibold: Handle<Font>,
+}
+
+impl UiLook {
+    /// The look of `theme` at `text_scale`, with the given fonts.
+    pub fn new(
+        theme: Theme,
+        text_scale: f32,
+        regular: Handle<Font>,
+        semibold: Handle<Font>,
+    ) -> Self {
+        Self {
+            theme,
+            palette: design::palette(theme),
+            text_scale,
+            regular,
+            semibold,
+        }
+    }
+
+    /// Regular text of `size_px` (a `design::type_scale` size), scaled, with tabular figures.
+    pub fn font(&self, size_px: f32) -> TextFont {
+        self.with_face(self.regular.clone(), size_px)
+    }
+
+    /// Bold text of `size_px`, scaled, with tabular figures.
+    pub fn bold(&self, size_px: f32) -> TextFont {
+        self.with_face(self.semibold.clone(), size_px)
+    }
+
+    fn with_face(&self, face: Handle<Font>, size_px: f32) -> TextFont {
+        TextFont {
+            font: face.into(),
+            font_size: FontSize::Px(size_px * self.text_scale),
+            font_features: tabular_figures(),
+            ..default()
+        }
+    }
+}
+
+fn tabular_figures() -> FontFeatures {
+    FontFeatures::builder()
+        .enable(FontFeatureTag::TABULAR_FIGURES)
+        .build()
+}
+
+/// The words in the chosen language.
+#[derive(Resource, Debug)]
+pub struct UiTexts(pub Texts);
+
+impl UiTexts {
+    /// A message.
+    pub fn text(&self, id: &str) -> String {
+        self.0.text(id)
+    }
+
+    /// A message with its variables.
+    pub fn text_with(&self, id: &str, args: &[(&str, locale::Arg)]) -> String {
+        self.0.text_with(id, args)
+    }
+
+    /// A number as the language writes it.
+    pub fn number(&self, value: f64, decimals: usize) -> String {
+        self.0.number(value, decimals)
+    }
+}
+
+/// A design colour as Bevy's.
+pub fn colour(srgba: Srgba) -> Color {
+    Color::srgba(srgba.r, srgba.g, srgba.b, srgba.a)
+}
+
+/// Loads the fonts and sets the look and the words from the settings. The first one added
+/// decides: the app adds it with the settings file's choices before the plugins that add it
+/// with defaults so that they also run on their own (tests).
+#[derive(Debug, Clone, Default)]
+pub struct ThemePlugin {
+    /// The settings' theme, text scale and language (the system's language when unset).
+    pub settings: Settings,
+}
+
+impl Plugin for ThemePlugin {
+    fn is_unique(&self) -> bool {
+        false
+    }
+
+    fn build(&self, app: &mut App) {
+        if app.world().contains_resource::<UiLook>() {
+            // Another plugin of the app added the theme already.
+            return;
+        }
+        let settings = &self.settings;
+        let (theme, scale, language) = (
+            settings.theme.unwrap_or_default(),
+            settings.text_scale_or_default(),
+            settings.language.unwrap_or_else(Language::from_environment),
+        );
+        let (regular, semibold) = match app.world().get_resource::<AssetServer>() {
+            Some(assets) => (
+                assets.load("fonts/Inter-Regular.otf"),
+                assets.load("fonts/Inter-SemiBold.otf"),
+            ),
+            None => (Handle::default(), Handle::default()),
+        };
+        app.insert_resource(UiLook::new(theme, scale, regular, semibold))
+            .insert_resource(UiTexts(Texts::new(language)))
+            .add_systems(
+                PostUpdate,
+                every_text_in_the_interface_font.in_set(ThemeSystems),
+            );
+    }
+}
+
+/// The theme's systems (in `PostUpdate`, before text layout).
+#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ThemeSystems;
+
+/// Panels spawned by other plugins (the readout, the lesson steps, the hover label) keep their
+/// sizes but take the interface's font, so the whole window reads as one design.
+fn every_text_in_the_interface_font(
+    look: Res<UiLook>,
+    mut fonts: Query<&mut TextFont, Added<TextFont>>,
+) {
+    if look.regular == Handle::default() {
+        return;
+    }
+    for mut font in &mut fonts {
+        if font.font == FontSource::default() {
+            font.font = look.regular.clone().into();
+            font.font_features = tabular_figures();
+        }
+    }
+}

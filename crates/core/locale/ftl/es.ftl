@@ -3,7 +3,7 @@
 
 ## Bienvenida
 
-welcome-title = Bienvenido a Neuraxis
+welcome-title = Le damos la bienvenida a Neuraxis
 welcome-subtitle = Acceso raquídeo con aguja sobre un gemelo digital de la columna lumbar
 welcome-handle-label = Alias del residente
 welcome-handle-why = Use un alias, no su nombre: sus intentos se guardan con él, y así el programa sigue su progreso sin conservar datos personales.
@@ -11,7 +11,8 @@ welcome-handle-placeholder = p. ej., residente-07
 welcome-handle-invalid = No se puede usar este alias: { $reason }
 welcome-handle-empty = escriba primero un alias
 welcome-handle-too-long = como máximo { $max } caracteres
-welcome-handle-characters = use solo letras, cifras, «-» y «_»
+welcome-handle-characters = use solo letras, cifras, «-», «_», «.» o «@»: sin espacios y nunca un nombre real
+welcome-handle-bad-character = no se puede usar «{ $character }»
 welcome-continue = Continuar
 welcome-tutorial-offer = ¿Es la primera vez? Un breve tutorial enseña los controles sobre el bloque de práctica, paso a paso.
 welcome-start-tutorial = Empezar el tutorial
@@ -183,7 +184,7 @@ score-passed = Superado
 score-not-passed = No superado
 score-end-target = Objetivo alcanzado
 score-end-withdrawn = Aguja retirada
-score-summary = Puntuación { $points } de { $max } ({ $percent } %, aprobado con { $pass } %)
+score-summary = Puntuación { $points } de { $max } ({ $percent } %, mínimo para aprobar { $pass } %)
 score-criteria = Criterios
 score-failed-criterion = No cumplido: { $criterion }
 score-item-target = Objetivo

@@ -98,7 +98,55 @@ fn tissue_colours_stay_apart_for_normal_deuteranope_and_protanope_vision() {
             }
         }
     }
+    print_tissue_table();
     assert!(failures.is_empty(), "too close:\n{}", failures.join("\n"));
+}
+
+/// One Markdown row per tissue: its colour and its least ΔE00 to any other tissue and to its
+/// path neighbours, for each vision (docs/interface.md copies this table).
+fn print_tissue_table() {
+    println!(
+        "| tissue | colour | least ΔE00 to any tissue: normal / deuteranopia / protanopia | least ΔE00 to a path neighbour: normal / deuteranopia / protanopia |"
+    );
+    println!("| --- | --- | --- | --- |");
+    let all = tissues();
+    for tissue in &all {
+        let figures = |neighbours_only: bool| {
+            VISIONS
+                .map(|vision| {
+                    let others = all.iter().filter(|other| {
+                        *other != tissue
+                            && (!neighbours_only
+                                || NEIGHBOURS.contains(&(*tissue, **other))
+                                || NEIGHBOURS.contains(&(**other, *tissue)))
+                    });
+                    let (delta, nearest) = others
+                        .map(|other| {
+                            let delta = delta_e_2000(
+                                seen(tissue_colour(*tissue), vision),
+                                seen(tissue_colour(*other), vision),
+                            );
+                            (delta, *other)
+                        })
+                        .fold((f32::INFINITY, *tissue), |least, candidate| {
+                            if candidate.0 < least.0 {
+                                candidate
+                            } else {
+                                least
+                            }
+                        });
+                    format!("{delta:.1} ({})", nearest.display_name())
+                })
+                .join(" / ")
+        };
+        println!(
+            "| {} | `{}` | {} | {} |",
+            tissue.display_name(),
+            tissue_colour(*tissue).to_hex(),
+            figures(false),
+            figures(true)
+        );
+    }
 }
 
 #[test]

@@ -85,23 +85,10 @@ impl SagittalSection {
     }
 }
 
-/// Teaching colours of the section (sRGB): distinct neighbours along the needle's path.
+/// Teaching colours of the section (sRGB): the design's tissue colours, whose neighbours along
+/// the needle's path stay distinct, for colour-blind eyes too.
 pub fn section_colour_srgb8(tissue: TissueClass) -> [u8; 3] {
-    match tissue {
-        TissueClass::Air => [24, 26, 32],
-        TissueClass::Skin => [226, 170, 140],
-        TissueClass::Fat => [238, 214, 120],
-        TissueClass::Muscle => [170, 60, 60],
-        TissueClass::Bone => [236, 232, 214],
-        TissueClass::SupraspinousLigament => [90, 170, 200],
-        TissueClass::InterspinousLigament => [60, 130, 190],
-        TissueClass::LigamentumFlavum => [240, 200, 40],
-        TissueClass::EpiduralSpace => [120, 200, 120],
-        TissueClass::Dura => [200, 120, 220],
-        TissueClass::Csf => [70, 110, 230],
-        TissueClass::CaudaEquina => [250, 245, 120],
-        TissueClass::Disc => [120, 150, 150],
-    }
+    design::tissue_colour(tissue).to_srgb8()
 }
 
 #[cfg(test)]

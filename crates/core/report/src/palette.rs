@@ -2,34 +2,32 @@
 
 use anatomy::TissueClass;
 use session::{Annotation, NeedleEventRecord, SessionEvent};
+use std::sync::LazyLock;
 
-/// Colour of each session's curves and path, in input order (the first is usually the trainee).
-pub const SESSION_COLOURS: [&str; 6] = [
-    "#1565c0", "#e65100", "#2e7d32", "#6a1b9a", "#00838f", "#ad1457",
-];
+/// Colour of each session's curves and path, in input order (the first is usually the trainee):
+/// the design's recording colours, as the replay draws them, in HTML's `#rrggbb`.
+pub static SESSION_COLOURS: LazyLock<[&'static str; design::TRACK_COLOURS.len()]> =
+    LazyLock::new(|| std::array::from_fn(|index| SESSION_HEX[index].as_str()));
+
+static SESSION_HEX: LazyLock<[String; design::TRACK_COLOURS.len()]> =
+    LazyLock::new(|| design::TRACK_COLOURS.map(|colour| colour.to_hex()));
 
 /// Colour of session number `index`.
 pub fn session_colour(index: usize) -> &'static str {
     SESSION_COLOURS[index % SESSION_COLOURS.len()]
 }
 
-/// Opaque colour of a tissue band.
+/// The tissues' colours in `TissueClass::ALL` order, as `#rrggbb`.
+static TISSUE_HEX: LazyLock<[String; TissueClass::ALL.len()]> =
+    LazyLock::new(|| TissueClass::ALL.map(|tissue| design::tissue_colour(tissue).to_hex()));
+
+/// Opaque colour of a tissue band: the design's colour for that tissue.
 pub fn tissue_colour(tissue: TissueClass) -> &'static str {
-    match tissue {
-        TissueClass::Air => "#eceff1",
-        TissueClass::Skin => "#f8bbd0",
-        TissueClass::Fat => "#fff59d",
-        TissueClass::Muscle => "#ef9a9a",
-        TissueClass::SupraspinousLigament => "#d1c4e9",
-        TissueClass::InterspinousLigament => "#b39ddb",
-        TissueClass::LigamentumFlavum => "#9575cd",
-        TissueClass::EpiduralSpace => "#a5d6a7",
-        TissueClass::Dura => "#80deea",
-        TissueClass::Csf => "#81d4fa",
-        TissueClass::CaudaEquina => "#ffcc80",
-        TissueClass::Bone => "#bcaaa4",
-        TissueClass::Disc => "#b0bec5",
-    }
+    let index = TissueClass::ALL
+        .iter()
+        .position(|candidate| *candidate == tissue)
+        .unwrap_or_default();
+    TISSUE_HEX[index].as_str()
 }
 
 /// How one event is shown: a stable kind, a one- or two-letter mark, words and a colour.

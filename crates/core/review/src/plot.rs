@@ -80,9 +80,9 @@ impl PlotImage {
     }
 }
 
-/// The colour of a tissue band: the section view's colour for that tissue.
+/// The colour of a tissue band: the design's colour for that tissue, as in the section view.
 pub fn tissue_colour_srgb8(tissue: TissueClass) -> [u8; 3] {
-    needle::section_colour_srgb8(tissue)
+    design::tissue_colour(tissue).to_srgb8()
 }
 
 fn tint(colour: [u8; 3], share: f32) -> [u8; 3] {

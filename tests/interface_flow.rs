@@ -154,7 +154,8 @@ fn a_new_trainee_goes_from_welcome_through_the_tutorial_to_a_scored_lesson_and_i
         Language::Spanish
     );
     assert!(
-        screen_words(&mut app).contains("Bienvenido a Neuraxis"),
+        screen_words(&mut app)
+            .contains(&locale::Texts::new(Language::Spanish).text("welcome-title")),
         "{}",
         screen_words(&mut app)
     );
@@ -196,8 +197,9 @@ fn a_new_trainee_goes_from_welcome_through_the_tutorial_to_a_scored_lesson_and_i
         .press(MouseButton::Left);
     for _ in 0..4 {
         app.world_mut()
-            .resource_mut::<bevy::input::mouse::AccumulatedMouseMotion>()
-            .delta = Vec2::new(150.0, 0.0);
+            .write_message(bevy::input::mouse::MouseMotion {
+                delta: Vec2::new(150.0, 0.0),
+            });
         app.update();
     }
     app.world_mut()

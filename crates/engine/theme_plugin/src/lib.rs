@@ -119,12 +119,14 @@ impl Plugin for ThemePlugin {
             settings.text_scale_or_default(),
             settings.language.unwrap_or_else(Language::from_environment),
         );
+        // Headless apps (tests) have no text rendering and keep the default handles.
+        let fonts_load = app.world().contains_resource::<Assets<Font>>();
         let (regular, semibold) = match app.world().get_resource::<AssetServer>() {
-            Some(assets) => (
+            Some(assets) if fonts_load => (
                 assets.load("fonts/Inter-Regular.otf"),
                 assets.load("fonts/Inter-SemiBold.otf"),
             ),
-            None => (Handle::default(), Handle::default()),
+            _ => (Handle::default(), Handle::default()),
         };
         app.insert_resource(UiLook::new(theme, scale, regular, semibold))
             .insert_resource(UiTexts(Texts::new(language)))

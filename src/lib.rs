@@ -50,6 +50,9 @@ pub struct TrainerOptions {
     /// Where the desktop hand starts (entry, tilt, how far pushed in); `None`: poised above
     /// the twin's origin.
     pub needle_start: Option<desktop_plugin::DesktopNeedleHand>,
+    /// With `needle_start`: take the stylet out and hold the syringe's plunger from this
+    /// advance on (a loss-of-resistance technique, for pictures and demonstrations).
+    pub syringe_from_mm: Option<f32>,
     /// Recording of attempts and lessons (the twin's id is filled in from `twin`).
     pub recording: record_plugin::RecordSettings,
     /// A line shown at the top of the window (why the trainer runs on the desktop, say).
@@ -75,6 +78,7 @@ impl Default for TrainerOptions {
             progress: None,
             start_view: desktop_plugin::StartView::Operator,
             needle_start: None,
+            syringe_from_mm: None,
             recording: record_plugin::RecordSettings::default(),
             status_note: None,
             desktop_report: None,
@@ -213,6 +217,7 @@ pub fn build_app(options: &TrainerOptions) -> Result<App, StartError> {
         .insert_resource(desktop_plugin::ScriptedAdvance {
             target_mm: hand.advance_mm,
             speed_mm_per_s: 10.0,
+            syringe_from_mm: options.syringe_from_mm,
         });
     }
     if let Some(note) = options.status_note.clone() {
@@ -289,6 +294,9 @@ fn log_plugin(verbosity: u8) -> LogPlugin {
 /// and controllers driving the needle. Needs no window or display.
 pub fn build_xr_app(options: &TrainerOptions, xr: xr_plugin::XrOptions) -> App {
     let mut app = headset_app(options.verbosity);
+    app.add_plugins(theme_plugin::ThemePlugin {
+        settings: options.interface.settings.clone(),
+    });
     if let Some(twin) = &options.twin {
         app.add_plugins(twin_plugin::TwinPlugin { twin: twin.clone() });
     }

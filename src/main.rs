@@ -121,6 +121,11 @@ struct TrainerArgs {
           allow_hyphen_values = true)]
     needle: Option<desktop_plugin::DesktopNeedleHand>,
 
+    /// With --needle: take the stylet out and hold the loss-of-resistance syringe's plunger
+    /// from this advance on, in millimetres (pictures and demonstrations of a whole attempt).
+    #[arg(long, value_name = "MM", requires = "needle", hide = true)]
+    demo_syringe_from: Option<f32>,
+
     /// Draw the twin's skin (on) or start with the spine laid bare (off); K toggles it.
     #[arg(long, value_enum, default_value_t = OnOff::On)]
     skin: OnOff,
@@ -460,6 +465,7 @@ fn run_trainer(cli: TrainerArgs, verbosity: u8) -> anyhow::Result<ExitCode> {
         }),
         verbosity,
         needle_start: cli.needle,
+        syringe_from_mm: cli.demo_syringe_from,
         show_skin: cli.skin.is_on(),
         start_view: cli.view.into(),
         open_menu,

@@ -14,7 +14,8 @@ fn headless_trainer(layout: Option<RoomLayout>) -> App {
     if let Some(layout) = layout {
         app.insert_resource(layout);
     }
-    app.add_plugins(TrainerPlugin);
+    app.add_plugins(support::headless::english())
+        .add_plugins(TrainerPlugin);
     // A few frames: start-up, then ordinary updates with no input.
     for _ in 0..3 {
         app.update();

@@ -47,6 +47,7 @@ fn lesson_app(catalogue: Vec<CatalogueEntry>, progress: Option<ProgressTarget>) 
         10,
     )))
     .init_resource::<Finished>()
+    .add_plugins(support::headless::english())
     .add_plugins((TwinPlugin { twin }, TrainerPlugin))
     .add_plugins(LessonPlugin {
         catalogue,
@@ -181,7 +182,7 @@ fn an_epidural_attempt_is_scored_on_the_panel_and_stored_for_the_trainee() {
     assert!((60.0..=75.0).contains(&lor_mm), "LOR at {lor_mm} mm");
     let panel = &app.world().resource::<LessonPanelText>().0;
     assert!(
-        panel.contains("Attempt") && panel.contains("score"),
+        panel.contains("Attempt result") && panel.contains("Score"),
         "{panel}"
     );
 

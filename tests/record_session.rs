@@ -28,6 +28,7 @@ fn recording_app(sessions_dir: &std::path::Path) -> App {
     .insert_resource(ScriptedAdvance {
         target_mm: 25.0,
         speed_mm_per_s: 20.0,
+        syringe_from_mm: None,
     });
     app
 }

@@ -21,6 +21,17 @@ pub fn headless_app() -> App {
     app
 }
 
+/// The panels' look and words in English, whatever the machine's language (add it before the
+/// trainer's plugins, which would otherwise take the system's language).
+pub fn english() -> theme_plugin::ThemePlugin {
+    theme_plugin::ThemePlugin {
+        settings: trainer_settings::Settings {
+            language: Some(trainer_settings::Language::English),
+            ..Default::default()
+        },
+    }
+}
+
 /// A key going down or up, as the window would report it (`ButtonInput` follows these).
 pub fn key(app: &mut App, key_code: KeyCode, state: ButtonState) {
     typed_key(

@@ -59,6 +59,9 @@ pub struct ScriptedAdvance {
     pub target_mm: f32,
     /// How fast.
     pub speed_mm_per_s: f32,
+    /// From this advance on, the stylet is out and the loss-of-resistance syringe's plunger
+    /// held, as a trainee does from the ligaments on (demonstrations, pictures).
+    pub syringe_from_mm: Option<f32>,
 }
 
 const ADVANCE_MM_PER_S: f32 = 4.0;
@@ -106,7 +109,7 @@ fn drive_needle_hand(
 ) {
     let Some(mut input) = input else { return };
     let dt_s = time.delta_secs();
-    if let Some(script) = scripted {
+    if let Some(script) = scripted.as_deref() {
         let step_mm = script.speed_mm_per_s * dt_s;
         let gap_mm = script.target_mm - hand.advance_mm;
         if gap_mm.abs() > f32::EPSILON {
@@ -169,6 +172,14 @@ fn drive_needle_hand(
     } else {
         0.0
     };
+    let scripted_press = scripted
+        .as_ref()
+        .and_then(|script| script.syringe_from_mm)
+        .is_some_and(|from_mm| hand.advance_mm >= from_mm);
+    if scripted_press && input.stylet_in {
+        input.stylet_in = false;
+    }
+    let press_0_1 = if scripted_press { 0.6 } else { press_0_1 };
     input.syringe = (!input.stylet_in).then_some((hand.fluid, press_0_1));
 
     let length_mm = readout

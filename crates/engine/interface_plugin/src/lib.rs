@@ -143,7 +143,11 @@ fn take_keys_from_the_scene(
     buttons: Option<ResMut<ButtonInput<MouseButton>>>,
     motion: Option<ResMut<bevy::input::mouse::AccumulatedMouseMotion>>,
     scroll: Option<ResMut<bevy::input::mouse::AccumulatedMouseScroll>>,
+    pointer: Option<ResMut<stage_plugin::PointerBlocked>>,
 ) {
+    if let Some(mut pointer) = pointer {
+        pointer.set_if_neq(stage_plugin::PointerBlocked(screen.takes_keys()));
+    }
     if !screen.takes_keys() {
         return;
     }

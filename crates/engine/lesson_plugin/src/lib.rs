@@ -19,7 +19,7 @@ pub use attempt::{
 };
 pub use menu::{CatalogueEntry, ChooseLesson, LessonCatalogue, LessonMenu};
 pub use panels::{
-    LessonMenuText, LessonPanel, LessonPanelText, drawable, menu_text, panel_text, result_text,
+    LessonMenuText, LessonPanel, LessonPanelText, menu_text, panel_text, result_text,
 };
 
 /// Offers the lessons and judges each attempt.
@@ -43,6 +43,8 @@ pub struct LessonSystems;
 
 impl Plugin for LessonPlugin {
     fn build(&self, app: &mut App) {
+        // The panels' look and words; the app adds it first with the settings' choices.
+        app.add_plugins(theme_plugin::ThemePlugin::default());
         app.add_message::<AttemptFinished>()
             .add_message::<ChooseLesson>()
             .insert_resource(LessonCatalogue(self.catalogue.clone()))

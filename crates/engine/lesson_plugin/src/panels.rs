@@ -3,6 +3,8 @@
 use crate::{ActiveLesson, LessonCatalogue, LessonMenu, LessonRun};
 use bevy::prelude::*;
 use lesson::{AttemptEnd, AttemptResult, StepStatus};
+use locale::Texts;
+use theme_plugin::{UiLook, UiTexts, colour};
 
 /// What the lesson panel says now: the lesson, its steps, and the score once an attempt ends.
 #[derive(Resource, Debug, Clone, Default, PartialEq)]
@@ -16,20 +18,21 @@ pub struct LessonMenuText(pub String);
 #[derive(Component, Debug)]
 pub struct LessonPanel;
 
-/// The menu: one numbered line per lesson with its twin, 0 for free practice.
-pub fn menu_text(catalogue: &LessonCatalogue, problem: Option<&str>) -> String {
-    let mut text = String::from("Lessons - press a number (M closes)\n\n");
+/// The menu: one numbered line per lesson with its twin, 0 for free practice (the text form
+/// of the lesson browser, for a panel without cards).
+pub fn menu_text(catalogue: &LessonCatalogue, problem: Option<&str>, texts: &Texts) -> String {
+    let mut text = format!("{}\n\n", texts.text("menu-title"));
     for (index, entry) in catalogue.0.iter().enumerate().take(9) {
-        let lesson = &entry.lesson;
+        let lesson = entry.lesson.localized(texts.language().code());
         let twin = match &entry.twin_dir {
             Ok(dir) => dir
                 .file_name()
                 .map_or_else(String::new, |name| name.to_string_lossy().into_owned()),
-            Err(_) => "unavailable: choose it to see how to build its twin".to_owned(),
+            Err(_) => texts.text("browser-twin-not-built"),
         };
         text.push_str(&format!("{}  {}   [{twin}]\n", index + 1, lesson.title));
     }
-    text.push_str("0  Free practice (no lesson)\n");
+    text.push_str(&format!("0  {}\n", texts.text("browser-free-practice")));
     if let Some(problem) = problem {
         text.push_str(&format!("\n{problem}\n"));
     }
@@ -37,28 +40,37 @@ pub fn menu_text(catalogue: &LessonCatalogue, problem: Option<&str>) -> String {
 }
 
 /// The score of a finished attempt, line by line.
-pub fn result_text(result: &AttemptResult, min_score_percent: f32) -> String {
-    let verdict = if result.score.passed {
-        "PASSED"
+pub fn result_text(result: &AttemptResult, min_score_percent: f32, texts: &Texts) -> String {
+    let verdict = texts.text(if result.score.passed {
+        "score-passed"
     } else {
-        "NOT PASSED"
-    };
-    let why = match result.end {
-        AttemptEnd::ReachedTarget => "target reached",
-        AttemptEnd::Withdrawn => "needle withdrawn",
-    };
+        "score-not-passed"
+    });
+    let why = texts.text(match result.end {
+        AttemptEnd::ReachedTarget => "score-end-target",
+        AttemptEnd::Withdrawn => "score-end-withdrawn",
+    });
+    let summary = texts.text_with(
+        "score-summary",
+        &[
+            ("points", result.score.points.into()),
+            ("max", result.score.max_points.into()),
+            (
+                "percent",
+                texts.number(f64::from(result.score.percent()), 0).into(),
+            ),
+            ("pass", texts.number(f64::from(min_score_percent), 0).into()),
+        ],
+    );
     let mut text = format!(
-        "Attempt {verdict} ({why}) - score {}/{} ({:.0} %, pass mark {:.0} %)\n",
-        result.score.points,
-        result.score.max_points,
-        result.score.percent(),
-        min_score_percent
+        "{}: {verdict} ({why})\n{summary}\n",
+        texts.text("score-title")
     );
     for item in &result.score.items {
         let mark = if item.points == item.max_points {
-            "+"
+            "✓"
         } else {
-            "-"
+            "✗"
         };
         text.push_str(&format!(
             " {mark} {}/{}  {}\n",
@@ -66,54 +78,69 @@ pub fn result_text(result: &AttemptResult, min_score_percent: f32) -> String {
         ));
     }
     for failed in &result.score.failed_criteria {
-        text.push_str(&format!(" ! {failed}\n"));
+        let line = texts.text_with(
+            "score-failed-criterion",
+            &[("criterion", failed.as_str().into())],
+        );
+        text.push_str(&format!(" ! {line}\n"));
     }
-    text.push_str("Backspace: new attempt   M: lessons");
+    text.push_str(&format!(
+        "{} · {}",
+        texts.text("lesson-panel-new-attempt-hint"),
+        texts.text("menu-hint")
+    ));
     text
 }
 
-/// The lesson panel: title, steps (done, current, ahead) and, after an attempt, its score.
-pub fn panel_text(run: &LessonRun) -> String {
-    let lesson = run.watch.lesson();
+/// The lesson panel: title, steps (done, current, ahead) and, after an attempt, its score, in
+/// the language of `texts` (the lesson's own translation where it has one).
+pub fn panel_text(run: &LessonRun, texts: &Texts) -> String {
+    let lesson = run.watch.lesson().localized(texts.language().code());
     let mut text = format!("{}\n", lesson.title);
-    for view in run.watch.steps().view() {
+    for (view, step) in run.watch.steps().view().iter().zip(&lesson.steps) {
         let mark = match view.status {
-            StepStatus::Done { .. } => "[x]",
-            StepStatus::Current => "[>]",
-            StepStatus::Pending => "[ ]",
+            StepStatus::Done { .. } => "✓",
+            StepStatus::Current => "›",
+            StepStatus::Pending => "·",
         };
-        text.push_str(&format!("{mark} {}\n", view.step.text));
+        text.push_str(&format!("{mark} {}\n", step.text));
     }
     match &run.result {
         Some(result) => {
             text.push('\n');
-            text.push_str(&result_text(result, lesson.pass_criteria.min_score_percent));
+            text.push_str(&result_text(
+                result,
+                lesson.pass_criteria.min_score_percent,
+                texts,
+            ));
         }
-        None => text.push_str("Enter: confirm a step   M: lessons"),
+        None => text.push_str(&format!(
+            "{} · {}",
+            texts.text("lesson-panel-confirm-hint"),
+            texts.text("menu-hint")
+        )),
     }
     text
 }
 
-pub(crate) fn spawn_panels(mut commands: Commands) {
-    let font = TextFont {
-        font_size: FontSize::Px(14.0),
-        ..default()
-    };
+pub(crate) fn spawn_panels(mut commands: Commands, look: Res<UiLook>) {
+    let palette = &look.palette;
     commands.spawn((
         Name::new("Lesson panel"),
         LessonPanel,
         Text::new(""),
-        font.clone(),
-        TextColor(Color::srgb(0.95, 0.95, 0.95)),
+        look.font(design::type_scale::CAPTION_PX),
+        TextColor(colour(palette.text)),
         Node {
             position_type: PositionType::Absolute,
-            top: Val::Px(10.0),
-            right: Val::Px(12.0),
-            max_width: Val::Px(520.0),
-            padding: UiRect::all(Val::Px(6.0)),
+            top: Val::Px(design::spacing::M_PX),
+            right: Val::Px(design::spacing::M_PX),
+            max_width: Val::Px(480.0 * look.text_scale),
+            padding: UiRect::all(Val::Px(design::spacing::M_PX)),
+            border_radius: BorderRadius::all(Val::Px(design::CORNER_RADIUS_PX)),
             ..default()
         },
-        BackgroundColor(Color::srgba(0.0, 0.0, 0.0, 0.55)),
+        BackgroundColor(colour(palette.surface)),
         Visibility::Hidden,
     ));
 }
@@ -122,23 +149,23 @@ pub(crate) fn update_texts(
     catalogue: Res<LessonCatalogue>,
     menu: Res<LessonMenu>,
     active: Res<ActiveLesson>,
+    texts: Res<UiTexts>,
     mut panel: ResMut<LessonPanelText>,
     mut menu_words: ResMut<LessonMenuText>,
 ) {
-    let panel_words = drawable(&active.0.as_ref().map(panel_text).unwrap_or_default());
+    let texts = &texts.0;
+    let panel_words = active
+        .0
+        .as_ref()
+        .map(|run| panel_text(run, texts))
+        .unwrap_or_default();
     panel.set_if_neq(LessonPanelText(panel_words));
     let words = if menu.open {
-        drawable(&menu_text(&catalogue, menu.problem.as_deref()))
+        menu_text(&catalogue, menu.problem.as_deref(), texts)
     } else {
         String::new()
     };
     menu_words.set_if_neq(LessonMenuText(words));
-}
-
-/// The UI's built-in font has no dashes beyond the hyphen (lesson titles write "L3–L4"): the
-/// words as that font can draw them.
-pub fn drawable(text: &str) -> String {
-    text.replace(['\u{2013}', '\u{2014}', '\u{2212}'], "-")
 }
 
 pub(crate) fn show_panels(

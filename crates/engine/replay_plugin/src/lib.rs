@@ -23,17 +23,9 @@ pub use narration::ReplayNarration;
 pub use ghosts::{GhostHead, GhostHub, GhostJoint, GhostShaft, StrokeSegment};
 pub use panel::{EventRow, PlotPlayhead, TimelineBar, TimelineFill, TimelineLabel, WarningBanner};
 
-/// Line colour of each recording, in order (sRGB); a fifth recording reuses the first.
-pub const TRACK_COLOURS_SRGB8: [[u8; 3]; 4] = [
-    [255, 150, 40],
-    [70, 200, 255],
-    [235, 90, 210],
-    [150, 230, 70],
-];
-
-/// The colour of track `index`.
+/// The colour of track `index` (the design's recording colours, as the report draws them).
 pub fn track_colour_srgb8(index: usize) -> [u8; 3] {
-    TRACK_COLOURS_SRGB8[index % TRACK_COLOURS_SRGB8.len()]
+    design::track_colour(index).to_srgb8()
 }
 
 /// Replays the given recordings.
@@ -85,6 +77,8 @@ pub enum ReplaySystems {
 
 impl Plugin for ReplayPlugin {
     fn build(&self, app: &mut App) {
+        // The panels' look and words, as in the trainer.
+        app.add_plugins(theme_plugin::ThemePlugin::default());
         app.insert_resource(ReplayTimeline(self.timeline.clone()))
             .insert_resource(ReplayNotes {
                 warnings: self.warnings.clone(),

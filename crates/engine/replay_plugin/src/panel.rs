@@ -9,6 +9,8 @@ use review::{MarkKind, PlotSeries, TrackPlot, describe_event, render_plot};
 use session::Role;
 
 use crate::{ReplayNotes, ReplayTimeline, ReplayView, track_colour_srgb8};
+use design::type_scale;
+use theme_plugin::{UiLook, UiTexts, colour};
 
 /// The clickable timeline bar.
 #[derive(Component, Debug)]
@@ -40,35 +42,74 @@ const PLOT_SIZE_PX: UVec2 = UVec2::new(400, 180);
 const EVENT_ROWS: usize = 10;
 /// Rows shown before the current event.
 const ROWS_BEFORE_CURRENT: usize = 3;
-const PANEL_BACKGROUND: Color = Color::srgba(0.0, 0.0, 0.0, 0.6);
-const TEXT_COLOUR: Color = Color::srgb(0.92, 0.92, 0.92);
-const CURRENT_EVENT_COLOUR: Color = Color::srgb(1.0, 0.9, 0.2);
-const WARNING_COLOUR: Color = Color::srgb(1.0, 0.55, 0.2);
-const BAR_COLOUR: Color = Color::srgb(0.22, 0.24, 0.3);
-const FILL_COLOUR: Color = Color::srgb(0.35, 0.6, 0.95);
-const CHAPTER_TICK_COLOUR: Color = Color::WHITE;
+/// The panel's colours, from the shared palette.
+struct Colours {
+    panel: Color,
+    text: Color,
+    muted: Color,
+    current_event: Color,
+    warning: Color,
+    bar: Color,
+    fill: Color,
+    chapter_tick: Color,
+}
 
-/// What the keys do, shown under the legend.
-pub const REPLAY_HELP: &str = "Space play/pause | -/+ speed | Left/Right step (Shift: 10) | \
-click or drag the bar to scrub\nN/B next/previous event | PgDn/PgUp chapters | V trainee's eyes | \
-E save picture\ndrag orbit, wheel zoom, R reset | Esc quit";
+impl Colours {
+    fn of(look: &UiLook) -> Colours {
+        let palette = &look.palette;
+        Colours {
+            panel: colour(palette.surface),
+            text: colour(palette.text),
+            muted: colour(palette.text_muted),
+            current_event: colour(palette.focus_ring),
+            warning: colour(palette.warning),
+            bar: colour(palette.gauge_track),
+            fill: colour(palette.accent),
+            chapter_tick: colour(palette.text),
+        }
+    }
+}
+
+/// The replay's keys, each "keys action", as the help line under the legend shows them.
+const REPLAY_HELP_IDS: [&[&str]; 3] = [
+    &[
+        "replay-help-play",
+        "replay-help-speed",
+        "replay-help-step",
+        "replay-help-scrub",
+    ],
+    &[
+        "replay-help-events",
+        "replay-help-chapters",
+        "replay-help-eyes",
+        "replay-help-save",
+    ],
+    &["replay-help-view", "replay-help-quit"],
+];
+
+/// What the keys do, in the interface's language, three lines.
+pub fn replay_help(texts: &UiTexts) -> String {
+    REPLAY_HELP_IDS
+        .iter()
+        .map(|line| {
+            line.iter()
+                .map(|id| texts.text(id))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
 
 fn srgb8(colour: [u8; 3]) -> Color {
     Color::srgb_u8(colour[0], colour[1], colour[2])
 }
 
-fn font(size_px: f32) -> TextFont {
-    TextFont {
-        font_size: FontSize::Px(size_px),
-        ..default()
-    }
-}
-
-fn role_name(role: Role) -> &'static str {
-    match role {
-        Role::Trainee => "trainee",
-        Role::Instructor => "instructor",
-    }
+fn role_name(texts: &UiTexts, role: Role) -> String {
+    texts.text(match role {
+        Role::Trainee => "replay-role-trainee",
+        Role::Instructor => "replay-role-instructor",
+    })
 }
 
 pub(crate) fn spawn_panel(
@@ -76,7 +117,11 @@ pub(crate) fn spawn_panel(
     timeline: Res<ReplayTimeline>,
     notes: Res<ReplayNotes>,
     mut images: ResMut<Assets<Image>>,
+    look: Res<UiLook>,
+    texts: Res<UiTexts>,
 ) {
+    let colours = Colours::of(&look);
+    let font = |size_px: f32| look.font(size_px);
     // Legend, warnings, status and help: top left.
     let info = commands
         .spawn((
@@ -91,47 +136,52 @@ pub(crate) fn spawn_panel(
                 row_gap: Val::Px(2.0),
                 ..default()
             },
-            BackgroundColor(PANEL_BACKGROUND),
+            BackgroundColor(colours.panel),
         ))
         .id();
     commands.spawn((
         ChildOf(info),
         WarningBanner,
         Text::new(notes.warnings.join("\n")),
-        font(13.0),
-        TextColor(WARNING_COLOUR),
+        font(type_scale::CAPTION_PX),
+        TextColor(colours.warning),
     ));
     for (index, track) in timeline.tracks().iter().enumerate() {
         let header = &track.recording.header;
         commands.spawn((
             ChildOf(info),
-            Text::new(format!(
-                "## {} ({}, lesson {}, twin {})",
-                track.label,
-                role_name(header.role),
-                header.lesson_id,
-                header.twin_bundle_id
+            Text::new(texts.text_with(
+                "replay-track",
+                &[
+                    ("label", track.label.as_str().into()),
+                    ("role", role_name(&texts, header.role).into()),
+                    ("lesson", header.lesson_id.as_str().into()),
+                    ("twin", header.twin_bundle_id.as_str().into()),
+                ],
             )),
-            font(13.0),
+            look.bold(type_scale::CAPTION_PX),
             TextColor(srgb8(track_colour_srgb8(index))),
         ));
     }
     commands.spawn((
         ChildOf(info),
-        Text::new(REPLAY_HELP),
-        font(11.0),
-        TextColor(Color::srgb(0.7, 0.72, 0.76)),
+        Text::new(replay_help(&texts)),
+        font(type_scale::CAPTION_PX),
+        TextColor(colours.muted),
     ));
 
-    spawn_plot_panel(&mut commands, &timeline, &mut images);
-    spawn_timeline_bar(&mut commands, &timeline);
+    spawn_plot_panel(&mut commands, &timeline, &mut images, (&look, &texts));
+    spawn_timeline_bar(&mut commands, &timeline, &look);
 }
 
 fn spawn_plot_panel(
     commands: &mut Commands,
     timeline: &ReplayTimeline,
     images: &mut Assets<Image>,
+    (look, texts): (&UiLook, &UiTexts),
 ) {
+    let colours = Colours::of(look);
+    let font = |size_px: f32| look.font(size_px);
     let series: Vec<PlotSeries> = timeline
         .tracks()
         .iter()
@@ -177,17 +227,26 @@ fn spawn_plot_panel(
                 row_gap: Val::Px(3.0),
                 ..default()
             },
-            BackgroundColor(PANEL_BACKGROUND),
+            BackgroundColor(colours.panel),
         ))
         .id();
     commands.spawn((
         ChildOf(panel),
-        Text::new(format!(
-            "Depth 0-{:.0} mm (down)  |  force 0-{:.0} N (up)  |  bands: tissue at tip",
-            plot.scale.depth_max_mm, plot.scale.force_max_n
+        Text::new(texts.text_with(
+            "replay-legend",
+            &[
+                (
+                    "depth",
+                    texts.number(f64::from(plot.scale.depth_max_mm), 0).into(),
+                ),
+                (
+                    "force",
+                    texts.number(f64::from(plot.scale.force_max_n), 0).into(),
+                ),
+            ],
         )),
-        font(12.0),
-        TextColor(TEXT_COLOUR),
+        font(type_scale::CAPTION_PX),
+        TextColor(colours.muted),
     ));
     let frame = commands
         .spawn((
@@ -223,22 +282,23 @@ fn spawn_plot_panel(
     ));
     commands.spawn((
         ChildOf(panel),
-        Text::new("Events"),
-        font(13.0),
-        TextColor(TEXT_COLOUR),
+        Text::new(texts.text("replay-events")),
+        look.bold(type_scale::CAPTION_PX),
+        TextColor(colours.text),
     ));
     for row in 0..EVENT_ROWS {
         commands.spawn((
             ChildOf(panel),
             EventRow(row),
             Text::new(""),
-            font(12.0),
-            TextColor(TEXT_COLOUR),
+            font(type_scale::CAPTION_PX),
+            TextColor(colours.text),
         ));
     }
 }
 
-fn spawn_timeline_bar(commands: &mut Commands, timeline: &ReplayTimeline) {
+fn spawn_timeline_bar(commands: &mut Commands, timeline: &ReplayTimeline, look: &UiLook) {
+    let colours = Colours::of(look);
     let strip = commands
         .spawn((
             Name::new("Replay timeline"),
@@ -252,15 +312,15 @@ fn spawn_timeline_bar(commands: &mut Commands, timeline: &ReplayTimeline) {
                 row_gap: Val::Px(4.0),
                 ..default()
             },
-            BackgroundColor(PANEL_BACKGROUND),
+            BackgroundColor(colours.panel),
         ))
         .id();
     commands.spawn((
         ChildOf(strip),
         TimelineLabel,
         Text::new(""),
-        font(14.0),
-        TextColor(TEXT_COLOUR),
+        look.font(type_scale::LABEL_PX),
+        TextColor(colours.text),
     ));
     let bar = commands
         .spawn((
@@ -271,7 +331,7 @@ fn spawn_timeline_bar(commands: &mut Commands, timeline: &ReplayTimeline) {
                 height: Val::Px(18.0),
                 ..default()
             },
-            BackgroundColor(BAR_COLOUR),
+            BackgroundColor(colours.bar),
             RelativeCursorPosition::default(),
         ))
         .id();
@@ -286,14 +346,14 @@ fn spawn_timeline_bar(commands: &mut Commands, timeline: &ReplayTimeline) {
             height: Val::Percent(100.0),
             ..default()
         },
-        BackgroundColor(FILL_COLOUR),
+        BackgroundColor(colours.fill),
     ));
     let duration_s = timeline.duration_s();
     if duration_s > 0.0 {
         for mark in timeline.marks() {
             let left = ((mark.time_s - timeline.start_s()) / duration_s * 100.0) as f32;
             let (colour, height) = match mark.kind {
-                MarkKind::Chapter => (CHAPTER_TICK_COLOUR, 100.0),
+                MarkKind::Chapter => (colours.chapter_tick, 100.0),
                 MarkKind::Event => (srgb8(track_colour_srgb8(mark.track)), 60.0),
             };
             commands.spawn((
@@ -322,6 +382,7 @@ pub(crate) fn update_panel(
     timeline: Res<ReplayTimeline>,
     view: Res<ReplayView>,
     notes: Res<ReplayNotes>,
+    texts: Res<UiTexts>,
     mut labels: Query<
         &mut Text,
         (
@@ -345,21 +406,25 @@ pub(crate) fn update_panel(
             playhead.left = percent;
         }
     }
-    let label = format!(
-        "{}  {:.1} s / {:.1} s   speed {}x   view: {}",
-        if timeline.is_playing() {
-            "PLAYING"
-        } else {
-            "PAUSED"
-        },
-        timeline.time_s(),
-        timeline.end_s(),
-        timeline.speed(),
-        if view.through_eyes {
-            "trainee's eyes (V for orbit)"
-        } else {
-            "orbit (V for trainee's eyes)"
-        }
+    let state = texts.text(if timeline.is_playing() {
+        "replay-playing"
+    } else {
+        "replay-paused"
+    });
+    let view_words = texts.text(if view.through_eyes {
+        "replay-view-eyes"
+    } else {
+        "replay-view-orbit"
+    });
+    let label = texts.text_with(
+        "replay-status",
+        &[
+            ("state", state.into()),
+            ("time", texts.number(timeline.time_s(), 1).into()),
+            ("end", texts.number(timeline.end_s(), 1).into()),
+            ("speed", timeline.speed().to_string().into()),
+            ("view", view_words.into()),
+        ],
     );
     for mut text in &mut labels {
         if text.0 != label {
@@ -382,8 +447,11 @@ pub(crate) fn update_panel(
 
 pub(crate) fn update_event_list(
     timeline: Res<ReplayTimeline>,
+    look: Res<UiLook>,
+    texts: Res<UiTexts>,
     mut rows: Query<(&EventRow, &mut Text, &mut TextColor)>,
 ) {
+    let colours = Colours::of(&look);
     let marks = timeline.marks();
     let current = timeline.current_mark();
     let first = first_row_mark(current, marks.len());
@@ -407,14 +475,17 @@ pub(crate) fn update_event_list(
                         description
                     ),
                     if is_current {
-                        CURRENT_EVENT_COLOUR
+                        colours.current_event
                     } else {
-                        srgb8(track_colour_srgb8(mark.track)).mix(&TEXT_COLOUR, 0.6)
+                        srgb8(track_colour_srgb8(mark.track)).mix(&colours.text, 0.6)
                     },
                 )
             }
-            None if index == 0 => ("  (no events recorded)".to_owned(), TEXT_COLOUR),
-            None => (String::new(), TEXT_COLOUR),
+            None if index == 0 => (
+                format!("  {}", texts.text("replay-no-events")),
+                colours.text,
+            ),
+            None => (String::new(), colours.text),
         };
         if text.0 != line {
             text.0 = line;

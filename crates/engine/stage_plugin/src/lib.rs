@@ -14,7 +14,7 @@ mod room;
 mod table;
 
 pub use anchor::{PatientPose, TwinAnchor};
-pub use pointer::{PointerRay, PointerSystems, ray_on_skin_plane};
+pub use pointer::{PointerBlocked, PointerRay, PointerSystems, ray_on_skin_plane};
 pub use room::{Floor, RoomLayout};
 pub use table::{PatientTable, TableTop};
 
@@ -35,6 +35,7 @@ impl Plugin for StagePlugin {
                     .in_set(StageSystems),
             )
             .init_resource::<PointerRay>()
+            .init_resource::<PointerBlocked>()
             .add_systems(
                 Update,
                 (

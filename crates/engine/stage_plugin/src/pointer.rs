@@ -13,16 +13,27 @@ pub struct PointerRay(pub Option<Ray3d>);
 #[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PointerSystems;
 
+/// A screen over the scene takes the mouse: while this is true the pointer ray is `None`, so
+/// nothing in the scene is hovered or clicked through it.
+#[derive(Resource, Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PointerBlocked(pub bool);
+
 /// The mouse's ray from the active camera that renders to the primary window; `None` when the
-/// cursor is outside it. Leaves the ray alone where there is no window (tests, XR sets it).
+/// cursor is outside it or a screen covers the scene. Leaves the ray alone where there is no
+/// window (tests, XR sets it).
 pub(crate) fn mouse_pointer_ray(
     windows: Query<&Window, With<PrimaryWindow>>,
     cameras: Query<(&Camera, &GlobalTransform)>,
+    blocked: Res<PointerBlocked>,
     mut pointer: ResMut<PointerRay>,
 ) {
     let Ok(window) = windows.single() else {
         return;
     };
+    if blocked.0 {
+        pointer.set_if_neq(PointerRay(None));
+        return;
+    }
     let ray = window.cursor_position().and_then(|cursor| {
         cameras
             .iter()

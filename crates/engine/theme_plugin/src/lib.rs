@@ -120,13 +120,12 @@ impl Plugin for ThemePlugin {
             settings.language.unwrap_or_else(Language::from_environment),
         );
         // Headless apps (tests) have no text rendering and keep the default handles.
-        let fonts_load = app.world().contains_resource::<Assets<Font>>();
-        let (regular, semibold) = match app.world().get_resource::<AssetServer>() {
-            Some(assets) if fonts_load => (
-                assets.load("fonts/Inter-Regular.otf"),
-                assets.load("fonts/Inter-SemiBold.otf"),
+        let (regular, semibold) = match app.world_mut().get_resource_mut::<Assets<Font>>() {
+            Some(mut fonts) => (
+                load_font(&mut fonts, "Inter-Regular.otf"),
+                load_font(&mut fonts, "Inter-SemiBold.otf"),
             ),
-            _ => (Handle::default(), Handle::default()),
+            None => (Handle::default(), Handle::default()),
         };
         app.insert_resource(UiLook::new(theme, scale, regular, semibold))
             .insert_resource(UiTexts(Texts::new(language)))
@@ -134,6 +133,22 @@ impl Plugin for ThemePlugin {
                 PostUpdate,
                 every_text_in_the_interface_font.in_set(ThemeSystems),
             );
+    }
+}
+
+/// The interface font from the installed assets (read directly: Bevy's asset folder is not
+/// where a package installs them); Bevy's built-in font, with a warning, when it is missing.
+fn load_font(fonts: &mut Assets<Font>, file_name: &str) -> Handle<Font> {
+    let path = app_folders::assets_dir().join("fonts").join(file_name);
+    match std::fs::read(&path) {
+        Ok(bytes) => fonts.add(Font::from_bytes(bytes)),
+        Err(error) => {
+            warn!(
+                "cannot read the interface font {}: {error}; the built-in font is used",
+                path.display()
+            );
+            Handle::default()
+        }
     }
 }
 

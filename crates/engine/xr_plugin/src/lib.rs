@@ -137,6 +137,8 @@ pub struct XrPlugin {
 impl Plugin for XrPlugin {
     fn build(&self, app: &mut App) {
         let options = self.options.clone();
+        // The panels' look and words; the app adds it first with the settings' choices.
+        app.add_plugins(theme_plugin::ThemePlugin::default());
         app.insert_resource(bevy_mod_openxr::resources::OxrSessionConfig {
             resolutions: options.eye_resolution_px.map(|size| vec![size]),
             ..default()

@@ -8,10 +8,11 @@ use crate::status::XrStatus;
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 use hands::{PokeDetector, PokePanel, RigidPose};
-use lesson_plugin::{ActiveLesson, ChooseLesson, LessonCatalogue, LessonMenu, drawable};
+use lesson_plugin::{ActiveLesson, ChooseLesson, LessonCatalogue, LessonMenu};
 use record_plugin::{RecordingStatus, ToggleInstructorRecording};
 use stage_plugin::{StageSystems, TwinAnchor};
 use std::time::Instant;
+use theme_plugin::{UiLook, UiTexts, colour};
 
 pub(crate) struct MenuPlugin;
 
@@ -43,8 +44,6 @@ const LIST_OFFSET_M: Vec3 = Vec3::new(-0.17, 0.2, -0.05);
 const MAX_LESSONS: usize = 9;
 /// Heading, free practice, record, close.
 const ROWS_BESIDE_LESSONS: usize = 4;
-const RECORD_WORDS: &str = "Record a lesson (instructor)";
-const STOP_RECORD_WORDS: &str = "Stop recording the lesson";
 
 /// The menu's quads and the presses under way, one detector per hand and quad.
 #[derive(Resource, Default)]
@@ -92,6 +91,8 @@ fn spawn_menu(
     materials: Option<ResMut<Assets<StandardMaterial>>>,
     catalogue: Option<Res<LessonCatalogue>>,
     mut menu: ResMut<HeadsetMenu>,
+    look: Res<UiLook>,
+    texts: Res<UiTexts>,
 ) {
     let (Some(mut images), Some(mut meshes), Some(mut materials)) = (images, meshes, materials)
     else {
@@ -101,22 +102,21 @@ fn spawn_menu(
     if catalogue.is_none() {
         return;
     }
-    let font = |size: f32| TextFont {
-        font_size: FontSize::Px(size),
-        ..default()
-    };
+    // Sizes on the quads' textures, each at least the design's angle at arm's length.
+    let font = |size: f32| look.font(size);
+    let palette = &look.palette;
     let button: UiQuad = spawn_ui_quad(
         &mut commands,
         (&mut images, &mut meshes, &mut materials),
         "XR lessons button",
         BUTTON_PX,
         BUTTON_M,
-        Color::srgba(0.1, 0.3, 0.55, 0.9),
+        colour(palette.accent),
     );
     commands.entity(button.root).with_child((
-        Text::new("Lessons"),
-        font(44.0),
-        TextColor(Color::WHITE),
+        Text::new(texts.text("xr-lessons-button")),
+        look.bold(44.0),
+        TextColor(colour(palette.on_accent)),
     ));
     let list = spawn_ui_quad(
         &mut commands,
@@ -124,22 +124,23 @@ fn spawn_menu(
         "XR lesson list",
         LIST_PX,
         LIST_M,
-        Color::srgba(0.02, 0.05, 0.1, 0.88),
+        colour(palette.surface),
     );
     commands.entity(list.quad).insert(Visibility::Hidden);
+    let language = texts.0.language().code();
     let lessons = listed_lessons(catalogue.as_deref());
     let rows = lessons + ROWS_BESIDE_LESSONS;
     for row in 0..rows {
         let words = match row_action(row, lessons) {
-            RowAction::Heading => "Lessons - touch one".to_owned(),
+            RowAction::Heading => texts.text("xr-lessons-heading"),
             RowAction::Lesson(index) => catalogue
                 .as_ref()
                 .and_then(|catalogue| catalogue.0.get(index))
-                .map(|entry| format!("{}  {}", index + 1, drawable(&entry.lesson.title)))
+                .map(|entry| format!("{}  {}", index + 1, entry.lesson.localized(language).title))
                 .unwrap_or_default(),
-            RowAction::FreePractice => "0  Free practice".to_owned(),
-            RowAction::RecordLesson => RECORD_WORDS.to_owned(),
-            RowAction::Close => "Close".to_owned(),
+            RowAction::FreePractice => format!("0  {}", texts.text("xr-free-practice")),
+            RowAction::RecordLesson => texts.text("xr-record"),
+            RowAction::Close => texts.text("xr-close"),
         };
         // Rows of equal height, as the press detection assumes.
         commands.entity(list.root).with_child((
@@ -149,12 +150,12 @@ fn spawn_menu(
                 border: UiRect::bottom(Val::Px(1.0)),
                 ..default()
             },
-            BorderColor::all(Color::srgba(1.0, 1.0, 1.0, 0.2)),
+            BorderColor::all(colour(palette.border)),
             children![(
                 ListRow(row),
                 Text::new(words),
                 font(22.0),
-                TextColor(Color::WHITE)
+                TextColor(colour(palette.text))
             )],
         ));
     }
@@ -283,6 +284,7 @@ fn show_menu(
     mut visibilities: Query<&mut Visibility>,
     mut rows: Query<(&ListRow, &mut Text)>,
     mut status: ResMut<XrStatus>,
+    texts: Res<UiTexts>,
 ) {
     let LessonState {
         lesson_menu,
@@ -312,19 +314,16 @@ fn show_menu(
     let heading = lesson_menu
         .as_ref()
         .and_then(|menu| menu.problem.clone())
-        .map_or_else(
-            || "Lessons - touch one".to_owned(),
-            |problem| drawable(&problem),
-        );
-    let record_words = if instructor {
-        STOP_RECORD_WORDS
+        .unwrap_or_else(|| texts.text("xr-lessons-heading"));
+    let record_words = texts.text(if instructor {
+        "xr-stop-record"
     } else {
-        RECORD_WORDS
-    };
+        "xr-record"
+    });
     for (row, mut text) in &mut rows {
         let words = match row_action(row.0, lessons) {
             RowAction::Heading => heading.as_str(),
-            RowAction::RecordLesson => record_words,
+            RowAction::RecordLesson => record_words.as_str(),
             _ => continue,
         };
         if text.0 != words {

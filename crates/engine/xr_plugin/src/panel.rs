@@ -10,6 +10,7 @@ use lesson_plugin::LessonPanelText;
 use physics_plugin::NeedleReadout;
 use stage_plugin::{StageSystems, TwinAnchor};
 use std::time::Instant;
+use theme_plugin::{UiLook, UiTexts, colour};
 
 pub(crate) struct PanelPlugin;
 
@@ -25,6 +26,18 @@ impl Plugin for PanelPlugin {
 
 const PANEL_PX: UVec2 = UVec2::new(640, 400);
 const PANEL_M: Vec2 = Vec2::new(0.24, 0.15);
+
+/// The panel's body text, pixels: the design's least angular size at arm's length
+/// (`design::MIN_TEXT_ANGLE_DEG` at `design::ARM_LENGTH_M`, docs/interface.md), rounded up.
+pub(crate) fn headset_text_px(panel_height_px: u32, panel_height_m: f32) -> f32 {
+    design::panel_font_px(
+        design::MIN_TEXT_ANGLE_DEG,
+        design::ARM_LENGTH_M,
+        panel_height_px as f32,
+        panel_height_m,
+    )
+    .ceil()
+}
 /// Beside and above the skin over the interspace, towards the operator's right.
 const PANEL_OFFSET_M: Vec3 = Vec3::new(0.14, 0.19, -0.05);
 
@@ -128,6 +141,8 @@ fn spawn_panel(
     meshes: Option<ResMut<Assets<Mesh>>>,
     materials: Option<ResMut<Assets<StandardMaterial>>>,
     readout: Option<Res<NeedleReadout>>,
+    look: Res<UiLook>,
+    texts: Res<UiTexts>,
 ) {
     let (Some(mut images), Some(mut meshes), Some(mut materials)) = (images, meshes, materials)
     else {
@@ -143,23 +158,24 @@ fn spawn_panel(
         "XR panel",
         PANEL_PX,
         PANEL_M,
-        Color::srgba(0.0, 0.0, 0.0, 0.75),
+        colour(look.palette.surface),
     );
     commands.entity(panel.quad).insert(PanelQuad);
     commands.entity(panel.root).with_child((
         PanelText,
-        Text::new("Pinch the needle's hub to take it"),
-        TextFont {
-            font_size: FontSize::Px(20.0),
-            ..default()
-        },
-        TextColor(Color::srgb(0.95, 0.95, 0.95)),
+        Text::new(texts.text("xr-take-needle")),
+        // Never below the least angle, whatever the text scale.
+        look.font(
+            headset_text_px(PANEL_PX.y, PANEL_M.y) * look.text_scale.max(1.0) / look.text_scale,
+        ),
+        TextColor(colour(look.palette.text)),
     ));
 }
 
 fn update_panel_text(
     readout: Option<Res<NeedleReadout>>,
     lesson: Option<Res<LessonPanelText>>,
+    words: Res<UiTexts>,
     mut texts: Query<&mut Text, With<PanelText>>,
     mut clock: ResMut<SystemClock>,
 ) {
@@ -167,22 +183,45 @@ fn update_panel_text(
     let Some(state) = readout.as_ref().and_then(|r| r.state.as_ref()) else {
         return;
     };
+    let tissue = words.text(locale::tissue_id(state.tip_tissue));
     let mut text = format!(
-        "Tip: {}\nDepth {:.0} mm   Force {:.1} N\n",
-        state.tip_tissue.display_name(),
-        state.tip_depth_mm,
-        state.applied_axial_force_n
+        "{}\n{}\n",
+        words.text_with("xr-tip", &[("tissue", tissue.into())]),
+        words.text_with(
+            "xr-depth-force",
+            &[
+                (
+                    "depth",
+                    words.number(f64::from(state.tip_depth_mm), 0).into()
+                ),
+                (
+                    "force",
+                    words
+                        .number(f64::from(state.applied_axial_force_n), 1)
+                        .into()
+                ),
+            ]
+        ),
     );
     match lesson.as_ref().map(|lesson| lesson.0.as_str()) {
-        Some(words) if !words.is_empty() => {
+        Some(lesson_words) if !lesson_words.is_empty() => {
             text.push('\n');
-            // The desktop's key hints do not apply in the headset.
-            for line in words.lines().filter(|line| !line.contains("M: lessons")) {
+            // The desktop's key hints (the panel's last line) do not apply in the headset.
+            let hints = [
+                words.text("menu-hint"),
+                words.text("lesson-panel-confirm-hint"),
+                words.text("lesson-panel-new-attempt-hint"),
+            ];
+            let is_hint = |line: &str| hints.iter().any(|hint| line.contains(hint.as_str()));
+            for line in lesson_words.lines().filter(|line| !is_hint(line)) {
                 text.push_str(line);
                 text.push('\n');
             }
         }
-        _ => text.push_str("\nFree practice: touch Lessons below to choose one"),
+        _ => {
+            text.push('\n');
+            text.push_str(&words.text("xr-free-practice-hint"));
+        }
     }
     for mut panel in &mut texts {
         if panel.0 != text {
@@ -204,4 +243,22 @@ fn place_panel(
         *quad = beside_table(anchor, PANEL_OFFSET_M);
     }
     clock.add(started);
+}
+
+#[cfg(test)]
+mod text_size_tests {
+    use super::*;
+
+    #[test]
+    fn the_panel_text_is_at_least_the_designs_angle_at_arms_length() {
+        let font_px = headset_text_px(PANEL_PX.y, PANEL_M.y);
+        // The em's height on the quad, and the angle it subtends at arm's length.
+        let em_m = font_px * PANEL_M.y / PANEL_PX.y as f32;
+        let angle_deg = design::visual_angle_deg(em_m, design::ARM_LENGTH_M);
+        assert!(
+            angle_deg >= design::MIN_TEXT_ANGLE_DEG,
+            "{angle_deg}° at {font_px} px"
+        );
+        assert!(font_px <= 24.0, "no bigger than needed: {font_px} px");
+    }
 }

@@ -483,9 +483,11 @@ fn run_trainer(cli: TrainerArgs, verbosity: u8) -> anyhow::Result<ExitCode> {
                 .or(settings.sessions_dir)
                 .unwrap_or_else(record_plugin::default_sessions_dir),
             app_version: env!("CARGO_PKG_VERSION").to_owned(),
-            narration: cli
-                .narration_from
-                .map_or_else(Default::default, record_plugin::NarrationSource::WavFile),
+            narration: match (cli.narration_from, &settings.audio_input) {
+                (Some(wav), _) => record_plugin::NarrationSource::WavFile(wav),
+                (None, Some(name)) => record_plugin::NarrationSource::NamedInput(name.clone()),
+                (None, None) => record_plugin::NarrationSource::DefaultInput,
+            },
             ..record_plugin::RecordSettings::default()
         },
         twin: match twin_dir {

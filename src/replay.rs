@@ -27,6 +27,8 @@ pub struct ReplayAppOptions {
     pub export_dir: PathBuf,
     /// The recordings' voice narrations, played in step with the timeline.
     pub narrations: Vec<session::Narration>,
+    /// The speakers for the narrations (the settings' `audio_output`); `None`: the default.
+    pub audio_output: Option<String>,
 }
 
 /// The replay window, ready to `run()`.
@@ -46,6 +48,7 @@ pub fn build_replay_app(options: &ReplayAppOptions) -> Result<App, StartError> {
         export_dir: options.export_dir.clone(),
         desktop: true,
         narrations: options.narrations.clone(),
+        audio_output: options.audio_output.clone(),
     });
     if let Some(request) = &options.screenshot {
         app.add_plugins(capture_plugin::CapturePlugin {
@@ -70,6 +73,7 @@ pub fn build_xr_replay_app(options: &ReplayAppOptions, xr: xr_plugin::XrOptions)
             export_dir: options.export_dir.clone(),
             desktop: false,
             narrations: options.narrations.clone(),
+            audio_output: options.audio_output.clone(),
         },
         xr_plugin::XrPlugin {
             options: xr_plugin::XrOptions {

@@ -226,6 +226,7 @@ pub fn run(args: ReplayArgs, verbosity: u8) -> anyhow::Result<ExitCode> {
         warnings,
         export_dir,
         narrations,
+        audio_output: crate::settings::load()?.audio_output,
     };
     if args.xr == ReplayXr::On {
         anyhow::ensure!(

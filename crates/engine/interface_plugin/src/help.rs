@@ -203,7 +203,9 @@ fn draw_help(
                     Node {
                         padding: UiRect::axes(Val::Px(spacing::XS_PX), Val::Px(spacing::XXS_PX)),
                         border_radius: BorderRadius::all(Val::Px(spacing::XS_PX)),
-                        min_width: Val::Px(56.0),
+                        // One column of keys, so that what they do lines up.
+                        width: Val::Percent(36.0),
+                        flex_shrink: 0.0,
                         ..default()
                     },
                     BackgroundColor(colour(look.palette.surface_raised)),

@@ -23,6 +23,9 @@ pub enum NarrationSource {
     /// The system's default input device (a microphone); none → recording without narration.
     #[default]
     DefaultInput,
+    /// The input device the system names so (the settings' `audio_input`); when it is not
+    /// there, the recording goes on without narration and says why in the log.
+    NamedInput(String),
     /// A mono 16-bit WAV file played in real time as if spoken into a microphone (tests,
     /// demonstrations: `--narration-from FILE.wav`).
     WavFile(PathBuf),
@@ -53,15 +56,38 @@ trait SoundSource {
     fn start(&self, chunks: Sender<SoundChunk>) -> Result<RunningSource, String>;
 }
 
-/// The system's default input device through cpal.
-struct DefaultInput;
+/// An input device through cpal: the system's default, or the one with this name.
+struct DefaultInput {
+    name: Option<String>,
+}
+
+/// The device of `devices` whose description names it `name`.
+pub(crate) fn device_named(
+    devices: impl Iterator<Item = cpal::Device>,
+    name: &str,
+) -> Option<cpal::Device> {
+    devices.into_iter().find(|device| {
+        device
+            .description()
+            .is_ok_and(|description| description.name() == name)
+    })
+}
 
 impl SoundSource for DefaultInput {
     fn start(&self, chunks: Sender<SoundChunk>) -> Result<RunningSource, String> {
         let host = cpal::default_host();
-        let device = host
-            .default_input_device()
-            .ok_or_else(|| "no default input device".to_owned())?;
+        let device = match &self.name {
+            None => host
+                .default_input_device()
+                .ok_or_else(|| "no default input device".to_owned())?,
+            Some(name) => {
+                let inputs = host
+                    .input_devices()
+                    .map_err(|error| format!("input devices: {error}"))?;
+                device_named(inputs, name)
+                    .ok_or_else(|| format!("no input device named {name:?}"))?
+            }
+        };
         let config = device
             .default_input_config()
             .map_err(|error| format!("input device: {error}"))?;
@@ -187,7 +213,10 @@ impl NarrationCapture {
         recording_started: Instant,
     ) -> Option<NarrationCapture> {
         let source: Box<dyn SoundSource + Send> = match source {
-            NarrationSource::DefaultInput => Box::new(DefaultInput),
+            NarrationSource::DefaultInput => Box::new(DefaultInput { name: None }),
+            NarrationSource::NamedInput(name) => Box::new(DefaultInput {
+                name: Some(name.clone()),
+            }),
             NarrationSource::WavFile(file) => Box::new(WavFileInput(file.clone())),
             NarrationSource::Off => return None,
         };

@@ -39,9 +39,12 @@ pub struct ReplayPlugin {
     /// A monitor's camera, keys, mouse and panel; without them (a headset) only the clock,
     /// the ghosts and the annotations run, and the headset brings its own controls.
     pub desktop: bool,
-    /// The recordings' narrations (session time; any number, mixed), played on the default
-    /// output device.
+    /// The recordings' narrations (session time; any number, mixed), played on
+    /// `audio_output`.
     pub narrations: Vec<session::Narration>,
+    /// The output device by the name the system gives it (the settings' `audio_output`);
+    /// `None`: the default one.
+    pub audio_output: Option<String>,
 }
 
 /// Playback state, advanced each frame.
@@ -101,7 +104,10 @@ impl Plugin for ReplayPlugin {
                     .in_set(ReplaySystems::Show),
             );
         if !self.narrations.is_empty() {
-            app.insert_resource(ReplayNarration::on_default_output(self.narrations.clone()));
+            app.insert_resource(ReplayNarration::on_output(
+                self.narrations.clone(),
+                self.audio_output.clone(),
+            ));
         }
         if !self.desktop {
             app.add_systems(Update, controls::advance_clock.in_set(ReplaySystems::Input));

@@ -28,10 +28,11 @@ pub struct ReplayNarration {
 }
 
 impl ReplayNarration {
-    /// Plays `narrations` on the default output device, if there is one.
-    pub fn on_default_output(narrations: Vec<Narration>) -> ReplayNarration {
+    /// Plays `narrations` on the output device named `device` (the settings' `audio_output`),
+    /// else on the default one, if there is one.
+    pub fn on_output(narrations: Vec<Narration>, device: Option<String>) -> ReplayNarration {
         let mut narration = ReplayNarration::without_device(narrations);
-        narration._output = OutputThread::start(narration.shared.clone()).map(Arc::new);
+        narration._output = OutputThread::start(narration.shared.clone(), device).map(Arc::new);
         narration
     }
 
@@ -102,12 +103,12 @@ struct OutputThread {
 }
 
 impl OutputThread {
-    fn start(shared: Arc<Mutex<Shared>>) -> Option<OutputThread> {
+    fn start(shared: Arc<Mutex<Shared>>, device: Option<String>) -> Option<OutputThread> {
         let (stop, stopped) = std::sync::mpsc::channel::<()>();
         let (opened, outcome) = std::sync::mpsc::channel::<Result<(), String>>();
         let spawned = std::thread::Builder::new()
             .name("narration output".to_owned())
-            .spawn(move || match open_output(shared) {
+            .spawn(move || match open_output(shared, device.as_deref()) {
                 Ok(stream) => {
                     let _ = opened.send(Ok(()));
                     // Until the replay ends (the sender is dropped).
@@ -137,10 +138,22 @@ impl Drop for OutputThread {
     }
 }
 
-fn open_output(shared: Arc<Mutex<Shared>>) -> Result<cpal::Stream, String> {
-    let device = cpal::default_host()
-        .default_output_device()
-        .ok_or_else(|| "no default output device".to_owned())?;
+fn open_output(shared: Arc<Mutex<Shared>>, name: Option<&str>) -> Result<cpal::Stream, String> {
+    let host = cpal::default_host();
+    let device = match name {
+        None => host
+            .default_output_device()
+            .ok_or_else(|| "no default output device".to_owned())?,
+        Some(name) => host
+            .output_devices()
+            .map_err(|error| format!("output devices: {error}"))?
+            .find(|device| {
+                device
+                    .description()
+                    .is_ok_and(|description| description.name() == name)
+            })
+            .ok_or_else(|| format!("no output device named {name:?}"))?,
+    };
     let config = device
         .default_output_config()
         .map_err(|error| format!("output device: {error}"))?;

@@ -309,6 +309,14 @@ xr-free-practice = Free practice
 xr-record = Record a lesson (instructor)
 xr-stop-record = Stop recording the lesson
 xr-close = Close
+xr-replay-heading = Replay { $time } / { $end } s  { $state }
+xr-replay-playing = playing
+xr-replay-paused = paused
+xr-replay-play = Play
+xr-replay-pause = Pause
+xr-replay-frame-back = Frame back
+xr-replay-frame-on = Frame on
+xr-replay-next-event = Next event
 
 ## Names
 

@@ -307,6 +307,14 @@ xr-free-practice = Práctica libre
 xr-record = Grabar una lección (instructor)
 xr-stop-record = Detener la grabación de la lección
 xr-close = Cerrar
+xr-replay-heading = Reproducción { $time } / { $end } s  { $state }
+xr-replay-playing = en curso
+xr-replay-paused = en pausa
+xr-replay-play = Reproducir
+xr-replay-pause = Pausa
+xr-replay-frame-back = Fotograma atrás
+xr-replay-frame-on = Fotograma adelante
+xr-replay-next-event = Siguiente suceso
 
 ## Nombres
 

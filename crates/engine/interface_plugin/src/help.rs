@@ -272,3 +272,44 @@ fn draw_chip(
         TextColor(colour(look.palette.text_muted)),
     ));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use locale::{Language, Texts};
+
+    #[test]
+    fn every_binding_has_its_words_and_its_keys_in_every_language() {
+        for language in Language::ALL {
+            let texts = Texts::new(language);
+            for (group, bindings) in BINDINGS {
+                assert!(texts.has(group), "{group} in {language:?}");
+                for id in *bindings {
+                    assert!(texts.has(id), "{id} in {language:?}");
+                    assert!(texts.has(&trigger_id(id)), "{id}-keys in {language:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn help_names_the_controls_a_new_trainee_needs_first() {
+        let texts = Texts::new(Language::English);
+        let all: Vec<String> = BINDINGS
+            .iter()
+            .flat_map(|(_, bindings)| bindings.iter())
+            .flat_map(|id| [texts.text(id), texts.text(&trigger_id(id))])
+            .collect();
+        let words = all.join("\n").to_lowercase();
+        for needed in [
+            "turn the view",
+            "advance",
+            "stylet",
+            "plunger",
+            "lessons",
+            "f10",
+        ] {
+            assert!(words.contains(needed), "help lacks {needed}");
+        }
+    }
+}

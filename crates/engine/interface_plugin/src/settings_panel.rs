@@ -430,6 +430,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_row_is_labelled_in_every_language() {
+        for language in Language::ALL {
+            let texts = locale::Texts::new(language);
+            for row in SettingRow::ALL {
+                assert!(texts.has(row.label_id()), "{row:?} in {language:?}");
+            }
+        }
+    }
+
+    #[test]
     fn each_row_changes_its_own_setting_and_wraps_or_stops_at_its_ends() {
         let devices = AudioDevices {
             inputs: vec!["USB mic".to_owned()],

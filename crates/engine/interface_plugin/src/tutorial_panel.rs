@@ -140,18 +140,20 @@ fn draw_tutorial(
             Name::new("Tutorial"),
             TutorialRoot,
             Node {
+                // Right, under the lesson panel's place and above the help chip: clear of the
+                // needle and the patient in the middle of the view.
                 position_type: PositionType::Absolute,
-                bottom: Val::Px(spacing::XL_PX),
-                left: Val::Percent(50.0),
-                margin: UiRect::left(Val::Px(-300.0)),
-                width: Val::Px(600.0),
+                bottom: Val::Px(3.0 * spacing::XL_PX),
+                right: Val::Px(spacing::M_PX),
+                width: Val::Px(480.0 * look.text_scale.min(1.25)),
                 ..default()
             },
             GlobalZIndex(widgets::SCREEN_Z - 1),
         ))
         .id();
     let panel = widgets::panel(&mut commands, &look, root, Val::Percent(100.0));
-    let done = tutorial.completed().len();
+    // The step under way, counted from 1 (the last once all are done).
+    let step_number = (tutorial.completed().len() + 1).min(TutorialStep::ALL.len());
     widgets::text(
         &mut commands,
         &look,
@@ -163,7 +165,7 @@ fn draw_tutorial(
             texts.text_with(
                 "tutorial-progress",
                 &[
-                    ("done", done.into()),
+                    ("done", step_number.into()),
                     ("total", TutorialStep::ALL.len().into())
                 ]
             )

@@ -11,6 +11,7 @@ use hands::{PokeDetector, PokePanel, RigidPose};
 use replay_plugin::{ReplaySystems, ReplayTimeline};
 use stage_plugin::{StageSystems, TwinAnchor};
 use std::time::Instant;
+use theme_plugin::UiTexts;
 
 /// Replay controls in the headset ([`crate::XrOptions::replay_controls`]).
 pub(crate) struct ReplayControlsPlugin;
@@ -161,25 +162,44 @@ fn show_replay_panel(
     timeline: Res<ReplayTimeline>,
     mut rows: Query<(&ReplayRowText, &mut Text)>,
     mut status: ResMut<XrStatus>,
+    // Absent in tests that run these systems alone: English then.
+    texts: Option<Res<UiTexts>>,
+    mut english: Local<Option<locale::Texts>>,
 ) {
     status.replay = Some((timeline.time_s(), timeline.is_playing()));
+    let texts = match &texts {
+        Some(texts) => &texts.0,
+        None => english.get_or_insert_with(|| locale::Texts::new(locale::Language::English)),
+    };
     for (row, mut text) in &mut rows {
         let words = match row.0 {
-            ReplayRow::Heading => format!(
-                "Replay {:.1} / {:.1} s  {}",
-                timeline.time_s() - timeline.start_s(),
-                timeline.duration_s(),
-                if timeline.is_playing() {
-                    "playing"
-                } else {
-                    "paused"
-                }
+            ReplayRow::Heading => texts.text_with(
+                "xr-replay-heading",
+                &[
+                    (
+                        "time",
+                        texts
+                            .number(timeline.time_s() - timeline.start_s(), 1)
+                            .into(),
+                    ),
+                    ("end", texts.number(timeline.duration_s(), 1).into()),
+                    (
+                        "state",
+                        texts
+                            .text(if timeline.is_playing() {
+                                "xr-replay-playing"
+                            } else {
+                                "xr-replay-paused"
+                            })
+                            .into(),
+                    ),
+                ],
             ),
-            ReplayRow::PlayPause if timeline.is_playing() => "Pause".to_owned(),
-            ReplayRow::PlayPause => "Play".to_owned(),
-            ReplayRow::FrameBack => "Frame back".to_owned(),
-            ReplayRow::FrameOn => "Frame on".to_owned(),
-            ReplayRow::NextEvent => "Next event".to_owned(),
+            ReplayRow::PlayPause if timeline.is_playing() => texts.text("xr-replay-pause"),
+            ReplayRow::PlayPause => texts.text("xr-replay-play"),
+            ReplayRow::FrameBack => texts.text("xr-replay-frame-back"),
+            ReplayRow::FrameOn => texts.text("xr-replay-frame-on"),
+            ReplayRow::NextEvent => texts.text("xr-replay-next-event"),
         };
         if text.0 != words {
             text.0 = words;

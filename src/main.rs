@@ -455,6 +455,7 @@ fn run_trainer(cli: TrainerArgs, verbosity: u8) -> anyhow::Result<ExitCode> {
             OpenScreen::Tutorial => None,
         }),
         start_tutorial: cli.open == Some(OpenScreen::Tutorial),
+        thumbnail_cache: None,
     };
     let process_start = std::time::Instant::now();
     let options = TrainerOptions {

@@ -111,6 +111,7 @@ fn a_new_trainee_goes_from_welcome_through_the_tutorial_to_a_scored_lesson_and_i
             settings,
             settings_file: Some(settings_file.clone()),
             first_start: true,
+            thumbnail_cache: Some(folder.join("thumbnails")),
             ..Default::default()
         },
     })
@@ -241,6 +242,17 @@ fn a_new_trainee_goes_from_welcome_through_the_tutorial_to_a_scored_lesson_and_i
     let cards = app.world().resource::<BrowserCards>().0.clone();
     assert_eq!(cards.len(), 1);
     assert_eq!(cards[0].attempts, 0);
+    let thumbnail = cards[0].thumbnail.clone().expect("the card shows its twin");
+    let picture = app
+        .world()
+        .resource::<Assets<Image>>()
+        .get(&thumbnail)
+        .expect("picture");
+    assert_eq!(picture.width(), 320);
+    let cached: Vec<_> = std::fs::read_dir(folder.join("thumbnails"))
+        .expect("cache")
+        .collect();
+    assert_eq!(cached.len(), 1, "one twin, one cached picture");
     let words = screen_words(&mut app);
     assert!(
         words.contains(&cards[0].title) && words.contains("Not tried yet"),

@@ -32,6 +32,8 @@ pub struct LessonCard {
     pub last: Option<(f64, String)>,
     /// Why it cannot start (its twin is not built), with the command that builds it.
     pub unavailable: Option<String>,
+    /// The twin's thumbnail (the spine from behind), when its bundle is there.
+    pub thumbnail: Option<Handle<Image>>,
 }
 
 /// The cards, rebuilt when the browser opens.
@@ -48,6 +50,8 @@ struct BrowserRoot;
 
 /// Cards per row.
 const COLUMNS: usize = 3;
+/// The thumbnails' size, pixels (16:9, as a card is wide).
+const THUMBNAIL_PX: UVec2 = UVec2::new(320, 180);
 /// Objectives shown on a card.
 const OBJECTIVES_SHOWN: usize = 2;
 
@@ -91,13 +95,55 @@ fn record_of(
     (attempts.len(), best, last)
 }
 
+/// The twin's picture for a card: rendered from the bundle the first time and cached in the
+/// user's data folder (`thumbnails/`, named by the bundle's hash), then read from there.
+fn thumbnail_of(
+    twin_dir: &std::path::Path,
+    cache_dir: Option<&std::path::Path>,
+    images: &mut Assets<Image>,
+    loaded: &mut std::collections::HashMap<std::path::PathBuf, Handle<Image>>,
+) -> Option<Handle<Image>> {
+    if let Some(handle) = loaded.get(twin_dir) {
+        return Some(handle.clone());
+    }
+    let cache_dir = match cache_dir {
+        Some(dir) => dir.to_path_buf(),
+        None => app_folders::user_data_dir()?.join("thumbnails"),
+    };
+    let png = thumbnail::cached_png(twin_dir, &cache_dir, THUMBNAIL_PX.x, THUMBNAIL_PX.y)
+        .map_err(|error| warn!("no thumbnail: {error}"))
+        .ok()?;
+    let picture = image::open(&png)
+        .map_err(|error| warn!("cannot read the thumbnail {}: {error}", png.display()))
+        .ok()?
+        .to_rgba8();
+    let handle = images.add(Image::new(
+        bevy::render::render_resource::Extent3d {
+            width: picture.width(),
+            height: picture.height(),
+            depth_or_array_layers: 1,
+        },
+        bevy::render::render_resource::TextureDimension::D2,
+        picture.into_raw(),
+        bevy::render::render_resource::TextureFormat::Rgba8UnormSrgb,
+        bevy::asset::RenderAssetUsages::RENDER_WORLD | bevy::asset::RenderAssetUsages::MAIN_WORLD,
+    ));
+    loaded.insert(twin_dir.to_path_buf(), handle.clone());
+    Some(handle)
+}
+
+#[allow(clippy::too_many_arguments)]
 fn fill_cards(
     screen: Res<Screen>,
     catalogue: Option<Res<LessonCatalogue>>,
     progress: Option<Res<ProgressTarget>>,
     texts: Res<UiTexts>,
     mut cards: ResMut<BrowserCards>,
+    images: Option<ResMut<Assets<Image>>>,
+    mut loaded: Local<std::collections::HashMap<std::path::PathBuf, Handle<Image>>>,
+    options: Res<crate::InterfaceOptions>,
 ) {
+    let mut images = images;
     if !(screen.is_changed() || texts.is_changed()) || *screen != Screen::Browser {
         return;
     }
@@ -131,6 +177,13 @@ fn fill_cards(
                 best_percent,
                 last,
                 unavailable: entry.twin_dir.as_ref().err().cloned(),
+                thumbnail: match (&entry.twin_dir, images.as_mut()) {
+                    (Ok(dir), Some(images)) => {
+                        let cache = options.thumbnail_cache.as_deref();
+                        thumbnail_of(dir, cache, images, &mut loaded)
+                    }
+                    _ => None,
+                },
             }
         })
         .collect();

@@ -40,6 +40,9 @@ pub struct InterfaceOptions {
     pub open_screen: Option<Screen>,
     /// Start in the tutorial.
     pub start_tutorial: bool,
+    /// Where the lesson browser keeps the twins' thumbnails; `None`: `thumbnails/` in the
+    /// user's data folder.
+    pub thumbnail_cache: Option<PathBuf>,
 }
 
 /// The interface's screens.

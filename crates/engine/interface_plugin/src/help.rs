@@ -77,6 +77,10 @@ pub const BINDINGS: &[BindingGroup] = &[
     ),
 ];
 
+/// The groups in each of the help's three columns (indices into [`BINDINGS`]), so that the
+/// columns come out of about equal height.
+const COLUMN_GROUPS: [&[usize]; 3] = [&[0, 2, 3], &[1, 4], &[5]];
+
 /// The message naming the keys or gesture of binding `id`.
 pub fn trigger_id(id: &str) -> String {
     format!("{id}-keys")
@@ -144,7 +148,7 @@ fn draw_help(
         return;
     }
     let root = widgets::screen_root(&mut commands, &look, (Name::new("Help"), HelpRoot));
-    let panel = widgets::panel(&mut commands, &look, root, Val::Px(1120.0));
+    let panel = widgets::panel(&mut commands, &look, root, Val::Px(1480.0));
     widgets::text(
         &mut commands,
         &look,
@@ -156,74 +160,95 @@ fn draw_help(
         .spawn((
             ChildOf(panel),
             Node {
-                display: Display::Grid,
-                grid_template_columns: RepeatedGridTrack::flex(3, 1.0),
+                flex_direction: FlexDirection::Row,
                 column_gap: Val::Px(spacing::XL_PX),
-                row_gap: Val::Px(spacing::L_PX),
                 ..default()
             },
         ))
         .id();
-    for (group, bindings) in BINDINGS {
-        let column = commands
-            .spawn((
-                ChildOf(columns),
-                Node {
-                    flex_direction: FlexDirection::Column,
-                    row_gap: Val::Px(spacing::XS_PX),
-                    ..default()
-                },
-            ))
-            .id();
-        let title = widgets::text(
-            &mut commands,
-            &look,
-            column,
-            TextRole::Title,
-            texts.text(group),
-        );
-        commands
-            .entity(title)
-            .insert(TextColor(colour(look.palette.accent)));
-        for action in *bindings {
-            let line = commands
+    let stacks: Vec<Entity> = COLUMN_GROUPS
+        .iter()
+        .map(|_| {
+            commands
                 .spawn((
-                    ChildOf(column),
+                    ChildOf(columns),
                     Node {
-                        flex_direction: FlexDirection::Row,
-                        column_gap: Val::Px(spacing::S_PX),
+                        flex_direction: FlexDirection::Column,
+                        flex_grow: 1.0,
+                        flex_basis: Val::Px(0.0),
+                        row_gap: Val::Px(spacing::L_PX),
+                        ..default()
+                    },
+                ))
+                .id()
+        })
+        .collect();
+    for (stack, groups) in stacks.iter().zip(COLUMN_GROUPS) {
+        for (group, bindings) in groups.iter().map(|index| BINDINGS[*index]) {
+            let column = commands
+                .spawn((
+                    ChildOf(*stack),
+                    Node {
+                        flex_direction: FlexDirection::Column,
+                        row_gap: Val::Px(spacing::XS_PX),
                         ..default()
                     },
                 ))
                 .id();
-            let trigger_words = texts.text(&trigger_id(action));
-            let cap = commands
-                .spawn((
-                    ChildOf(line),
-                    Node {
-                        padding: UiRect::axes(Val::Px(spacing::XS_PX), Val::Px(spacing::XXS_PX)),
-                        border_radius: BorderRadius::all(Val::Px(spacing::XS_PX)),
-                        // One column of keys, so that what they do lines up.
-                        width: Val::Percent(36.0),
-                        flex_shrink: 0.0,
-                        ..default()
-                    },
-                    BackgroundColor(colour(look.palette.surface_raised)),
-                ))
-                .id();
-            commands.spawn((
-                ChildOf(cap),
-                Text::new(trigger_words),
-                look.bold(type_scale::CAPTION_PX),
-                TextColor(colour(look.palette.text)),
-            ));
-            widgets::text(
+            let title = widgets::text(
                 &mut commands,
                 &look,
-                line,
-                TextRole::Caption,
-                texts.text(action),
+                column,
+                TextRole::Title,
+                texts.text(group),
             );
+            commands
+                .entity(title)
+                .insert(TextColor(colour(look.palette.accent)));
+            for action in bindings {
+                let line = commands
+                    .spawn((
+                        ChildOf(column),
+                        Node {
+                            flex_direction: FlexDirection::Row,
+                            column_gap: Val::Px(spacing::S_PX),
+                            ..default()
+                        },
+                    ))
+                    .id();
+                let trigger_words = texts.text(&trigger_id(action));
+                let cap = commands
+                    .spawn((
+                        ChildOf(line),
+                        Node {
+                            padding: UiRect::axes(
+                                Val::Px(spacing::XS_PX),
+                                Val::Px(spacing::XXS_PX),
+                            ),
+                            border_radius: BorderRadius::all(Val::Px(spacing::XS_PX)),
+                            // One column of keys, so that what they do lines up.
+                            width: Val::Percent(34.0),
+                            flex_shrink: 0.0,
+                            align_self: AlignSelf::FlexStart,
+                            ..default()
+                        },
+                        BackgroundColor(colour(look.palette.surface_raised)),
+                    ))
+                    .id();
+                commands.spawn((
+                    ChildOf(cap),
+                    Text::new(trigger_words),
+                    look.bold(type_scale::CAPTION_PX),
+                    TextColor(colour(look.palette.text)),
+                ));
+                widgets::text(
+                    &mut commands,
+                    &look,
+                    line,
+                    TextRole::Caption,
+                    texts.text(action),
+                );
+            }
         }
     }
     let buttons = widgets::row(&mut commands, panel);
@@ -290,6 +315,16 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_columns_show_every_group_once() {
+        let mut shown: Vec<usize> = COLUMN_GROUPS
+            .iter()
+            .flat_map(|groups| groups.iter().copied())
+            .collect();
+        shown.sort_unstable();
+        assert_eq!(shown, (0..BINDINGS.len()).collect::<Vec<_>>());
     }
 
     #[test]

@@ -7,7 +7,7 @@ use design::{spacing, type_scale};
 use locale::Arg;
 use needle::{NeedleEvent, NeedleState};
 use physics_plugin::{NeedleFact, NeedleReadout};
-use theme_plugin::{UiLook, UiTexts, colour};
+use theme_plugin::{Ui, UiLook, UiTexts, colour};
 
 /// Marks the panel's status text (needle, syringe, stylet, bevel).
 #[derive(Component, Debug)]
@@ -258,15 +258,19 @@ pub fn describe_state(texts: &locale::Texts, state: &NeedleState, bevel_roll_deg
     )
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The needle as the physics left it, and the hand's bevel.
+#[derive(bevy::ecs::system::SystemParam)]
+struct NeedleNow<'w> {
+    readout: Option<Res<'w, NeedleReadout>>,
+    input: Option<Res<'w, physics_plugin::NeedleHandInput>>,
+}
+
 fn update_panel(
-    readout: Option<Res<NeedleReadout>>,
-    input: Option<Res<physics_plugin::NeedleHandInput>>,
+    needle: NeedleNow,
     // Absent without the needle physics (a view alone).
     facts: Option<MessageReader<NeedleFact>>,
     mut recent: ResMut<RecentFacts>,
-    look: Res<UiLook>,
-    texts: Res<UiTexts>,
+    ui: Ui,
     mut words: ParamSet<(
         Query<&mut Text, With<ReadoutPanel>>,
         Query<(&mut Text, &GaugeValue)>,
@@ -276,8 +280,10 @@ fn update_panel(
     mut fills: Query<(&mut Node, &mut BackgroundColor, &GaugeFill), Without<TipSwatch>>,
     mut swatches: Query<&mut BackgroundColor, With<TipSwatch>>,
 ) {
+    let Ui { look, texts } = ui;
+    let NeedleNow { readout, input } = needle;
     if let Some(mut facts) = facts {
-        recent.0.extend(facts.read().map(|fact| fact.event.clone()));
+        recent.0.extend(facts.read().map(|fact| fact.event));
     }
     let excess = recent.0.len().saturating_sub(RECENT_FACTS_SHOWN);
     recent.0.drain(..excess);

@@ -9,7 +9,7 @@ use lesson_plugin::{ChooseLesson, LessonCatalogue, LessonMenu, ProgressTarget};
 
 use crate::widgets::{self, TextRole, UiAction, UiActionPressed};
 use crate::{Screen, ScreenKeysSystems};
-use theme_plugin::{UiLook, UiTexts, colour};
+use theme_plugin::{Ui, UiLook, UiTexts, colour};
 
 /// What a lesson's card shows.
 #[derive(Debug, Clone, PartialEq)]
@@ -117,33 +117,37 @@ fn thumbnail_of(
         .map_err(|error| warn!("cannot read the thumbnail {}: {error}", png.display()))
         .ok()?
         .to_rgba8();
-    let handle = images.add(Image::new(
-        bevy::render::render_resource::Extent3d {
-            width: picture.width(),
-            height: picture.height(),
-            depth_or_array_layers: 1,
-        },
-        bevy::render::render_resource::TextureDimension::D2,
+    let (width_px, height_px) = picture.dimensions();
+    let handle = images.add(theme_plugin::panel_image(
+        width_px,
+        height_px,
         picture.into_raw(),
-        bevy::render::render_resource::TextureFormat::Rgba8UnormSrgb,
-        bevy::asset::RenderAssetUsages::RENDER_WORLD | bevy::asset::RenderAssetUsages::MAIN_WORLD,
     ));
     loaded.insert(twin_dir.to_path_buf(), handle.clone());
     Some(handle)
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The pictures of the twins, loaded once per run.
+#[derive(bevy::ecs::system::SystemParam)]
+struct Thumbnails<'w, 's> {
+    images: Option<ResMut<'w, Assets<Image>>>,
+    loaded: Local<'s, std::collections::HashMap<std::path::PathBuf, Handle<Image>>>,
+    options: Res<'w, crate::InterfaceOptions>,
+}
+
 fn fill_cards(
     screen: Res<Screen>,
     catalogue: Option<Res<LessonCatalogue>>,
     progress: Option<Res<ProgressTarget>>,
     texts: Res<UiTexts>,
     mut cards: ResMut<BrowserCards>,
-    images: Option<ResMut<Assets<Image>>>,
-    mut loaded: Local<std::collections::HashMap<std::path::PathBuf, Handle<Image>>>,
-    options: Res<crate::InterfaceOptions>,
+    thumbnails: Thumbnails,
 ) {
-    let mut images = images;
+    let Thumbnails {
+        mut images,
+        mut loaded,
+        options,
+    } = thumbnails;
     if !(screen.is_changed() || texts.is_changed()) || *screen != Screen::Browser {
         return;
     }
@@ -222,25 +226,8 @@ fn browser_keys(
     if keys.just_pressed(KeyCode::Enter) {
         pressed.write(UiActionPressed(UiAction::StartLesson(selection.0)));
     }
-    const DIGITS: [KeyCode; 10] = [
-        KeyCode::Digit0,
-        KeyCode::Digit1,
-        KeyCode::Digit2,
-        KeyCode::Digit3,
-        KeyCode::Digit4,
-        KeyCode::Digit5,
-        KeyCode::Digit6,
-        KeyCode::Digit7,
-        KeyCode::Digit8,
-        KeyCode::Digit9,
-    ];
-    for (digit, key) in DIGITS.into_iter().enumerate() {
-        if keys.just_pressed(key) {
-            let choice = digit.checked_sub(1);
-            if choice.is_none_or(|index| index < cards.0.len()) {
-                pressed.write(UiActionPressed(UiAction::StartLesson(choice)));
-            }
-        }
+    if let Some(choice) = lesson_plugin::digit_choice(&keys, cards.0.len()) {
+        pressed.write(UiActionPressed(UiAction::StartLesson(choice)));
     }
     if keys.any_just_pressed([KeyCode::KeyM, KeyCode::Escape]) {
         pressed.write(UiActionPressed(UiAction::Close));
@@ -281,10 +268,10 @@ fn draw_browser(
     cards: Res<BrowserCards>,
     selection: Res<BrowserSelection>,
     menu: Option<Res<LessonMenu>>,
-    look: Res<UiLook>,
-    texts: Res<UiTexts>,
+    ui: Ui,
     roots: Query<Entity, With<BrowserRoot>>,
 ) {
+    let Ui { look, texts } = ui;
     let menu_changed = menu.as_ref().is_some_and(|menu| menu.is_changed());
     if !(screen.is_changed()
         || cards.is_changed()

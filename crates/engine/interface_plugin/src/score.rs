@@ -2,9 +2,7 @@
 //! points and reason, the attempt's depth and force over time with the tissue layers, and
 //! buttons to replay it, try again, or pick the next lesson.
 
-use bevy::asset::RenderAssetUsages;
 use bevy::prelude::*;
-use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
 use design::{spacing, type_scale};
 use lesson::AttemptEnd;
 use lesson_plugin::{ActiveLesson, AttemptFinished, AttemptRecordingFile, LessonMenu};
@@ -13,7 +11,7 @@ use std::path::PathBuf;
 
 use crate::widgets::{self, TextRole, UiAction, UiActionPressed};
 use crate::{Screen, ScreenKeysSystems};
-use theme_plugin::{UiLook, UiTexts, colour};
+use theme_plugin::{Ui, colour};
 
 /// The finished attempt the score screen shows.
 #[derive(Resource, Debug, Clone, Default)]
@@ -210,29 +208,22 @@ fn plot_image(series: &PlotSeries, images: &mut Assets<Image>) -> Option<Handle<
         PLOT_SIZE_PX.x,
         PLOT_SIZE_PX.y,
     );
-    Some(images.add(Image::new(
-        Extent3d {
-            width: plot.width_px,
-            height: plot.height_px,
-            depth_or_array_layers: 1,
-        },
-        TextureDimension::D2,
+    Some(images.add(theme_plugin::panel_image(
+        plot.width_px,
+        plot.height_px,
         plot.rgba,
-        TextureFormat::Rgba8UnormSrgb,
-        RenderAssetUsages::RENDER_WORLD | RenderAssetUsages::MAIN_WORLD,
     )))
 }
 
-#[allow(clippy::too_many_arguments)]
 fn draw_score(
     mut commands: Commands,
     screen: Res<Screen>,
     score: Res<ScoreScreen>,
-    look: Res<UiLook>,
-    texts: Res<UiTexts>,
+    ui: Ui,
     images: Option<ResMut<Assets<Image>>>,
     roots: Query<Entity, With<ScoreRoot>>,
 ) {
+    let Ui { look, texts } = ui;
     if !(screen.is_changed() || score.is_changed() || texts.is_changed() || look.is_changed()) {
         return;
     }

@@ -10,7 +10,7 @@ use trainer_settings::{HeadsetMode, Settings, TEXT_SCALE_RANGE};
 
 use crate::widgets::{self, TextRole, UiAction, UiActionPressed};
 use crate::{InterfaceOptions, Screen, ScreenKeysSystems};
-use theme_plugin::{UiLook, UiTexts, colour};
+use theme_plugin::{Ui, UiLook, UiTexts, colour};
 
 /// A row of the settings panel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -206,16 +206,25 @@ pub(crate) fn changed(
     next
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What the panel keeps besides the settings: where they were saved, the devices on offer.
+#[derive(bevy::ecs::system::SystemParam)]
+struct PanelState<'w> {
+    saved: ResMut<'w, SettingsSaved>,
+    devices: ResMut<'w, AudioDevices>,
+}
+
 fn settings_actions(
     mut actions: MessageReader<UiActionPressed>,
     mut screen: ResMut<Screen>,
     mut options: ResMut<InterfaceOptions>,
     mut look: ResMut<UiLook>,
     mut texts: ResMut<UiTexts>,
-    mut saved: ResMut<SettingsSaved>,
-    mut devices: ResMut<AudioDevices>,
+    state: PanelState,
 ) {
+    let PanelState {
+        mut saved,
+        mut devices,
+    } = state;
     if screen.is_changed() && *screen == Screen::Settings {
         devices.set_if_neq(audio_devices());
     }
@@ -315,10 +324,10 @@ fn draw_settings(
     options: Res<InterfaceOptions>,
     selected: Res<SelectedRow>,
     saved: Res<SettingsSaved>,
-    look: Res<UiLook>,
-    texts: Res<UiTexts>,
+    ui: Ui,
     roots: Query<Entity, With<SettingsRoot>>,
 ) {
+    let Ui { look, texts } = ui;
     if !(screen.is_changed()
         || options.is_changed()
         || selected.is_changed()

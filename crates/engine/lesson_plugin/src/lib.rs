@@ -17,7 +17,7 @@ mod panels;
 pub use attempt::{
     ActiveLesson, AttemptFinished, AttemptRecordingFile, LessonRun, ProgressTarget, restart_attempt,
 };
-pub use menu::{CatalogueEntry, ChooseLesson, LessonCatalogue, LessonMenu};
+pub use menu::{CatalogueEntry, ChooseLesson, LessonCatalogue, LessonMenu, digit_choice};
 pub use panels::{
     LessonMenuText, LessonPanel, LessonPanelText, menu_text, panel_text, result_text,
 };

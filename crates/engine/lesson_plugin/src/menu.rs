@@ -35,6 +35,29 @@ pub struct LessonMenu {
 #[derive(Message, Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ChooseLesson(pub Option<usize>);
 
+/// The lesson a digit key chooses this frame: `Some(Some(index))` for 1–9 (lesson `index`,
+/// counted from 0) when there is such a lesson, `Some(None)` for 0 (free practice).
+pub fn digit_choice(keys: &ButtonInput<KeyCode>, lessons: usize) -> Option<Option<usize>> {
+    const DIGITS: [KeyCode; 10] = [
+        KeyCode::Digit0,
+        KeyCode::Digit1,
+        KeyCode::Digit2,
+        KeyCode::Digit3,
+        KeyCode::Digit4,
+        KeyCode::Digit5,
+        KeyCode::Digit6,
+        KeyCode::Digit7,
+        KeyCode::Digit8,
+        KeyCode::Digit9,
+    ];
+    DIGITS
+        .into_iter()
+        .enumerate()
+        .filter(|(_, key)| keys.just_pressed(*key))
+        .map(|(digit, _)| digit.checked_sub(1))
+        .find(|choice| choice.is_none_or(|index| index < lessons))
+}
+
 /// M opens and closes the menu; with it open, 1–9 choose a lesson and 0 free practice;
 /// Backspace starts a new attempt; Enter confirms a step that waits for the trainee.
 pub(crate) fn menu_keys(
@@ -49,27 +72,10 @@ pub(crate) fn menu_keys(
     if keys.just_pressed(KeyCode::KeyM) {
         menu.open = !menu.open;
     }
-    if menu.open {
-        const DIGITS: [KeyCode; 10] = [
-            KeyCode::Digit0,
-            KeyCode::Digit1,
-            KeyCode::Digit2,
-            KeyCode::Digit3,
-            KeyCode::Digit4,
-            KeyCode::Digit5,
-            KeyCode::Digit6,
-            KeyCode::Digit7,
-            KeyCode::Digit8,
-            KeyCode::Digit9,
-        ];
-        for (digit, key) in DIGITS.into_iter().enumerate() {
-            if keys.just_pressed(key) {
-                let choice = digit.checked_sub(1);
-                if choice.is_none_or(|index| index < catalogue.0.len()) {
-                    choose.write(ChooseLesson(choice));
-                }
-            }
-        }
+    if menu.open
+        && let Some(choice) = digit_choice(&keys, catalogue.0.len())
+    {
+        choose.write(ChooseLesson(choice));
     }
     if let Some(run) = active.0.as_mut() {
         if keys.just_pressed(KeyCode::Backspace) {

@@ -1,16 +1,14 @@
 //! The replay's on-screen panel: legend, warnings, help, the timeline bar with event ticks, the
 //! depth/force plot with its playhead, and the event list around the current time.
 
-use bevy::asset::RenderAssetUsages;
 use bevy::prelude::*;
-use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
 use bevy::ui::RelativeCursorPosition;
 use review::{MarkKind, PlotSeries, TrackPlot, describe_event, render_plot};
 use session::Role;
 
 use crate::{ReplayNotes, ReplayTimeline, ReplayView, track_colour_srgb8};
 use design::type_scale;
-use theme_plugin::{UiLook, UiTexts, colour};
+use theme_plugin::{UiLook, UiTexts, colour, panel_image};
 
 /// The clickable timeline bar.
 #[derive(Component, Debug)]
@@ -202,17 +200,7 @@ fn spawn_plot_panel(
         PLOT_SIZE_PX.x,
         PLOT_SIZE_PX.y,
     );
-    let image = images.add(Image::new(
-        Extent3d {
-            width: plot.width_px,
-            height: plot.height_px,
-            depth_or_array_layers: 1,
-        },
-        TextureDimension::D2,
-        plot.rgba,
-        TextureFormat::Rgba8UnormSrgb,
-        RenderAssetUsages::RENDER_WORLD,
-    ));
+    let image = images.add(panel_image(plot.width_px, plot.height_px, plot.rgba));
 
     let panel = commands
         .spawn((
@@ -378,11 +366,17 @@ fn first_row_mark(current: Option<usize>, mark_count: usize) -> usize {
     wanted.min(mark_count.saturating_sub(EVENT_ROWS))
 }
 
+/// What the status line and the banner say: the view and the notes.
+#[derive(bevy::ecs::system::SystemParam)]
+pub(crate) struct PanelSources<'w> {
+    view: Res<'w, ReplayView>,
+    notes: Res<'w, ReplayNotes>,
+    texts: Res<'w, UiTexts>,
+}
+
 pub(crate) fn update_panel(
     timeline: Res<ReplayTimeline>,
-    view: Res<ReplayView>,
-    notes: Res<ReplayNotes>,
-    texts: Res<UiTexts>,
+    sources: PanelSources,
     mut labels: Query<
         &mut Text,
         (
@@ -395,6 +389,7 @@ pub(crate) fn update_panel(
     mut fills: Query<&mut Node, (With<TimelineFill>, Without<PlotPlayhead>)>,
     mut playheads: Query<&mut Node, (With<PlotPlayhead>, Without<TimelineFill>)>,
 ) {
+    let PanelSources { view, notes, texts } = sources;
     let percent = Val::Percent((timeline.fraction() * 100.0) as f32);
     for mut fill in &mut fills {
         if fill.width != percent {

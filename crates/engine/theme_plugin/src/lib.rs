@@ -68,6 +68,15 @@ fn tabular_figures() -> FontFeatures {
         .build()
 }
 
+/// The look and the words, for the systems that draw panels.
+#[derive(bevy::ecs::system::SystemParam)]
+pub struct Ui<'w> {
+    /// The look.
+    pub look: Res<'w, UiLook>,
+    /// The words.
+    pub texts: Res<'w, UiTexts>,
+}
+
 /// The words in the chosen language.
 #[derive(Resource, Debug)]
 pub struct UiTexts(pub Texts);
@@ -87,6 +96,22 @@ impl UiTexts {
     pub fn number(&self, value: f64, decimals: usize) -> String {
         self.0.number(value, decimals)
     }
+}
+
+/// A picture drawn on the CPU (a plot, a thumbnail: sRGB, four bytes per pixel) as an image a
+/// panel can show.
+pub fn panel_image(width_px: u32, height_px: u32, rgba: Vec<u8>) -> Image {
+    Image::new(
+        bevy::render::render_resource::Extent3d {
+            width: width_px,
+            height: height_px,
+            depth_or_array_layers: 1,
+        },
+        bevy::render::render_resource::TextureDimension::D2,
+        rgba,
+        bevy::render::render_resource::TextureFormat::Rgba8UnormSrgb,
+        bevy::asset::RenderAssetUsages::RENDER_WORLD | bevy::asset::RenderAssetUsages::MAIN_WORLD,
+    )
 }
 
 /// A design colour as Bevy's.

@@ -12,7 +12,7 @@ use lesson_plugin::{ActiveLesson, ChooseLesson, LessonCatalogue, LessonMenu};
 use record_plugin::{RecordingStatus, ToggleInstructorRecording};
 use stage_plugin::{StageSystems, TwinAnchor};
 use std::time::Instant;
-use theme_plugin::{UiLook, UiTexts, colour};
+use theme_plugin::{Ui, UiTexts, colour};
 
 pub(crate) struct MenuPlugin;
 
@@ -91,9 +91,9 @@ fn spawn_menu(
     materials: Option<ResMut<Assets<StandardMaterial>>>,
     catalogue: Option<Res<LessonCatalogue>>,
     mut menu: ResMut<HeadsetMenu>,
-    look: Res<UiLook>,
-    texts: Res<UiTexts>,
+    ui: Ui,
 ) {
+    let Ui { look, texts } = ui;
     let (Some(mut images), Some(mut meshes), Some(mut materials)) = (images, meshes, materials)
     else {
         return;

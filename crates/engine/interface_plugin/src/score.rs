@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use crate::widgets::{self, TextRole, UiAction, UiActionPressed};
 use crate::{Screen, ScreenKeysSystems};
-use theme_plugin::{Ui, colour};
+use theme_plugin::{Ui, UiTexts, colour};
 
 /// The finished attempt the score screen shows.
 #[derive(Resource, Debug, Clone, Default)]
@@ -99,6 +99,7 @@ fn show_finished_attempt(
     samples: Res<AttemptSamples>,
     mut score: ResMut<ScoreScreen>,
     mut screen: ResMut<Screen>,
+    texts: Res<UiTexts>,
 ) {
     let Some(mut finished) = finished else { return };
     let Some(attempt) = finished.read().last().cloned() else {
@@ -108,7 +109,11 @@ fn show_finished_attempt(
         .as_ref()
         .and_then(|active| active.0.as_ref())
         .map(|run| run.watch.lesson());
-    let title = lesson.map_or_else(|| attempt.lesson_id.clone(), |lesson| lesson.title.clone());
+    let language = texts.0.language().code();
+    let title = lesson.map_or_else(
+        || attempt.lesson_id.clone(),
+        |lesson| lesson.localized(language).title,
+    );
     *score = ScoreScreen {
         finished: Some((title, attempt)),
         series: samples.series.clone(),
@@ -194,12 +199,17 @@ fn score_actions(
     }
 }
 
-fn plot_image(series: &PlotSeries, images: &mut Assets<Image>) -> Option<Handle<Image>> {
+/// The attempt's plot; its line in the text colour, which stands out on every tissue band.
+fn plot_image(
+    series: &PlotSeries,
+    line: design::Srgba,
+    images: &mut Assets<Image>,
+) -> Option<Handle<Image>> {
     let (first, last) = (series.points.first()?, series.points.last()?);
     let end_s = last.time_s.max(first.time_s + 1.0);
     let track = TrackPlot {
         series,
-        colour_srgb8: design::track_colour(0).to_srgb8(),
+        colour_srgb8: line.to_srgb8(),
     };
     let plot = review::render_plot(
         &[track],
@@ -301,7 +311,16 @@ fn draw_score(
     );
     for item in &result.score.items {
         let full = item.points == item.max_points;
-        let line = widgets::row(&mut commands, criteria);
+        let line = commands
+            .spawn((
+                ChildOf(criteria),
+                Node {
+                    flex_direction: FlexDirection::Row,
+                    column_gap: Val::Px(spacing::S_PX),
+                    ..default()
+                },
+            ))
+            .id();
         commands.spawn((
             ChildOf(line),
             Text::new(format!(
@@ -361,7 +380,9 @@ fn draw_score(
             texts.text("score-plot-force")
         ),
     );
-    if let Some(image) = images.and_then(|mut images| plot_image(&score.series, &mut images)) {
+    if let Some(image) =
+        images.and_then(|mut images| plot_image(&score.series, look.palette.text, &mut images))
+    {
         commands.spawn((
             ChildOf(plot_column),
             ImageNode::new(image),

@@ -156,7 +156,7 @@ impl Plugin for ThemePlugin {
             .insert_resource(UiTexts(Texts::new(language)))
             .add_systems(
                 PostUpdate,
-                every_text_in_the_interface_font.in_set(ThemeSystems),
+                (scale_with_the_window, every_text_in_the_interface_font).in_set(ThemeSystems),
             );
     }
 }
@@ -181,6 +181,32 @@ fn load_font(fonts: &mut Assets<Font>, file_name: &str) -> Handle<Font> {
 #[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ThemeSystems;
 
+/// The window height the design's sizes are for, logical pixels.
+pub const DESIGN_HEIGHT_PX: f32 = design::type_scale::REFERENCE_HEIGHT_PX;
+/// The least and most the interface is scaled with the window: a small window (a picture, a
+/// projector's corner) keeps the scene in view, a large one grows the text.
+const WINDOW_SCALE_RANGE: (f32, f32) = (0.35, 2.0);
+
+/// The interface's scale for a window `height_px` tall: the design's sizes are for 1080 lines.
+pub fn window_scale(height_px: f32) -> f32 {
+    (height_px / DESIGN_HEIGHT_PX).clamp(WINDOW_SCALE_RANGE.0, WINDOW_SCALE_RANGE.1)
+}
+
+/// Every panel scales with the primary window's height (Bevy's `UiScale`), as the design's
+/// type scale is given at 1080p; headless apps have no window and keep scale 1.
+fn scale_with_the_window(
+    windows: Query<&Window, With<bevy::window::PrimaryWindow>>,
+    scale: Option<ResMut<UiScale>>,
+) {
+    let (Ok(window), Some(mut scale)) = (windows.single(), scale) else {
+        return;
+    };
+    let next = window_scale(window.height());
+    if (scale.0 - next).abs() > f32::EPSILON {
+        scale.0 = next;
+    }
+}
+
 /// Panels spawned by other plugins (the readout, the lesson steps, the hover label) keep their
 /// sizes but take the interface's font, so the whole window reads as one design.
 fn every_text_in_the_interface_font(
@@ -195,5 +221,18 @@ fn every_text_in_the_interface_font(
             font.font = look.regular.clone().into();
             font.font_features = tabular_figures();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_interface_scales_with_the_window_height_within_its_range() {
+        assert_eq!(window_scale(1080.0), 1.0);
+        assert!((window_scale(720.0) - 0.6667).abs() < 1e-3);
+        assert_eq!(window_scale(240.0), 0.35);
+        assert_eq!(window_scale(4320.0), 2.0);
     }
 }

@@ -33,6 +33,7 @@ impl Plugin for DesktopViewPlugin {
     fn build(&self, app: &mut App) {
         // The panels' look and words; the app adds it first with the settings' choices.
         app.add_plugins(theme_plugin::ThemePlugin::default());
+        app.add_systems(Startup, spawn_left_column);
         app.add_plugins((
             controls::OrbitCameraPlugin,
             needle_controls::NeedleHandPlugin,
@@ -41,6 +42,26 @@ impl Plugin for DesktopViewPlugin {
             section_view::SectionViewPlugin,
         ));
     }
+}
+
+/// The column at the window's top left that holds the teaching panel and, under it, the
+/// section: the lower left stays free for the scene (the floor and the table's edge).
+#[derive(Component, Debug)]
+pub struct LeftColumn;
+
+fn spawn_left_column(mut commands: Commands) {
+    commands.spawn((
+        Name::new("Left column"),
+        LeftColumn,
+        Node {
+            position_type: PositionType::Absolute,
+            top: Val::Px(design::spacing::M_PX),
+            left: Val::Px(design::spacing::M_PX),
+            flex_direction: FlexDirection::Column,
+            row_gap: Val::Px(design::spacing::S_PX),
+            ..default()
+        },
+    ));
 }
 
 #[cfg(test)]

@@ -75,6 +75,7 @@ fn respawn_panel(
     look: Res<UiLook>,
     texts: Res<UiTexts>,
     roots: Query<Entity, With<ReadoutRoot>>,
+    columns: Query<Entity, With<crate::LeftColumn>>,
 ) {
     if !(look.is_changed() || texts.is_changed()) {
         return;
@@ -88,9 +89,6 @@ fn respawn_panel(
             Name::new("Readout panel"),
             ReadoutRoot,
             Node {
-                position_type: PositionType::Absolute,
-                top: Val::Px(spacing::M_PX),
-                left: Val::Px(spacing::M_PX),
                 width: Val::Px(PANEL_WIDTH_PX * look.text_scale),
                 flex_direction: FlexDirection::Column,
                 row_gap: Val::Px(spacing::S_PX),
@@ -158,7 +156,18 @@ fn respawn_panel(
         Text::new(""),
         look.font(type_scale::CAPTION_PX),
         TextColor(colour(palette.text)),
+        // Room for every fact shown, so the section under the panel does not jump.
+        Node {
+            min_height: Val::Px(
+                RECENT_FACTS_SHOWN as f32 * type_scale::CAPTION_PX * 1.3 * look.text_scale,
+            ),
+            ..default()
+        },
     ));
+    // First in the left column, above the section.
+    if let Some(column) = columns.iter().next() {
+        commands.entity(column).insert_children(0, &[root]);
+    }
 }
 
 fn spawn_gauge(

@@ -103,6 +103,7 @@ fn spawn_section_view(
     look: Res<UiLook>,
     texts: Res<UiTexts>,
     roots: Query<Entity, With<SectionRoot>>,
+    columns: Query<Entity, With<crate::LeftColumn>>,
     mut images: ResMut<Assets<Image>>,
 ) {
     if !(look.is_changed() || texts.is_changed()) {
@@ -130,9 +131,6 @@ fn spawn_section_view(
             Name::new("Section view"),
             SectionRoot,
             Node {
-                position_type: PositionType::Absolute,
-                bottom: Val::Px(spacing::M_PX),
-                left: Val::Px(spacing::M_PX),
                 flex_direction: FlexDirection::Column,
                 row_gap: Val::Px(spacing::XS_PX),
                 padding: UiRect::all(Val::Px(spacing::S_PX)),
@@ -142,6 +140,10 @@ fn spawn_section_view(
             BackgroundColor(colour(palette.surface)),
         ))
         .id();
+    // Under the teaching panel.
+    if let Some(column) = columns.iter().next() {
+        commands.entity(column).add_child(root);
+    }
     commands.spawn((
         ChildOf(root),
         Text::new(texts.text("section-title")),

@@ -17,11 +17,19 @@ const HEIGHT_PX: u32 = 720;
 
 /// The plot's background (review's plot raster).
 const PLOT_BACKGROUND: [u8; 3] = [18, 20, 26];
-/// The timeline's played part.
-const TIMELINE_FILL: [u8; 3] = [89, 153, 242];
-/// The first two recordings' colours (replay_plugin::TRACK_COLOURS_SRGB8).
-const TRAINEE: [u8; 3] = [255, 150, 40];
-const INSTRUCTOR: [u8; 3] = [70, 200, 255];
+
+/// The timeline's played part: the dark theme's accent.
+fn timeline_fill() -> [u8; 3] {
+    design::palette(design::Theme::Dark).accent.to_srgb8()
+}
+
+/// The first two recordings' colours (`design::track_colour`, as replay and report draw them).
+fn recording_colours() -> ([u8; 3], [u8; 3]) {
+    (
+        design::track_colour(0).to_srgb8(),
+        design::track_colour(1).to_srgb8(),
+    )
+}
 
 fn near(pixel: [u8; 3], colour: [u8; 3], tolerance: i32) -> bool {
     pixel
@@ -86,13 +94,11 @@ fn replay_window_shows_timeline_plot_and_ghost_needles_mid_session() {
     assert_eq!(picture.dimensions(), (WIDTH_PX, HEIGHT_PX));
     let path = out_dir.join("replay.png");
 
+    // The panels are laid out for 1080 lines and scale with the window: 2/3 at 720.
     // Timeline bar along the bottom, 60 % played: filled on the left, not on the right.
-    let played = share(&picture, (40, 700), (690, 700), |p| {
-        near(p, TIMELINE_FILL, 14)
-    });
-    let ahead = share(&picture, (820, 1240), (690, 700), |p| {
-        near(p, TIMELINE_FILL, 14)
-    });
+    let (fill, (trainee_colour, instructor_colour)) = (timeline_fill(), recording_colours());
+    let played = share(&picture, (40, 700), (699, 708), |p| near(p, fill, 14));
+    let ahead = share(&picture, (820, 1240), (699, 708), |p| near(p, fill, 14));
     assert!(
         played > 0.8,
         "timeline filled {:.0} % before the playhead ({})",
@@ -107,7 +113,7 @@ fn replay_window_shows_timeline_plot_and_ghost_needles_mid_session() {
     );
 
     // Plot at the top right: tissue bands cover most of it, both recordings' lines are drawn.
-    let plot = ((866, 1258), (52, 224));
+    let plot = ((1004, 1264), (41, 154));
     let banded = share(&picture, plot.0, plot.1, |p| !near(p, PLOT_BACKGROUND, 12));
     assert!(
         banded > 0.6,
@@ -115,7 +121,10 @@ fn replay_window_shows_timeline_plot_and_ghost_needles_mid_session() {
         banded * 100.0,
         path.display()
     );
-    for (name, colour) in [("trainee", TRAINEE), ("instructor", INSTRUCTOR)] {
+    for (name, colour) in [
+        ("trainee", trainee_colour),
+        ("instructor", instructor_colour),
+    ] {
         let line = share(&picture, plot.0, plot.1, |p| near(p, colour, 10));
         assert!(
             line > 0.004,
@@ -127,7 +136,7 @@ fn replay_window_shows_timeline_plot_and_ghost_needles_mid_session() {
 
     // The ghosts on the twin in the middle of the view, in the recordings' colours.
     let scene = ((420, 840), (250, 520));
-    let trainee = share(&picture, scene.0, scene.1, |p| ghostly(p, TRAINEE));
+    let trainee = share(&picture, scene.0, scene.1, |p| ghostly(p, trainee_colour));
     assert!(
         trainee > 0.0008,
         "trainee's ghost covers {:.2} % of the twin ({})",

@@ -28,12 +28,14 @@ pub fn tissue_colour(tissue: TissueClass) -> Srgba {
 
 /// Colours of recordings shown together (the trainee first), after Okabe & Ito's
 /// colour-blind-safe set; a seventh recording reuses the first.
+// The first two stand apart from the room's teal table and the skin (orange, sky blue): the
+// replay draws the first recordings as ghosts over them.
 pub const TRACK_COLOURS: [Srgba; 6] = [
-    Srgba::rgb8(0, 114, 178),
     Srgba::rgb8(230, 159, 0),
+    Srgba::rgb8(86, 180, 233),
     Srgba::rgb8(0, 158, 115),
     Srgba::rgb8(204, 121, 167),
-    Srgba::rgb8(86, 180, 233),
+    Srgba::rgb8(0, 114, 178),
     Srgba::rgb8(213, 94, 0),
 ];
 

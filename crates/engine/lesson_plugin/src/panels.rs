@@ -145,27 +145,60 @@ pub(crate) fn spawn_panels(mut commands: Commands, look: Res<UiLook>) {
     ));
 }
 
+/// What the lesson panel's words depend on: the lesson, each step's state, whether a result
+/// is in. The attempt's watch changes at every frame; the words only when this does.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct PanelKey(Option<(usize, String, Vec<u8>, bool)>);
+
+fn panel_key(active: &ActiveLesson) -> PanelKey {
+    PanelKey(active.0.as_ref().map(|run| {
+        let steps = run
+            .watch
+            .steps()
+            .view()
+            .iter()
+            .map(|view| match view.status {
+                StepStatus::Done { .. } => 2,
+                StepStatus::Current => 1,
+                StepStatus::Pending => 0,
+            })
+            .collect();
+        (
+            run.index,
+            run.started_utc.clone(),
+            steps,
+            run.result.is_some(),
+        )
+    }))
+}
+
 pub(crate) fn update_texts(
     catalogue: Res<LessonCatalogue>,
     menu: Res<LessonMenu>,
     active: Res<ActiveLesson>,
     texts: Res<UiTexts>,
-    mut panel: ResMut<LessonPanelText>,
-    mut menu_words: ResMut<LessonMenuText>,
+    mut words: (ResMut<LessonPanelText>, ResMut<LessonMenuText>),
+    mut last_key: Local<Option<PanelKey>>,
 ) {
-    let texts = &texts.0;
-    let panel_words = active
-        .0
-        .as_ref()
-        .map(|run| panel_text(run, texts))
-        .unwrap_or_default();
-    panel.set_if_neq(LessonPanelText(panel_words));
-    let words = if menu.open {
-        menu_text(&catalogue, menu.problem.as_deref(), texts)
-    } else {
-        String::new()
-    };
-    menu_words.set_if_neq(LessonMenuText(words));
+    let (panel, menu_words) = &mut words;
+    let key = panel_key(&active);
+    if texts.is_changed() || last_key.as_ref() != Some(&key) {
+        let panel_words = active
+            .0
+            .as_ref()
+            .map(|run| panel_text(run, &texts.0))
+            .unwrap_or_default();
+        panel.set_if_neq(LessonPanelText(panel_words));
+        *last_key = Some(key);
+    }
+    if texts.is_changed() || menu.is_changed() || catalogue.is_changed() {
+        let words = if menu.open {
+            menu_text(&catalogue, menu.problem.as_deref(), &texts.0)
+        } else {
+            String::new()
+        };
+        menu_words.set_if_neq(LessonMenuText(words));
+    }
 }
 
 pub(crate) fn show_panels(

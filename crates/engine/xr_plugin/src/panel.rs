@@ -172,17 +172,38 @@ fn spawn_panel(
     ));
 }
 
+/// What the panel last showed, as the figures it prints them: the words are made again only
+/// when one of them changes, not at each of the headset's 90 frames a second.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct ShownFigures {
+    tissue: &'static str,
+    depth_mm: i64,
+    force_decinewtons: i64,
+}
+
 fn update_panel_text(
     readout: Option<Res<NeedleReadout>>,
     lesson: Option<Res<LessonPanelText>>,
     words: Res<UiTexts>,
     mut texts: Query<&mut Text, With<PanelText>>,
     mut clock: ResMut<SystemClock>,
+    mut shown: Local<ShownFigures>,
 ) {
     let started = Instant::now();
     let Some(state) = readout.as_ref().and_then(|r| r.state.as_ref()) else {
         return;
     };
+    let figures = ShownFigures {
+        tissue: locale::tissue_id(state.tip_tissue),
+        depth_mm: state.tip_depth_mm.round() as i64,
+        force_decinewtons: (state.applied_axial_force_n * 10.0).round() as i64,
+    };
+    let lesson_changed = lesson.as_ref().is_some_and(|lesson| lesson.is_changed());
+    if figures == *shown && !lesson_changed && !words.is_changed() {
+        clock.add(started);
+        return;
+    }
+    *shown = figures;
     let tissue = words.text(locale::tissue_id(state.tip_tissue));
     let mut text = format!(
         "{}\n{}\n",

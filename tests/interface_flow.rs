@@ -253,6 +253,12 @@ fn a_new_trainee_goes_from_welcome_through_the_tutorial_to_a_scored_lesson_and_i
         .expect("cache")
         .collect();
     assert_eq!(cached.len(), 1, "one twin, one cached picture");
+    let world = app.world_mut();
+    let shown = world
+        .query::<&ImageNode>()
+        .iter(world)
+        .any(|node| node.image == thumbnail);
+    assert!(shown, "the card draws its thumbnail");
     let words = screen_words(&mut app);
     assert!(
         words.contains(&cards[0].title) && words.contains("Not tried yet"),

@@ -394,6 +394,19 @@ fn spawn_card(
         selected,
         UiAction::StartLesson(Some(card.index)),
     );
+    if let Some(picture) = &card.thumbnail {
+        // Half the picture's pixels on a 1080-line window, its shape kept.
+        commands.spawn((
+            ChildOf(node),
+            ImageNode::new(picture.clone()),
+            Node {
+                width: Val::Px(THUMBNAIL_PX.x as f32 / 2.0),
+                height: Val::Px(THUMBNAIL_PX.y as f32 / 2.0),
+                border_radius: BorderRadius::all(Val::Px(design::CORNER_RADIUS_PX)),
+                ..default()
+            },
+        ));
+    }
     let heading = format!("{}  {}", card.index + 1, card.title);
     widgets::text(commands, look, node, TextRole::Title, heading);
     widgets::text(commands, look, node, TextRole::Muted, card.facts.clone());
